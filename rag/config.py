@@ -1,0 +1,100 @@
+"""Settings, read from the environment once and passed explicitly.
+
+Environment variables (all optional):
+
+    RAG_INDEX_DIR      where the index lives                 (default: index/ beside the project)
+    RAG_CORPUS_DIR     the bundled corpus, for `rag index`   (default: corpus/ beside the project)
+    RAG_EMBEDDER       "e5-small-bundled" or a sentence-transformers model name or local path
+    RAG_TOP_K          clauses retrieved per question        (default 6)
+    RAG_LLM_BASE_URL   OpenAI-compatible endpoint; unset = extractive answers
+    RAG_LLM_MODEL      model name at that endpoint
+    RAG_LLM_API_KEY    its key (never logged or shown)
+    RAG_LLM_TIMEOUT    seconds per request                   (default 60)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_EMBEDDER = "e5-small-bundled"
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path = PROJECT_DIR / "index"
+    corpus_dir: Path = PROJECT_DIR / "corpus"
+    prompts_dir: Path = PROJECT_DIR / "prompts"
+    embedder: str = DEFAULT_EMBEDDER
+    top_k: int = 6
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 60.0
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.top_k <= 50:
+            raise InputError(f"top_k must be between 1 and 50, got {self.top_k}")
+        if self.llm_timeout <= 0:
+            raise InputError(f"RAG_LLM_TIMEOUT must be positive, got {self.llm_timeout}")
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url)
+
+    def __repr__(self) -> str:  # keep the key out of logs and tracebacks
+        key = "set" if self.llm_api_key else "unset"
+        return (
+            f"Settings(index_dir={str(self.index_dir)!r}, embedder={self.embedder!r}, top_k={self.top_k}, "
+            f"llm_base_url={self.llm_base_url!r}, llm_model={self.llm_model!r}, llm_api_key={key})"
+        )
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        return cls(
+            index_dir=Path(env.get("RAG_INDEX_DIR") or cls.index_dir),
+            corpus_dir=Path(env.get("RAG_CORPUS_DIR") or cls.corpus_dir),
+            embedder=env.get("RAG_EMBEDDER") or DEFAULT_EMBEDDER,
+            top_k=_int(env, "RAG_TOP_K", 6),
+            llm_base_url=env.get("RAG_LLM_BASE_URL") or None,
+            llm_model=env.get("RAG_LLM_MODEL") or None,
+            llm_api_key=env.get("RAG_LLM_API_KEY") or None,
+            llm_timeout=_float(env, "RAG_LLM_TIMEOUT", 60.0),
+        )
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        raise InputError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    try:
+        return float(raw) if raw else default
+    except ValueError:
+        raise InputError(f"{name} must be a number, got {raw!r}") from None
+
+
+def check_question(question: str) -> str:
+    """The question stripped, or InputError saying what is wrong with it.
+
+    Example: "  北京对图灵奖获得者有什么支持？ " -> "北京对图灵奖获得者有什么支持？"
+    """
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    q = question.strip()
+    if not q:
+        raise InputError("the question is empty: type a question, e.g. 北京对引进图灵奖获得者有什么支持？")
+    if len(q) > MAX_QUESTION_CHARS:
+        raise InputError(f"the question is {len(q)} characters; the limit is {MAX_QUESTION_CHARS}")
+    return q

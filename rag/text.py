@@ -1,0 +1,76 @@
+"""Text normalisation and jieba tokenisation shared by indexing, retrieval and answering."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+
+_WS = re.compile(r"\s+")
+_WORDISH = re.compile(r"[\w\u4e00-\u9fff]")
+
+# Words that carry no topic: question words, particles, connectives. Kept small on purpose —
+# BM25's IDF already discounts words every clause has (人工智能, 发展).
+STOPWORDS = frozenset(
+    """的 了 和 与 及 以及 或 等 在 对 为 是 有 没有 什么 哪些 哪个 哪 多少 几 怎么 怎样 如何 吗 呢 吧 啊
+    要 把 被 给 让 从 向 里 中 上 下 其 该 这 那 这些 那些 这个 那个 各 每 并 而 也 都 就 还 又 则
+    能 可 可以 会 将 着 过 之 以 于 由 所 者 个 讲 说 具体 分别 一下 请问 请 我 我们 你 他们 它 啥 哪儿
+    一样 不同 是否 有没有 怎么样 什么样 方面 内容 相关 关于 规定 提到 里面 文件""".split()
+)
+
+# Spoken or abbreviated forms in questions -> the words policies use. Applied to questions only;
+# each pair is general usage, not tied to any one question.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "ai": ("人工智能",),
+    "补贴": ("补助", "奖励", "资助", "支持"),
+    "补助": ("补贴", "资助"),
+    "奖励": ("奖补", "补助"),
+    "资助": ("补助", "补贴"),
+    "先导区": ("试验区",),
+    "试验区": ("先导区",),
+    "房租": ("租金",),
+    "租金": ("房租",),
+    "钱": ("资金",),
+    "牵头": ("责任单位", "负责"),
+    "负责": ("责任单位", "牵头"),
+    "谁": ("责任单位",),
+}
+
+
+def norm(text: str) -> str:
+    """NFKC and no whitespace: the form in which quotes and clause texts are compared.
+
+    Example: "到 2025 年，（一）" -> "到2025年,(一)"
+    """
+    return _WS.sub("", unicodedata.normalize("NFKC", text))
+
+
+@lru_cache(maxsize=1)
+def _jieba():  # type: ignore[no-untyped-def]
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba search-mode tokens, lower-cased, without stopwords and punctuation.
+
+    Example: "北京对引进图灵奖获得者有什么支持？" -> ["北京", "引进", "图灵", "图灵奖", "获得", "获得者", "支持"]
+    """
+    text = unicodedata.normalize("NFKC", text).lower()
+    return [t for t in _jieba().lcut_for_search(text) if t.strip() and t not in STOPWORDS and _WORDISH.search(t)]
+
+
+def query_tokens(question: str) -> list[str]:
+    """Tokens of a question with policy-language synonyms added.
+
+    Example: "AI企业租房有补贴吗" -> [..., "ai", "人工智能", ..., "补贴", "补助", "奖励", "资助", "支持"]
+    """
+    out: list[str] = []
+    for token in tokenize(question):
+        out.append(token)
+        out.extend(SYNONYMS.get(token, ()))
+    return out
