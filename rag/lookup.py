@@ -1,0 +1,188 @@
+"""Find clauses by a typed reference: "中关村十五条措施 第六条", "总体规划专栏10".
+
+    name, ref = parse_ref("中关村十五条措施第六条讲的是什么？")  # ("中关村十五条措施", "第六条")
+    find(clauses, docs, "湖北实施意见第十三条")  # -> [Clause(ref="五（十三）", …)]
+
+A reference has a policy-name part, matched fuzzily against document titles
+(character bigrams plus region words, so abbreviations work), and a clause part
+matched against `Clause.ref`: exactly, then as the tail of a longer ref, then —
+for 第X条 in a document that has no 第X条 — as the X-th item of its main list.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+
+from .clauses import cn_to_int, int_to_cn
+from .ingest import find_region
+from .model import Clause, Document
+
+_NUM = r"(?:[一二三四五六七八九十百零〇两]+|\d{1,3})"
+_ARTICLE = re.compile(rf"第\s*({_NUM})\s*([条章节])")
+_BOX = re.compile(rf"专栏\s*({_NUM})")
+# "二（一）1", "二、(一)", "（十三）", "三（二）4（1）": at least one bracketed level.
+_COMPACT = re.compile(r"([一二三四五六七八九十]+)?、?\s*([（(]\s*[一二三四五六七八九十]+\s*[)）])\s*(\d{1,2})?\s*([（(]\d{1,2}[)）])?")
+_QUESTION_HEAD = re.compile(r"^(?:请问|请|查询|查一下|查找|看看|我想知道|帮我查)")
+_NAME_PUNCT = "《》<>“”\"'‘’「」 \t,，.。:：、"
+_ALIASES = {"AI": "人工智能", "ai": "人工智能"}
+
+
+def parse_ref(text: str) -> tuple[str | None, str | None]:
+    """Split a typed reference into (policy name, clause ref), numbers normalised.
+
+    Example: "中关村十五条措施 第六条" -> ("中关村十五条措施", "第六条");
+    "湖北省总体规划 二（一）1" -> ("湖北省总体规划", "二（一）1"); "第6条" -> (None, "第六条");
+    "北京对图灵奖有什么支持" -> (None, None)
+    """
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    found = _first_ref(text)
+    if found is None:
+        return None, None
+    start, ref = found
+    return _clean_name(text[:start]), ref
+
+
+def _first_ref(text: str) -> tuple[int, str] | None:
+    """(position, normalised ref) of the earliest clause reference in the text."""
+    hits: list[tuple[int, str]] = []
+    if m := _ARTICLE.search(text):
+        value = cn_to_int(m.group(1))
+        hits.append((m.start(), f"第{int_to_cn(value) if value is not None else m.group(1)}{m.group(2)}"))
+    if m := _BOX.search(text):
+        hits.append((m.start(), f"专栏{cn_to_int(m.group(1))}"))
+    if m := _COMPACT.search(text):
+        cn, pcn, num, pnum = m.groups()
+        pcn = "（" + pcn.strip("()（） ") + "）"
+        pnum = f"（{pnum.strip('()（）')}）" if pnum else ""
+        hits.append((m.start(), f"{cn or ''}{pcn}{num or ''}{pnum}"))
+    return min(hits) if hits else None
+
+
+def _clean_name(text: str) -> str | None:
+    """Policy-name part: question words and punctuation trimmed. Example: "请问 《总体规划》的" -> "总体规划"."""
+    name = _QUESTION_HEAD.sub("", text.strip()).strip(_NAME_PUNCT)
+    name = re.sub(r"(?:中的|里的|的|中|里)$", "", name).strip(_NAME_PUNCT)
+    return name if len(name) >= 2 else None
+
+
+# ---------------------------------------------------------------- policy names
+
+
+def _bigrams(text: str) -> set[str]:
+    """Character bigrams of the letters/digits. Example: "总体规划" -> {"总体", "体规", "规划"}."""
+    for short, full in _ALIASES.items():
+        text = text.replace(short, full)
+    chars = [ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum()]
+    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+
+
+def _score(name: str, title: str, region: str | None) -> float:
+    """How well a typed name fits a document: share of its bigrams in the title, plus region fit."""
+    wanted = _bigrams(name)
+    if not wanted:
+        return 0.0
+    score = len(wanted & _bigrams(title)) / len(wanted)
+    named = find_region(name)
+    if named:
+        score += 0.3 if named == region else -0.3
+    return score
+
+
+def match_docs(docs: Sequence[Document] | Mapping[str, str], name: str, min_score: float = 0.34) -> list[str]:
+    """Document ids ranked by how well `name` fits their title, best first; deterministic.
+
+    `docs` may be Documents or a mapping id -> title.
+    Example: match_docs(docs, "湖北省总体规划") -> ["000_bd35aee1ad441e2b", …]
+    """
+    if isinstance(docs, Mapping):
+        entries = [(doc_id, title, find_region(title)) for doc_id, title in docs.items()]
+    else:
+        entries = [(d.id, d.title, d.region) for d in docs]
+    scored = [(_score(name, title, region), i, doc_id) for i, (doc_id, title, region) in enumerate(entries)]
+    ranked = sorted((s for s in scored if s[0] >= min_score), key=lambda s: (-s[0], s[1]))
+    return [doc_id for _, _, doc_id in ranked]
+
+
+# ---------------------------------------------------------------- clause refs
+
+
+def _is_descendant(ref: str, target: str) -> bool:
+    """Whether `ref` is `target` or a clause inside it. Example: ("第二条1", "第二条") -> True; ("十一", "十") -> False."""
+    if not ref.startswith(target):
+        return False
+    rest = ref[len(target) :]
+    if not rest:
+        return True
+    numerals = "一二三四五六七八九十百零"
+    return not ((target[-1] in numerals and rest[0] in numerals + "条章节") or (target[-1].isdigit() and rest[0].isdigit()))
+
+
+def _resolve(doc_clauses: list[Clause], target: str) -> list[Clause]:
+    """Clauses of one document that a normalised ref names, with their sub-clauses."""
+    exact = [c for c in doc_clauses if _is_descendant(c.ref, target)]
+    if exact:
+        return exact
+    tails = {c.ref for c in doc_clauses if c.ref.endswith(target) and len(target) > 1}
+    if len(tails) == 1:
+        return [c for c in doc_clauses if _is_descendant(c.ref, tails.pop())]
+    m = re.fullmatch(r"第(.+)条", target)
+    if m and not any(re.search(r"第.+条", c.ref) for c in doc_clauses):
+        return _ordinal(doc_clauses, m.group(1))
+    return []
+
+
+def _ordinal(doc_clauses: list[Clause], numeral: str) -> list[Clause]:
+    """第X条 in a document numbered （一）…（十六） or 一、…: the item numbered X, if only one is.
+
+    Example: the Hubei 实施意见 numbers its measures （一）…（十六） across sections, so
+    its "第十三条" is the clause numbered "（十三）".
+    """
+    value = cn_to_int(numeral)
+    if value is None:
+        return []
+    for number in (f"（{int_to_cn(value)}）", int_to_cn(value), str(value)):
+        refs = list(dict.fromkeys(c.ref for c in doc_clauses if c.number == number))
+        if len(refs) == 1:
+            return [c for c in doc_clauses if _is_descendant(c.ref, refs[0])]
+    return []
+
+
+def find(clauses: Sequence[Clause], docs: Sequence[Document], text: str) -> list[Clause]:
+    """The clause(s) a reference names, in document order (all parts; sub-clauses included).
+
+    Without a policy name the reference must be unambiguous: it resolves only when
+    exactly one document has such a clause. Example:
+    find(cl, docs, "中关村十五条措施第六条") -> [Clause(ref="第六条", doc_title="北京市…十五条措施")]
+    """
+    name, target = parse_ref(text)
+    if target is None:
+        return []
+    by_doc: dict[str, list[Clause]] = {}
+    for clause in clauses:
+        by_doc.setdefault(clause.doc_id, []).append(clause)
+    if name:
+        for doc_id in match_docs(docs, name)[:3]:
+            if found := _resolve(by_doc.get(doc_id, []), target):
+                return found
+        return []
+    hits = [found for doc_clauses in by_doc.values() if (found := _resolve(doc_clauses, target))]
+    return hits[0] if len(hits) == 1 else []
+
+
+def neighbours(clauses: Sequence[Clause], clause: Clause, n: int = 1) -> tuple[list[Clause], list[Clause]]:
+    """Up to n clauses before and after `clause` in its document, skipping its own parts.
+
+    Example: neighbours(cl, 第六条) -> ([第五条], [第七条])
+    """
+    same_doc = [c for c in clauses if c.doc_id == clause.doc_id]
+    own = [i for i, c in enumerate(same_doc) if c.ref == clause.ref and c.span == clause.span or c.id == clause.id]
+    if not own:
+        return [], []
+    first, last = own[0], own[-1]
+    while first > 0 and same_doc[first - 1].ref == clause.ref and same_doc[first - 1].part:
+        first -= 1
+    while last + 1 < len(same_doc) and same_doc[last + 1].ref == clause.ref and same_doc[last + 1].part:
+        last += 1
+    return same_doc[max(0, first - n) : first], same_doc[last + 1 : last + 1 + n]
