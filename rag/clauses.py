@@ -234,12 +234,14 @@ def _ends_sentence(text: str) -> bool:
     return len(text) >= 30 and text[-1] in "。；！？;!?”）)"
 
 
+# How a number is joined to its title in a path: "一、总体要求", "1.智能制造", "第二章 认定条件".
+_LABEL_SEP = {"cn": "、", "num": ".", "chapter": " ", "section": " ", "article": " ", "box": " "}
+
+
 def _label(marker: Marker, text: str) -> str:
     """Path label of a heading: its normalised number and its title words."""
     title = _title(marker, text)
-    sep = "、" if marker.kind == "cn" else ("." if marker.kind == "num" else ("" if marker.kind != "box" else ""))
-    if marker.kind in {"chapter", "section", "article", "box"} and title:
-        sep = " " if marker.kind != "box" else ""
+    sep = _LABEL_SEP.get(marker.kind, "")
     return f"{marker.number}{sep}{title or text[marker.length :][:20]}".strip()
 
 
@@ -280,10 +282,14 @@ def _is_clause(node: _Node, paras: list[str]) -> bool:
         return False
     if sum(_content_len(paras[i], None) for i in node.paras) < MIN_CHARS:
         return False
+    if node.kind == "preamble":  # the title block alone is not a clause; a sentence is
+        text = "".join(paras[i] for i in node.paras)
+        return len(text) >= 40 or bool(re.search(r"[。；！？;!?]", text))
     if node.kind != "heading" or len(node.paras) > 1:
         return True
     text = paras[node.paras[0]]
-    heading_only = bool(node.marker) and len(_TITLE_END.sub("", text[node.marker.length :])) <= len(node.title) + 1
+    rest = text[node.marker.length :] if node.marker else text
+    heading_only = len(_TITLE_END.sub("", rest)) <= len(node.title) + 1
     return not (heading_only and node.children)
 
 

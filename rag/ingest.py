@@ -13,6 +13,7 @@ pages, normalise whitespace); read title, region, issuer and year from it.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import unicodedata
@@ -328,8 +329,8 @@ def normalise_line(line: str) -> str:
     """
     text = _TAGS.sub("", line).replace("\u00a0", " ").replace("\u3000", " ")
     text = _COUNTERS.sub("", text)
-    if "\t" in text.strip(" "):
-        cells = [_SPACE_NEAR_CJK.sub("", c).strip() for c in text.split("\t")]
+    if "\t" in text.strip(" ") or " | " in text:
+        cells = [_SPACE_NEAR_CJK.sub("", c).strip() for c in re.split(r"\t| \| ", text)]
         return " | ".join(cells).strip()
     text = re.sub(r"[ \t]+", " ", text).strip()
     return _SPACE_NEAR_CJK.sub("", text)
@@ -372,6 +373,8 @@ def continues(prev: str, line: str) -> bool:
         return False
     if line.endswith(("：", ":")) and len(line) <= 40:  # an addressee line: "各市、州、县人民政府，省政府各部门："
         return False
+    if prev[-1] in "，,、（(“‘《—":  # cut mid-sentence, whatever its length
+        return True
     if len(prev) < 20:  # short unfinished lines are titles and headings, not broken text
         return False
     # A numbered heading without a full stop ("（二）打造“3+2+N”示范创新应用") is short;
@@ -382,17 +385,8 @@ def continues(prev: str, line: str) -> bool:
 # ---------------------------------------------------------------- metadata
 
 
-_PROVINCES = (
-    "北京市 天津市 上海市 重庆市 河北省 山西省 辽宁省 吉林省 黑龙江省 江苏省 浙江省 安徽省 福建省 "
-    "江西省 山东省 河南省 湖北省 湖南省 广东省 海南省 四川省 贵州省 云南省 陕西省 甘肃省 青海省 台湾省 "
-    "内蒙古自治区 广西壮族自治区 西藏自治区 宁夏回族自治区 新疆维吾尔自治区 香港特别行政区 澳门特别行政区"
-).split()
-_CITIES = (
-    "武汉市 长沙市 广州市 深圳市 杭州市 合肥市 成都市 西安市 济南市 苏州市 郑州市 沈阳市 南京市 宁波市 "
-    "青岛市 厦门市 大连市 哈尔滨市 长春市 石家庄市 太原市 南昌市 福州市 昆明市 贵阳市 南宁市 兰州市 "
-    "海口市 呼和浩特市 乌鲁木齐市 银川市 西宁市 拉萨市 无锡市 东莞市 佛山市 襄阳市 宜昌市 十堰市 鄂州市 "
-    "德清县"
-).split()
+_PROVINCES = ["北京市", "天津市", "上海市", "重庆市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省", "四川省", "贵州省", "云南省", "陕西省", "甘肃省", "青海省", "台湾省", "内蒙古自治区", "广西壮族自治区", "西藏自治区", "宁夏回族自治区", "新疆维吾尔自治区", "香港特别行政区", "澳门特别行政区"]
+_CITIES = ["武汉市", "长沙市", "广州市", "深圳市", "杭州市", "合肥市", "成都市", "西安市", "济南市", "苏州市", "郑州市", "沈阳市", "南京市", "宁波市", "青岛市", "厦门市", "大连市", "哈尔滨市", "长春市", "石家庄市", "太原市", "南昌市", "福州市", "昆明市", "贵阳市", "南宁市", "兰州市", "海口市", "呼和浩特市", "乌鲁木齐市", "银川市", "西宁市", "拉萨市", "无锡市", "东莞市", "佛山市", "襄阳市", "宜昌市", "十堰市", "鄂州市", "德清县"]
 # "湖北" and "湖北省" both name Hubei; the short form is what titles often use.
 _REGIONS = {name[:-1] if name.endswith(("省", "市", "县")) else name[:2]: name for name in _PROVINCES + _CITIES}
 _REGIONS.update({"内蒙古": "内蒙古自治区", "广西": "广西壮族自治区", "黑龙江": "黑龙江省"})
@@ -454,7 +448,7 @@ def find_issuer(lines: list[str], title: str, region: str | None) -> str | None:
                 if _ISSUER_LINE.match(word):
                     return word
     stripped = [ln.strip() for ln in lines if ln.strip()]
-    for prev, line in zip(stripped, stripped[1:]):
+    for prev, line in itertools.pairwise(stripped):
         if _DATE_LINE.match(line.replace(" ", "")) and _ISSUER_LINE.match(prev.replace(" ", "")):
             return prev.replace(" ", "")
     heads = [title] + [re.sub(r"\s+", "", ln) for ln in stripped[:3]]
