@@ -231,7 +231,7 @@ def _attach_body(stack: list[_Node], root: _Node, i: int, paras: list[str]) -> N
 
 
 def _ends_sentence(text: str) -> bool:
-    return len(text) >= 30 and text[-1] in "。；！？;!?”）)"
+    return len(text) >= 20 and text[-1] in "。；！？;!?”）)"
 
 
 # How a number is joined to its title in a path: "一、总体要求", "1.智能制造", "第二章 认定条件".
