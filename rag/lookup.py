@@ -11,6 +11,7 @@ for 第X条 in a document that has no 第X条 — as the X-th item of its main l
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -75,7 +76,7 @@ def _bigrams(text: str) -> set[str]:
     for short, full in _ALIASES.items():
         text = text.replace(short, full)
     chars = [ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum()]
-    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+    return {a + b for a, b in itertools.pairwise(chars)}
 
 
 def _score(name: str, title: str, region: str | None) -> float:
@@ -126,7 +127,8 @@ def _resolve(doc_clauses: list[Clause], target: str) -> list[Clause]:
         return exact
     tails = {c.ref for c in doc_clauses if c.ref.endswith(target) and len(target) > 1}
     if len(tails) == 1:
-        return [c for c in doc_clauses if _is_descendant(c.ref, tails.pop())]
+        tail = tails.pop()
+        return [c for c in doc_clauses if _is_descendant(c.ref, tail)]
     m = re.fullmatch(r"第(.+)条", target)
     if m and not any(re.search(r"第.+条", c.ref) for c in doc_clauses):
         return _ordinal(doc_clauses, m.group(1))

@@ -73,7 +73,7 @@ def test_chrome_is_gone_and_broken_lines_are_joined(corpus_docs: list[ingest.Doc
     for chrome in ["当前位置", "人气", "安徽产业网", "热情欢迎", "每一位来访者", "生态文明建设的倡导者", "了解更多", "找回密码"]:
         assert chrome not in text, chrome
     assert "以提升感知识别、知识计算、认知推理、人机交互能力为重点" in text
-    assert not re.search(r"^\d{1,4}$", text, flags=re.M)  # stray page numbers
+    assert not re.search(r"^\d{1,4}$", text, flags=re.MULTILINE)  # stray page numbers
     assert "智能陪护机器人\n" not in text  # the product list appended to the Hubei page
 
 

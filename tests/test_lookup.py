@@ -1,0 +1,125 @@
+"""lookup: typed references -> clauses, on the bundled corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag import clauses, ingest, lookup
+from rag.model import Clause, Document
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+PLAN, OPINION = "000_bd35aee1ad441e2b", "001_a574007286141d25"
+BEIJING_15, CHANGSHA_PLATFORM = "004_19fc23e80da6329a-02", "004_19fc23e80da6329a-28"
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[Document]:
+    return ingest.load_many(sorted(CORPUS.glob("*")))[0]
+
+
+@pytest.fixture(scope="module")
+def all_clauses(docs: list[Document]) -> list[Clause]:
+    return [c for d in docs for c in clauses.split(d)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("中关村十五条措施 第六条", ("中关村十五条措施", "第六条")),
+        ("湖北省总体规划 二（一）1", ("湖北省总体规划", "二（一）1")),
+        ("湖北省总体规划 二(一)1", ("湖北省总体规划", "二（一）1")),
+        ("总体规划专栏10", ("总体规划", "专栏10")),
+        ("湖北AI总体规划 专栏 2", ("湖北AI总体规划", "专栏2")),
+        ("长沙新一代人工智能开放创新平台认定管理暂行办法第九条", ("长沙新一代人工智能开放创新平台认定管理暂行办法", "第九条")),
+        ("第6条", (None, "第六条")),
+        ("第 12 条", (None, "第十二条")),
+        ("中关村十五条措施第六条讲的是什么？", ("中关村十五条措施", "第六条")),
+        ("湖北实施意见第十三条“构建新兴产业推进机制”具体有哪些安排？", ("湖北实施意见", "第十三条")),
+        ("请问《总体规划》中的专栏3", ("总体规划", "专栏3")),
+        ("实施意见（十三）", ("实施意见", "（十三）")),
+        ("北京对引进图灵奖获得者有什么支持？", (None, None)),
+        ("中关村十五条措施", (None, None)),
+        ("", (None, None)),
+    ],
+)
+def test_parse_ref(text: str, expected: tuple[str | None, str | None]) -> None:
+    assert lookup.parse_ref(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "doc_id"),
+    [
+        ("中关村十五条措施", BEIJING_15),
+        ("湖北省总体规划", PLAN),
+        ("总体规划", PLAN),
+        ("湖北AI总体规划", PLAN),
+        ("湖北实施意见", OPINION),
+        ("长沙新一代人工智能开放创新平台认定管理暂行办法", CHANGSHA_PLATFORM),
+        ("武汉先导区实施方案", "003_7750412351cae417"),
+        ("杭州若干政策", "004_19fc23e80da6329a-09"),
+    ],
+)
+def test_match_docs_best_first(docs: list[Document], name: str, doc_id: str) -> None:
+    assert lookup.match_docs(docs, name)[0] == doc_id
+
+
+def test_match_docs_accepts_titles_and_is_deterministic(docs: list[Document]) -> None:
+    titles = {d.id: d.title for d in docs}
+    assert lookup.match_docs(titles, "湖北实施意见") == lookup.match_docs(docs, "湖北实施意见")
+    assert lookup.match_docs(docs, "厦门市鼓浪屿条例") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_id", "refs"),
+    [
+        ("中关村十五条措施 第六条", BEIJING_15, ["第六条"]),
+        ("中关村十五条措施第十条", BEIJING_15, ["第十条"]),
+        ("中关村十五条措施第二条", BEIJING_15, ["第二条", "第二条1", "第二条2", "第二条3", "第二条4"]),
+        ("湖北省总体规划 二（一）1", PLAN, ["二（一）1"]),
+        ("总体规划专栏10", PLAN, ["专栏10"]),
+        ("湖北AI总体规划 专栏2", PLAN, ["专栏2"]),
+        ("长沙新一代人工智能开放创新平台认定管理暂行办法第九条", CHANGSHA_PLATFORM, ["第九条（一）", "第九条（二）", "第九条（三）"]),
+        ("湖北实施意见第十三条“构建新兴产业推进机制”具体有哪些安排？", OPINION, ["五（十三）"]),
+        ("湖北实施意见（十三）", OPINION, ["五（十三）"]),
+        ("武汉试验区建设若干政策第四条", "004_19fc23e80da6329a-23", ["四"]),
+    ],
+)
+def test_find(all_clauses: list[Clause], docs: list[Document], text: str, doc_id: str, refs: list[str]) -> None:
+    found = lookup.find(all_clauses, docs, text)
+    assert {c.doc_id for c in found} == {doc_id}
+    assert list(dict.fromkeys(c.ref for c in found)) == refs
+
+
+def test_find_returns_every_part_in_order(all_clauses: list[Clause], docs: list[Document]) -> None:
+    found = lookup.find(all_clauses, docs, "湖北省总体规划 一（三）")
+    assert [c.part for c in found if c.ref == "一（三）"] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["北京对引进图灵奖获得者有什么支持？", "中关村十五条措施第九十九条", "厦门条例第一条", "第6条", "总体规划专栏99"],
+)
+def test_find_nothing(all_clauses: list[Clause], docs: list[Document], text: str) -> None:
+    assert lookup.find(all_clauses, docs, text) == []
+
+
+def test_neighbours(all_clauses: list[Clause], docs: list[Document]) -> None:
+    [sixth] = lookup.find(all_clauses, docs, "中关村十五条措施第六条")
+    before, after = lookup.neighbours(all_clauses, sixth)
+    assert [c.ref for c in before] == ["第五条"] and [c.ref for c in after] == ["第七条"]
+    before, after = lookup.neighbours(all_clauses, sixth, n=2)
+    assert [c.ref for c in before] == ["第四条", "第五条"] and [c.ref for c in after] == ["第七条", "第八条"]
+
+
+def test_neighbours_skip_the_clauses_own_parts(all_clauses: list[Clause], docs: list[Document]) -> None:
+    parts = lookup.find(all_clauses, docs, "湖北省总体规划 一（三）")
+    before, after = lookup.neighbours(all_clauses, parts[1])
+    assert [c.ref for c in before] == ["一（二）"] and after[0].ref == "一（三）表"
+
+
+def test_neighbours_at_the_edges(all_clauses: list[Clause]) -> None:
+    first = next(c for c in all_clauses if c.doc_id == BEIJING_15)
+    before, after = lookup.neighbours(all_clauses, first)
+    assert before == [] and len(after) == 1
