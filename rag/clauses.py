@@ -70,7 +70,11 @@ def int_to_cn(n: int) -> str:
         tens, ones = divmod(n, 10)
         return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
     hundreds, rest = divmod(n, 100)
-    tail = "" if rest == 0 else ("零" + _CN_DIGITS[rest] if rest < 10 else ("一" if rest < 20 else "") + int_to_cn(rest))
+    tail = (
+        ""
+        if rest == 0
+        else ("零" + _CN_DIGITS[rest] if rest < 10 else ("一" if rest < 20 else "") + int_to_cn(rest))
+    )
     return _CN_DIGITS[hundreds] + "百" + tail
 
 
@@ -339,9 +343,16 @@ def _chunks(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, 
     if cur_end > cur_start:
         pieces.append((cur_start, cur_end))
     # A short tail reads better with the piece before it than as a part of its own.
-    if len(pieces) > 1 and pieces[-1][1] - pieces[-1][0] < max_chars // 4 and pieces[-1][1] - pieces[-2][0] <= max_chars * 1.3:
+    if (
+        len(pieces) > 1
+        and pieces[-1][1] - pieces[-1][0] < max_chars // 4
+        and pieces[-1][1] - pieces[-2][0] <= max_chars * 1.3
+    ):
         pieces[-2:] = [(pieces[-2][0], pieces[-1][1])]
-    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b - (len(text[a:b]) - len(text[a:b].rstrip()))) for a, b in pieces]
+    return [
+        (a + len(text[a:b]) - len(text[a:b].lstrip()), b - (len(text[a:b]) - len(text[a:b].rstrip())))
+        for a, b in pieces
+    ]
 
 
 def _table_chunks(spans: list[tuple[int, int]], max_chars: int) -> list[tuple[int, int]]:
@@ -355,7 +366,9 @@ def _table_chunks(spans: list[tuple[int, int]], max_chars: int) -> list[tuple[in
     return pieces
 
 
-def _emit(doc: Document, node: _Node, path: tuple[_Node, ...], spans: list[tuple[int, int]], max_chars: int) -> list[Clause]:
+def _emit(
+    doc: Document, node: _Node, path: tuple[_Node, ...], spans: list[tuple[int, int]], max_chars: int
+) -> list[Clause]:
     """The clause(s) of one node: one, or parts 1, 2, … when it is too long."""
     pieces: list[tuple[int, int]] = []
     header = ""
@@ -374,7 +387,9 @@ def _emit(doc: Document, node: _Node, path: tuple[_Node, ...], spans: list[tuple
         text = doc.text[start:end]
         if node.kind == "table" and k > 0 and header:  # each part keeps the header row: years and units
             text = header + "\n" + text
-        digest = hashlib.sha1("\x1f".join([doc.id, ref, str(number), str(part), text]).encode()).hexdigest()[:12]
+        digest = hashlib.sha1("\x1f".join([doc.id, ref, str(number), str(part), text]).encode()).hexdigest()[
+            :12
+        ]
         clauses.append(
             Clause(
                 id=f"{doc.id}:{digest}",

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 SUPPORTED = {".txt", ".md", ".html", ".htm", ".docx", ".pdf"}
 
 # A line ending in one of these closes its paragraph; anything else may continue.
-_TERMINAL = "。；！？：:;!?”\"’）)】]〕>"
+_TERMINAL = '。；！？：:;!?”"’）)】]〕>'
 # Markers that open a numbered heading or a list item: a line starting with one
 # never continues the previous line.
 HEADING_RE = re.compile(
@@ -113,7 +113,9 @@ def read_lines(path: Path) -> list[str]:
     """Raw text lines of a supported file. Raises LoaderError naming the file."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise LoaderError(f"{path.name}: unsupported file type {suffix or '(none)'}; use one of {sorted(SUPPORTED)}")
+        raise LoaderError(
+            f"{path.name}: unsupported file type {suffix or '(none)'}; use one of {sorted(SUPPORTED)}"
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -345,7 +347,13 @@ def _drop_short_runs(lines: list[str], run: int = 5, width: int = 16) -> list[st
     """Drop runs of >= `run` short unpunctuated lines: product lists, menus, captions."""
 
     def shortish(text: str) -> bool:
-        return text != _BREAK and len(text) <= width and text[-1] not in _TERMINAL and not HEADING_RE.match(text) and " | " not in text
+        return (
+            text != _BREAK
+            and len(text) <= width
+            and text[-1] not in _TERMINAL
+            and not HEADING_RE.match(text)
+            and " | " not in text
+        )
 
     out: list[str] = []
     i = 0
@@ -371,7 +379,9 @@ def continues(prev: str, line: str) -> bool:
         return False
     if HEADING_RE.match(line) or _DATE_LINE.match(line) or _SLASH_DATE.match(line) or _SLASH_DATE.match(prev):
         return False
-    if line.endswith(("：", ":")) and len(line) <= 40:  # an addressee line: "各市、州、县人民政府，省政府各部门："
+    if (
+        line.endswith(("：", ":")) and len(line) <= 40
+    ):  # an addressee line: "各市、州、县人民政府，省政府各部门："
         return False
     if prev[-1] in "，,、（(“‘《—":  # cut mid-sentence, whatever its length
         return True
@@ -385,13 +395,94 @@ def continues(prev: str, line: str) -> bool:
 # ---------------------------------------------------------------- metadata
 
 
-_PROVINCES = ["北京市", "天津市", "上海市", "重庆市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省", "四川省", "贵州省", "云南省", "陕西省", "甘肃省", "青海省", "台湾省", "内蒙古自治区", "广西壮族自治区", "西藏自治区", "宁夏回族自治区", "新疆维吾尔自治区", "香港特别行政区", "澳门特别行政区"]
-_CITIES = ["武汉市", "长沙市", "广州市", "深圳市", "杭州市", "合肥市", "成都市", "西安市", "济南市", "苏州市", "郑州市", "沈阳市", "南京市", "宁波市", "青岛市", "厦门市", "大连市", "哈尔滨市", "长春市", "石家庄市", "太原市", "南昌市", "福州市", "昆明市", "贵阳市", "南宁市", "兰州市", "海口市", "呼和浩特市", "乌鲁木齐市", "银川市", "西宁市", "拉萨市", "无锡市", "东莞市", "佛山市", "襄阳市", "宜昌市", "十堰市", "鄂州市", "德清县"]
+_PROVINCES = [
+    "北京市",
+    "天津市",
+    "上海市",
+    "重庆市",
+    "河北省",
+    "山西省",
+    "辽宁省",
+    "吉林省",
+    "黑龙江省",
+    "江苏省",
+    "浙江省",
+    "安徽省",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "海南省",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "陕西省",
+    "甘肃省",
+    "青海省",
+    "台湾省",
+    "内蒙古自治区",
+    "广西壮族自治区",
+    "西藏自治区",
+    "宁夏回族自治区",
+    "新疆维吾尔自治区",
+    "香港特别行政区",
+    "澳门特别行政区",
+]
+_CITIES = [
+    "武汉市",
+    "长沙市",
+    "广州市",
+    "深圳市",
+    "杭州市",
+    "合肥市",
+    "成都市",
+    "西安市",
+    "济南市",
+    "苏州市",
+    "郑州市",
+    "沈阳市",
+    "南京市",
+    "宁波市",
+    "青岛市",
+    "厦门市",
+    "大连市",
+    "哈尔滨市",
+    "长春市",
+    "石家庄市",
+    "太原市",
+    "南昌市",
+    "福州市",
+    "昆明市",
+    "贵阳市",
+    "南宁市",
+    "兰州市",
+    "海口市",
+    "呼和浩特市",
+    "乌鲁木齐市",
+    "银川市",
+    "西宁市",
+    "拉萨市",
+    "无锡市",
+    "东莞市",
+    "佛山市",
+    "襄阳市",
+    "宜昌市",
+    "十堰市",
+    "鄂州市",
+    "德清县",
+]
 # "湖北" and "湖北省" both name Hubei; the short form is what titles often use.
-_REGIONS = {name[:-1] if name.endswith(("省", "市", "县")) else name[:2]: name for name in _PROVINCES + _CITIES}
+_REGIONS = {
+    name[:-1] if name.endswith(("省", "市", "县")) else name[:2]: name for name in _PROVINCES + _CITIES
+}
 _REGIONS.update({"内蒙古": "内蒙古自治区", "广西": "广西壮族自治区", "黑龙江": "黑龙江省"})
 _REGION_RE = re.compile("|".join(sorted(map(re.escape, _REGIONS), key=len, reverse=True)))
-_GENERIC_REGION = re.compile(r"([\u4e00-\u9fff]{2,4}?[省市县])(?:人民政府|关于|新一代|人工智能|加快|建设|推进)")
+_GENERIC_REGION = re.compile(
+    r"([\u4e00-\u9fff]{2,4}?[省市县])(?:人民政府|关于|新一代|人工智能|加快|建设|推进)"
+)
 
 
 def find_region(*texts: str | None) -> str | None:
@@ -427,7 +518,9 @@ def find_year(lines: list[str], title: str) -> int | None:
         text = _key(line)
         if (m := _SLASH_DATE.search(line)) and len(line) < 80:
             return int(m.group(1))
-        if _DATE_LINE.match(line.strip().replace(" ", "")) or re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", text):
+        if _DATE_LINE.match(line.strip().replace(" ", "")) or re.fullmatch(
+            r"\d{4}年\d{1,2}月\d{1,2}日", text
+        ):
             return int(text[:4])
     for line in lines:
         if m := _IN_FORCE.search(line):

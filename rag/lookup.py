@@ -24,7 +24,9 @@ _NUM = r"(?:[一二三四五六七八九十百零〇两]+|\d{1,3})"
 _ARTICLE = re.compile(rf"第\s*({_NUM})\s*([条章节])")
 _BOX = re.compile(rf"专栏\s*({_NUM})")
 # "二（一）1", "二、(一)", "（十三）", "三（二）4（1）": at least one bracketed level.
-_COMPACT = re.compile(r"([一二三四五六七八九十]+)?、?\s*([（(]\s*[一二三四五六七八九十]+\s*[)）])\s*(\d{1,2})?\s*([（(]\d{1,2}[)）])?")
+_COMPACT = re.compile(
+    r"([一二三四五六七八九十]+)?、?\s*([（(]\s*[一二三四五六七八九十]+\s*[)）])\s*(\d{1,2})?\s*([（(]\d{1,2}[)）])?"
+)
 _QUESTION_HEAD = re.compile(r"^(?:请问|请|查询|查一下|查找|看看|我想知道|帮我查)")
 _NAME_PUNCT = "《》<>“”\"'‘’「」 \t,，.。:：、"
 _ALIASES = {"AI": "人工智能", "ai": "人工智能"}
@@ -117,7 +119,10 @@ def _is_descendant(ref: str, target: str) -> bool:
     if not rest:
         return True
     numerals = "一二三四五六七八九十百零"
-    return not ((target[-1] in numerals and rest[0] in numerals + "条章节") or (target[-1].isdigit() and rest[0].isdigit()))
+    return not (
+        (target[-1] in numerals and rest[0] in numerals + "条章节")
+        or (target[-1].isdigit() and rest[0].isdigit())
+    )
 
 
 def _resolve(doc_clauses: list[Clause], target: str) -> list[Clause]:
@@ -179,7 +184,11 @@ def neighbours(clauses: Sequence[Clause], clause: Clause, n: int = 1) -> tuple[l
     Example: neighbours(cl, 第六条) -> ([第五条], [第七条])
     """
     same_doc = [c for c in clauses if c.doc_id == clause.doc_id]
-    own = [i for i, c in enumerate(same_doc) if c.ref == clause.ref and c.span == clause.span or c.id == clause.id]
+    own = [
+        i
+        for i, c in enumerate(same_doc)
+        if c.ref == clause.ref and c.span == clause.span or c.id == clause.id
+    ]
     if not own:
         return [], []
     first, last = own[0], own[-1]

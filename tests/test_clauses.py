@@ -48,7 +48,13 @@ def test_four_clause_fixture_by_hand() -> None:
     [doc] = ingest.load(FIXTURES / "four_clauses.txt")
     got = [(c.path, c.number, c.ref, c.title, c.text) for c in clauses.split(doc)]
     assert got == [
-        (("一、总体要求",), "（一）", "一（一）", "指导思想", "（一）指导思想。坚持创新驱动，推动人工智能产业高质量发展。"),
+        (
+            ("一、总体要求",),
+            "（一）",
+            "一（一）",
+            "指导思想",
+            "（一）指导思想。坚持创新驱动，推动人工智能产业高质量发展。",
+        ),
         (
             ("一、总体要求",),
             "（二）",
@@ -126,7 +132,10 @@ def test_hubei_opinion_numbers_across_sections(split_all: dict[str, list[Clause]
 def test_wuhan_plan_uses_one_dot_and_one_comma(split_all: dict[str, list[Clause]]) -> None:
     cl = split_all["003_7750412351cae417"]
     [first] = by_ref(cl, "二（一）1")
-    assert first.text.startswith("1、人工智能技术策源先导") and first.path == ("二、建设目标", "（一）总体目标")
+    assert first.text.startswith("1、人工智能技术策源先导") and first.path == (
+        "二、建设目标",
+        "（一）总体目标",
+    )
     assert by_ref(cl, "二（一）")[0].text.startswith("(一)总体目标\n到2025年")  # heading + body is one clause
 
 
@@ -144,13 +153,19 @@ def test_guangzhou_articles_without_titles(docs: list[Document], split_all: dict
     assert first.title == "" and first.path == ("第一章 总则",) and first.text.startswith("第一条为引导推动")
 
 
-def test_shenzhen_boxes_sit_among_numbered_items(docs: list[Document], split_all: dict[str, list[Clause]]) -> None:
+def test_shenzhen_boxes_sit_among_numbered_items(
+    docs: list[Document], split_all: dict[str, list[Clause]]
+) -> None:
     cl = doc_clauses(docs, split_all, "深圳市新一代人工智能发展行动计划")
-    boxes = sorted({c.number for c in cl if c.number and c.number.startswith("专栏")}, key=lambda n: int(n[2:]))
+    boxes = sorted(
+        {c.number for c in cl if c.number and c.number.startswith("专栏")}, key=lambda n: int(n[2:])
+    )
     assert boxes == [f"专栏{i}" for i in range(1, 17)]
 
 
-def test_chengdu_rules_with_parenthesised_items(docs: list[Document], split_all: dict[str, list[Clause]]) -> None:
+def test_chengdu_rules_with_parenthesised_items(
+    docs: list[Document], split_all: dict[str, list[Clause]]
+) -> None:
     cl = doc_clauses(docs, split_all, "专项政策实施细则")
     items = [c for c in cl if c.number == "（1）"]
     assert items and all(c.path and c.ref.endswith("（1）") for c in items)
@@ -186,7 +201,10 @@ def make_doc(text: str) -> Document:
         ("😀", []),
         ("测试政策\n一、总体要求", []),
         ("本市支持人工智能企业发展。😀对首台套产品给予奖励。", ["序言"]),
-        ("本市支持人工智能企业发展，给予最高100万元奖励。\n各区要抓好落实，按季度报送进展。", ["序言", "序言"]),
+        (
+            "本市支持人工智能企业发展，给予最高100万元奖励。\n各区要抓好落实，按季度报送进展。",
+            ["序言", "序言"],
+        ),
         ("一、目标\n二、措施。对企业给予奖励。", ["二"]),
         ("①对企业给予奖励。\n②对人才给予奖励。", ["①", "②"]),
     ],
@@ -198,7 +216,9 @@ def test_edge_cases(text: str, expected: list[str]) -> None:
 def test_very_long_paragraph_becomes_parts() -> None:
     text = "一、措施\n" + "对企业给予奖励。" * 300
     cl = clauses.split(make_doc(text), max_chars=200)
-    assert len(cl) > 5 and {c.ref for c in cl} == {"一"} and [c.part for c in cl] == list(range(1, len(cl) + 1))
+    assert (
+        len(cl) > 5 and {c.ref for c in cl} == {"一"} and [c.part for c in cl] == list(range(1, len(cl) + 1))
+    )
 
 
 def test_max_chars_is_checked() -> None:
@@ -230,7 +250,9 @@ def test_clause_number(line: str, number: str | None) -> None:
     assert (marker.number if marker else None) == number
 
 
-@pytest.mark.parametrize(("cn", "n"), [("一", 1), ("十", 10), ("十三", 13), ("二十", 20), ("二十一", 21), ("一百零五", 105)])
+@pytest.mark.parametrize(
+    ("cn", "n"), [("一", 1), ("十", 10), ("十三", 13), ("二十", 20), ("二十一", 21), ("一百零五", 105)]
+)
 def test_numerals_round_trip(cn: str, n: int) -> None:
     assert clauses.cn_to_int(cn) == n and clauses.int_to_cn(n) == cn
 

@@ -46,7 +46,9 @@ def test_bundled_corpus_has_36_documents_with_stable_ids(corpus_docs: list[inges
     assert [d.id for d in again] == ids and [d.text for d in again] == [d.text for d in corpus_docs]
 
 
-def test_compilation_documents_have_their_own_title_city_and_source(corpus_docs: list[ingest.Document]) -> None:
+def test_compilation_documents_have_their_own_title_city_and_source(
+    corpus_docs: list[ingest.Document],
+) -> None:
     beijing = by_title(corpus_docs, "十五条措施")
     assert beijing.title == "北京市关于加快中关村科学城人工智能创新引领发展的十五条措施"
     assert beijing.region == "北京市" and beijing.source == "004_19fc23e80da6329a.txt"
@@ -70,7 +72,16 @@ def test_hubei_metadata(corpus_docs: list[ingest.Document]) -> None:
 
 def test_chrome_is_gone_and_broken_lines_are_joined(corpus_docs: list[ingest.Document]) -> None:
     text = "\n".join(d.text for d in corpus_docs)
-    for chrome in ["当前位置", "人气", "安徽产业网", "热情欢迎", "每一位来访者", "生态文明建设的倡导者", "了解更多", "找回密码"]:
+    for chrome in [
+        "当前位置",
+        "人气",
+        "安徽产业网",
+        "热情欢迎",
+        "每一位来访者",
+        "生态文明建设的倡导者",
+        "了解更多",
+        "找回密码",
+    ]:
         assert chrome not in text, chrome
     assert "以提升感知识别、知识计算、认知推理、人机交互能力为重点" in text
     assert not re.search(r"^\d{1,4}$", text, flags=re.MULTILINE)  # stray page numbers
@@ -139,7 +150,11 @@ def test_docx_keeps_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
     document.save(str(path))
     [doc] = ingest.load(path)
     assert doc.title == "长沙市测试政策" and doc.region == "长沙市"
-    assert doc.text.index("指标 | 2025年") < doc.text.index("产业规模(亿元) | 500") < doc.text.index("二、保障措施")
+    assert (
+        doc.text.index("指标 | 2025年")
+        < doc.text.index("产业规模(亿元) | 500")
+        < doc.text.index("二、保障措施")
+    )
 
 
 @pytest.mark.parametrize(
@@ -150,7 +165,9 @@ def test_docx_keeps_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
         ("broken.docx", b"PK\x03\x04 nope", "docx"),
     ],
 )
-def test_bad_files_raise_loader_error_naming_the_file(tmp_path: Path, name: str, data: bytes, reason: str) -> None:
+def test_bad_files_raise_loader_error_naming_the_file(
+    tmp_path: Path, name: str, data: bytes, reason: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(LoaderError, match=re.escape(name)) as info:
@@ -191,7 +208,11 @@ def test_generic_compilation_split() -> None:
         ("一、总体要求", "（一）指导思想。坚持创新。", False),
         ("（二）打造“3+2+N”示范创新应用", "围绕重点领域建设示范。", False),
         ("完善人工智能发展扶持政策，严格落实相关税收优惠政策。", "统筹利用各类财政资金。", False),
-        ("省人民政府关于印发湖北省新一代人工智能发展总体规划的通知", "各市、州、县人民政府，省政府各部门：", False),
+        (
+            "省人民政府关于印发湖北省新一代人工智能发展总体规划的通知",
+            "各市、州、县人民政府，省政府各部门：",
+            False,
+        ),
         ("2.构建新型数据及算力基础设施。依托国内顶尖的互联网企业，加强高标准", "数据中心建设。", True),
     ],
 )
@@ -200,8 +221,18 @@ def test_continues(prev: str, line: str, joined: bool) -> None:
 
 
 def test_clean_lines_drops_page_numbers_and_chrome() -> None:
-    lines = ["当前位置:新闻资讯 > 正文", "鼓励企业开展人工智能关键技术研发，对符合条件的项目给予", "", "12", "", "最高100万元支持。", "扫一扫 二维码"]
-    assert ingest.clean_lines(lines) == ["鼓励企业开展人工智能关键技术研发，对符合条件的项目给予最高100万元支持。"]
+    lines = [
+        "当前位置:新闻资讯 > 正文",
+        "鼓励企业开展人工智能关键技术研发，对符合条件的项目给予",
+        "",
+        "12",
+        "",
+        "最高100万元支持。",
+        "扫一扫 二维码",
+    ]
+    assert ingest.clean_lines(lines) == [
+        "鼓励企业开展人工智能关键技术研发，对符合条件的项目给予最高100万元支持。"
+    ]
 
 
 def test_normalise_line_removes_pdf_padding_and_joins_table_cells() -> None:

@@ -32,7 +32,10 @@ def all_clauses(docs: list[Document]) -> list[Clause]:
         ("湖北省总体规划 二(一)1", ("湖北省总体规划", "二（一）1")),
         ("总体规划专栏10", ("总体规划", "专栏10")),
         ("湖北AI总体规划 专栏 2", ("湖北AI总体规划", "专栏2")),
-        ("长沙新一代人工智能开放创新平台认定管理暂行办法第九条", ("长沙新一代人工智能开放创新平台认定管理暂行办法", "第九条")),
+        (
+            "长沙新一代人工智能开放创新平台认定管理暂行办法第九条",
+            ("长沙新一代人工智能开放创新平台认定管理暂行办法", "第九条"),
+        ),
         ("第6条", (None, "第六条")),
         ("第 12 条", (None, "第十二条")),
         ("中关村十五条措施第六条讲的是什么？", ("中关村十五条措施", "第六条")),
@@ -80,13 +83,19 @@ def test_match_docs_accepts_titles_and_is_deterministic(docs: list[Document]) ->
         ("湖北省总体规划 二（一）1", PLAN, ["二（一）1"]),
         ("总体规划专栏10", PLAN, ["专栏10"]),
         ("湖北AI总体规划 专栏2", PLAN, ["专栏2"]),
-        ("长沙新一代人工智能开放创新平台认定管理暂行办法第九条", CHANGSHA_PLATFORM, ["第九条（一）", "第九条（二）", "第九条（三）"]),
+        (
+            "长沙新一代人工智能开放创新平台认定管理暂行办法第九条",
+            CHANGSHA_PLATFORM,
+            ["第九条（一）", "第九条（二）", "第九条（三）"],
+        ),
         ("湖北实施意见第十三条“构建新兴产业推进机制”具体有哪些安排？", OPINION, ["五（十三）"]),
         ("湖北实施意见（十三）", OPINION, ["五（十三）"]),
         ("武汉试验区建设若干政策第四条", "004_19fc23e80da6329a-23", ["四"]),
     ],
 )
-def test_find(all_clauses: list[Clause], docs: list[Document], text: str, doc_id: str, refs: list[str]) -> None:
+def test_find(
+    all_clauses: list[Clause], docs: list[Document], text: str, doc_id: str, refs: list[str]
+) -> None:
     found = lookup.find(all_clauses, docs, text)
     assert {c.doc_id for c in found} == {doc_id}
     assert list(dict.fromkeys(c.ref for c in found)) == refs
@@ -99,7 +108,13 @@ def test_find_returns_every_part_in_order(all_clauses: list[Clause], docs: list[
 
 @pytest.mark.parametrize(
     "text",
-    ["北京对引进图灵奖获得者有什么支持？", "中关村十五条措施第九十九条", "厦门条例第一条", "第6条", "总体规划专栏99"],
+    [
+        "北京对引进图灵奖获得者有什么支持？",
+        "中关村十五条措施第九十九条",
+        "厦门条例第一条",
+        "第6条",
+        "总体规划专栏99",
+    ],
 )
 def test_find_nothing(all_clauses: list[Clause], docs: list[Document], text: str) -> None:
     assert lookup.find(all_clauses, docs, text) == []
