@@ -26,6 +26,9 @@ from functools import lru_cache
 from .model import Answer, Citation, Clause, Hit
 from .text import STOPWORDS, SYNONYMS, norm
 
+# Kept in step with retrieve.REGION_GROUPS (not imported: the answerer must not need the index stack).
+REGION_GROUPS = {"成渝": ("成都", "重庆"), "京津冀": ("北京", "天津", "河北"), "长三角": ("上海", "江苏", "浙江", "安徽")}
+
 log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- thresholds (calibrated on dev.jsonl)
@@ -36,17 +39,17 @@ log = logging.getLogger(__name__)
 #   * a year named in the question that no evidence clause states (a 2025 target in a 2017-2022 plan);
 #   * a rare content word of the question (IDF >= RARE_IDF, i.e. in under ~2% of clauses) found in
 #     no evidence clause (房租减免 in a plan that never mentions rent);
-#   * a how-much question whose best number-bearing sentence covers less than MIN_QUANTITY_COVER of
-#     the question's content (上市 is mentioned, but no sentence about it states an amount);
+#   * a how-much question whose focus (its rarest noun the evidence mentions) is never stated next to
+#     a quantity (上市 is mentioned, but no sentence about it states an amount);
 #   * content coverage of the best clause below MIN_COVER, or its dense cosine below MIN_DENSE.
 MIN_COVER = 0.30
-MIN_QUANTITY_COVER = 0.20
 RARE_IDF = 4.0
 MIN_DENSE = 0.0  # e5-small cosines of unrelated Chinese texts sit near 0.8: too flat to use alone
 SENTENCE_KEEP = 0.5  # a clause is cited when its best sentence scores at least this share of the best
 MAX_CLAUSES = 4
 MAX_CLAUSES_WIDE = 6  # list and comparison questions gather from more clauses
 LONG_SENTENCE = 110  # longer sentences are trimmed to the comma-pieces that carry the answer
+QUANTITY_BONUS = 0.3  # a how-much question prefers sentences that state an amount
 MAY_RELATE = 3  # closest clauses offered under a refusal
 
 # Words that say what kind of answer is wanted, not what it is about: they are not evidence.
@@ -60,6 +63,7 @@ QUESTION_WORDS = frozenset(
         "对象", "门槛", "比例", "封顶", "日期", "落款", "方面", "方向", "做到", "处于", "多少钱", "啥",
     }
 )
+NAME_FLAGS = frozenset({"ns", "nr", "nz", "nt", "j"})  # jieba tags of names: a title naming one makes it a place
 NOUN_FLAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nrt", "vn", "eng", "l", "j", "i"})  # jieba POS tags
 GENERIC_PLACES = frozenset({"全国", "国家", "国内", "中国", "全省", "全市", "我省", "我市", "省", "市"})
 
@@ -140,11 +144,12 @@ def analyse(question: str, vocab: Vocabulary) -> Query:
 
     Example: analyse("厦门的人工智能创新发展试验区有什么补贴政策？", v).unknown_places -> ("厦门",)
     """
-    words = _words(question)
+    words = _words(_expand_groups(question))
     named = [w for w, flag in words if flag.startswith("ns") and len(w) >= 2 and w not in GENERIC_PLACES]
     # A place-tagged word is a place when policy titles or regions name it; jieba also tags words like
     # 上市 or 城市 as places, and those, found only in clause texts, stay content words.
-    places = [w for w in named if w in vocab.places]
+    names = [w for w, flag in words if flag in NAME_FLAGS and len(w) >= 2 and w not in QUESTION_WORDS]
+    places = [w for w in dict.fromkeys(named + names) if w in vocab.places]
     unknown = [w for w in named if not vocab.known_place(w)]
     terms = {w: vocab.idf(w) for w, _ in words if _is_content(w) and w not in places and w not in unknown}
     terms = {w: (idf if vocab.df(w) else 0.0) for w, idf in terms.items()}
@@ -160,6 +165,13 @@ def analyse(question: str, vocab: Vocabulary) -> Query:
         listing=bool(_LIST_Q.search(question)),
         comparison=bool(_COMPARE_Q.search(question)) or len(set(places)) >= 2,
     )
+
+
+def _expand_groups(question: str) -> str:
+    """Short forms for several places spelled out, as retrieval does. Example: "成渝两地" -> "成都、重庆两地" """
+    for group, members in REGION_GROUPS.items():
+        question = question.replace(group, "、".join(members))
+    return question
 
 
 @lru_cache(maxsize=1024)
@@ -253,15 +265,40 @@ def judge(query: Query, hits: Sequence[Hit]) -> Verdict:
     best = max(coverage(query, c) for c in contexts)
     if best < MIN_COVER or max(h.dense for h in hits) < MIN_DENSE:
         return Verdict(False, "weak", tuple(query.terms))
-    if query.quantity and _quantity_cover(query, hits) < MIN_QUANTITY_COVER:
-        return Verdict(False, "quantity", _top_terms(query))
+    if query.quantity and not quantity_stated(query, hits):
+        return Verdict(False, "quantity", (focus(query, hits) or "",))
     return Verdict(True)
 
 
-def _quantity_cover(query: Query, hits: Sequence[Hit]) -> float:
-    """Best coverage of a sentence that states a quantity (a digit, 四大, 三个 …)."""
-    scores = [coverage(query, s) for h in hits for s in sentences(h.clause.text) if _QUANTITY.search(s)]
-    return max(scores, default=0.0)
+def focus(query: Query, hits: Sequence[Hit]) -> str | None:
+    """The most specific thing a question asks about that the evidence mentions: its rarest noun found
+    in some clause text but in no policy title (a title word such as 先导区 says where, not what).
+
+    Example: "武汉先导区方案对引进AI博士后给多少补贴？" -> "博士后"
+    """
+    titles = "".join({norm(h.clause.doc_title).lower() for h in hits})
+    texts = [norm(h.clause.text).lower() for h in hits]
+    nouns = [t for t in query.nouns if query.terms[t] > 0 and t not in titles and any(t in x for x in texts)]
+    return max(nouns, key=lambda t: query.terms[t], default=None)
+
+
+def quantity_stated(query: Query, hits: Sequence[Hit]) -> bool:
+    """Whether some clause states a quantity (a digit, 四大, 三个 …) in the same sentence as the
+    question's focus (anywhere in a table), in a clause of the year the question names, if any.
+    True when there is no focus to check.
+
+    Example: False for "杭州对AI企业上市给多少奖励？" when the only 上市 sentence is "支持企业境内外上市。"
+    """
+    term = focus(query, hits)
+    if term is None:
+        return True
+    for h in hits:
+        if query.years and not any(y in _context(h.clause) + str(h.clause.year or "") for y in query.years):
+            continue
+        units = [h.clause.text] if "|" in h.clause.text else sentences(h.clause.text)
+        if any(_QUANTITY.search(u) and term in norm(u).lower() for u in units):
+            return True
+    return False
 
 
 def _top_terms(query: Query, n: int = 2) -> tuple[str, ...]:
@@ -295,7 +332,7 @@ def score_sentence(query: Query, sentence: str, rank: int) -> float:
     """
     s = coverage(query, sentence)
     if query.quantity and _QUANTITY.search(sentence):
-        s += 0.15
+        s += QUANTITY_BONUS
     if any(y in sentence for y in query.years):
         s += 0.1
     return s + 0.05 / (rank + 1)
