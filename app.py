@@ -1,0 +1,335 @@
+"""政策问答 web app: chat with clause citations, clause lookup, uploads, and POST /api/ask.
+
+    python app.py            # http://127.0.0.1:7860 (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT override)
+
+    curl -s http://127.0.0.1:7860/api/ask -H 'Content-Type: application/json' \\
+         -d '{"question": "中关村十五条措施第六条讲的是什么？", "region": "北京市"}'
+
+Thin on purpose: layout and wiring only. What is shown is built by rag/ui.py from escaped text;
+answering, lookup and indexing are rag/ functions.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Before gradio is imported: no analytics and no model hub, so no request leaves the machine.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import logging
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from rag import ui
+from rag.config import Settings
+from rag.errors import InputError, RagError
+
+log = logging.getLogger("rag.app")
+
+EXAMPLES = (
+    "北京对引进图灵奖获得者有什么支持？",
+    "湖北到2025年人工智能核心产业规模目标是多少？",
+    "成渝两地2022年的核心产业目标一样吗？",
+    "中关村十五条措施第六条讲的是什么？",
+    "上海对入驻企业的房租减免标准是多少？",
+)
+
+# Clicks inside our HTML become Gradio events; everything else in that HTML is inert escaped text.
+CHAT_JS = """
+const copyText = (text, button) => {
+  const done = () => { button.textContent = '已复制'; setTimeout(() => { button.textContent = '复制'; }, 1500); };
+  const fallback = () => {
+    const area = document.createElement('textarea');
+    area.value = text; area.style.position = 'fixed'; area.style.opacity = '0';
+    document.body.appendChild(area); area.select();
+    try { document.execCommand('copy'); done(); } finally { area.remove(); }
+  };
+  if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
+  else fallback();
+};
+element.addEventListener('click', (event) => {
+  const cite = event.target.closest('a.cite');
+  if (cite) {
+    event.preventDefault();
+    trigger('cite', {clause: cite.dataset.clause, turn: Number(cite.dataset.turn), n: Number(cite.dataset.n)});
+    return;
+  }
+  const copy = event.target.closest('button.copy');
+  if (copy) copyText(copy.dataset.copy || '', copy);
+});
+"""
+OPEN_JS = """
+element.addEventListener('click', (event) => {
+  const target = event.target.closest('button[data-clause]');
+  if (target) trigger('open', {clause: target.dataset.clause});
+});
+"""
+DOC_JS = """
+const focus = () => {
+  const target = element.querySelector('.target');
+  const box = element.querySelector('.doc-text');
+  if (!target || !box) return;
+  box.scrollTop = target.offsetTop - box.offsetTop - box.clientHeight / 4;
+  const rect = element.getBoundingClientRect();
+  if (rect.top < 0 || rect.top > window.innerHeight - 80) element.scrollIntoView({block: 'start'});
+};
+watch('value', focus);
+focus();
+"""
+
+PROGRESS = gr.Progress()  # Gradio fills a handler's progress bar through a default of this type
+
+
+# ---------------------------------------------------------------- event handlers (thin)
+
+
+def make_handlers(ws: ui.Workspace) -> dict[str, Any]:
+    """The functions the Blocks call, closed over one Workspace."""
+
+    def respond(question: str, turns: list[ui.Turn], region: str, doc: str) -> Iterator[tuple[Any, ...]]:
+        try:
+            for shown, answer in ui.converse(ws, question, turns, region, doc):
+                panel = ui.citations_html(answer) if answer is not None else gr.skip()
+                yield ui.chat_html(shown), panel, shown, ""
+        except InputError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+
+    def new_chat() -> tuple[Any, ...]:
+        return [], ui.chat_html([]), ui.citations_html(None), ui.empty_document_html()
+
+    def open_citation(turns: list[ui.Turn], evt: gr.EventData) -> tuple[str, str]:
+        data = evt._data or {}
+        turn = (
+            turns[int(data.get("turn", -1))]
+            if -len(turns) <= int(data.get("turn", -1)) < len(turns)
+            else None
+        )
+        panel = ui.citations_html(turn.answer) if turn is not None and turn.answer is not None else gr.skip()
+        return panel, _doc_view(str(data.get("clause", "")))
+
+    def open_clause(evt: gr.EventData) -> str:
+        return _doc_view(str((evt._data or {}).get("clause", "")))
+
+    def _doc_view(clause_id: str) -> str:
+        try:
+            return ws.document_view(clause_id)
+        except InputError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+
+    def pick_region(region: str) -> Any:
+        return gr.Dropdown(choices=ui.doc_choices(ws.documents(), region), value=ui.ALL)
+
+    def pick_doc(doc_id: str) -> tuple[str, str]:
+        return ws.tree(doc_id), ws.document_start(doc_id) if doc_id else ui.empty_document_html()
+
+    def open_in_tree(doc_id: str, evt: gr.EventData) -> tuple[str, str, str]:
+        clause_id = str((evt._data or {}).get("clause", ""))
+        clause = ws.index.clause(clause_id)
+        card = ui.lookup_html([clause], clause.citation) if clause else gr.skip()
+        return ws.tree(doc_id, clause_id), card, _doc_view(clause_id)
+
+    def look_up(ref: str) -> tuple[Any, ...]:
+        try:
+            found = ws.lookup(ref)
+        except InputError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+        if not found:
+            return ui.lookup_html([], ref), gr.skip(), gr.skip(), gr.skip()
+        first = found[0]
+        doc_choice = gr.Dropdown(choices=ui.doc_choices(ws.documents()), value=first.doc_id)
+        return (
+            ui.lookup_html(found, ref),
+            ws.document_view(first.id),
+            ws.tree(first.doc_id, first.id),
+            doc_choice,
+        )
+
+    def add_files(files: list[str] | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
+        if not files:
+            raise gr.Error(
+                "请先选择要上传的文件（.txt .md .docx .pdf .html，每个不超过 20 MB）", print_exception=False
+            )
+        progress(0, desc="正在解析文件…")
+        results = ws.add_files(
+            [(Path(f), Path(f).name) for f in files],
+            lambda done, total: progress((done, total) if total else 1.0, desc="正在嵌入新条款", unit="条款"),
+        )
+        if any(r.error for r in results):
+            gr.Warning("有文件未能加入知识库，原因见结果表")
+        regions = gr.Dropdown(choices=ui.region_choices(ws.regions()), value=ui.ALL)
+        docs = gr.Dropdown(choices=ui.doc_choices(ws.documents()), value=ui.ALL)
+        return ui.upload_report_html(results), ws.status_html(), regions, docs, regions, docs, None
+
+    return {name: fn for name, fn in locals().items() if callable(fn) and not name.startswith("_")}
+
+
+# ---------------------------------------------------------------- layout
+
+
+def build_blocks(ws: ui.Workspace) -> gr.Blocks:
+    h = make_handlers(ws)
+    region_choices, doc_choices = ui.region_choices(ws.regions()), ui.doc_choices(ws.documents())
+    private: dict[str, Any] = {"api_visibility": "undocumented"}
+    with gr.Blocks(title="政策问答") as demo:
+        gr.HTML(
+            '<div class="app-head"><h1>政策问答</h1><span>人工智能产业政策 · 每句回答都注明出处条款</span></div>'
+        )
+        status = gr.HTML(ws.status_html(), elem_id="status")
+        turns = gr.State([])
+        with gr.Tabs():
+            with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
+                with gr.Column(scale=3):
+                    chat = gr.HTML(ui.chat_html([]), js_on_load=CHAT_JS, elem_id="chat", autoscroll=True)
+                    with gr.Row():
+                        box = gr.Textbox(
+                            placeholder="用中文提问，例如：北京对引进图灵奖获得者有什么支持？",
+                            show_label=False,
+                            scale=6,
+                            elem_id="question",
+                            max_length=2000,
+                        )
+                        send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
+                    with gr.Row(elem_id="examples"):
+                        examples = [gr.Button(q, size="sm", elem_classes="example") for q in EXAMPLES]
+                    with gr.Row():
+                        region = gr.Dropdown(
+                            region_choices, value=ui.ALL, label="地区", scale=1, elem_id="region"
+                        )
+                        doc = gr.Dropdown(doc_choices, value=ui.ALL, label="政策", scale=3, elem_id="doc")
+                        new = gr.Button("新对话", scale=0, elem_id="new-chat")
+                with gr.Column(scale=2):
+                    cites = gr.HTML(ui.citations_html(None), js_on_load=OPEN_JS, elem_id="cites")
+                    docview = gr.HTML(ui.empty_document_html(), js_on_load=DOC_JS, elem_id="docview")
+            with gr.Tab("条款查询", id="lookup"), gr.Row(equal_height=False):
+                with gr.Column(scale=2):
+                    with gr.Row():
+                        ref = gr.Textbox(
+                            placeholder="中关村十五条措施 第六条",
+                            label="按引用查找条款",
+                            scale=4,
+                            elem_id="ref",
+                        )
+                        find = gr.Button("查找", scale=1, elem_id="find")
+                    lk_region = gr.Dropdown(region_choices, value=ui.ALL, label="地区", elem_id="lk-region")
+                    lk_doc = gr.Dropdown(doc_choices, value=ui.ALL, label="政策", elem_id="lk-doc")
+                    tree = gr.HTML(ui.tree_html([]), js_on_load=OPEN_JS, elem_id="tree")
+                with gr.Column(scale=3):
+                    found = gr.HTML("", js_on_load=OPEN_JS, elem_id="found")
+                    lk_view = gr.HTML(
+                        ui.empty_document_html("选择条款后，这里显示政策原文并定位到该条款。"),
+                        js_on_load=DOC_JS,
+                        elem_id="lk-docview",
+                    )
+            with gr.Tab("添加文件", id="upload"):
+                gr.Markdown(
+                    f"上传政策文件（{' '.join(ui.UPLOAD_TYPES)}，每个不超过 {ui.MAX_UPLOAD_MB} MB）。"
+                    "解析并嵌入后即可提问和引用；未能读取的文件不会改动现有知识库。"
+                )
+                files = gr.File(
+                    file_count="multiple", file_types=list(ui.UPLOAD_TYPES), label="政策文件", elem_id="files"
+                )
+                add = gr.Button("加入知识库", variant="primary", elem_id="add")
+                report = gr.HTML("", elem_id="upload-report")
+
+        ask_io = {"inputs": [box, turns, region, doc], "outputs": [chat, cites, turns, box], **private}
+        send.click(h["respond"], **ask_io)
+        box.submit(h["respond"], **ask_io)
+        for button in examples:
+            button.click(
+                h["respond"],
+                inputs=[button, turns, region, doc],
+                outputs=[chat, cites, turns, box],
+                **private,
+            )
+        new.click(h["new_chat"], outputs=[turns, chat, cites, docview], **private)
+        chat.cite(h["open_citation"], inputs=[turns], outputs=[cites, docview], **private)
+        cites.open(h["open_clause"], outputs=[docview], **private)
+        region.input(h["pick_region"], inputs=[region], outputs=[doc], **private)
+        lk_region.input(h["pick_region"], inputs=[lk_region], outputs=[lk_doc], **private)
+        lk_doc.input(h["pick_doc"], inputs=[lk_doc], outputs=[tree, lk_view], **private)
+        tree.open(h["open_in_tree"], inputs=[lk_doc], outputs=[tree, found, lk_view], **private)
+        found.open(h["open_clause"], outputs=[lk_view], **private)
+        lookup_io = {"inputs": [ref], "outputs": [found, lk_view, tree, lk_doc], **private}
+        find.click(h["look_up"], **lookup_io)
+        ref.submit(h["look_up"], **lookup_io)
+        add.click(
+            h["add_files"],
+            inputs=[files],
+            outputs=[report, status, region, doc, lk_region, lk_doc, files],
+            **private,
+        )
+    return demo
+
+
+# ---------------------------------------------------------------- HTTP API and serving
+
+
+class AskRequest(BaseModel):
+    """Body of POST /api/ask. Example: {"question": "北京对引进图灵奖获得者有什么支持？", "region": "北京市"}"""
+
+    question: str
+    region: str | None = None
+    doc: str | None = None
+
+
+def create_app(ws: ui.Workspace) -> FastAPI:
+    """FastAPI app serving POST /api/ask beside the Gradio UI mounted at /."""
+    api = FastAPI(title="政策问答", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @api.post("/api/ask")
+    def ask(body: AskRequest) -> JSONResponse:
+        try:
+            return JSONResponse(ws.ask_json(body.question, body.region, body.doc))
+        except InputError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        except RagError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=500)
+
+    return gr.mount_gradio_app(
+        api,
+        build_blocks(ws),
+        path="/",
+        footer_links=[],
+        run_history=False,
+        max_file_size=f"{ui.MAX_UPLOAD_MB}mb",
+        css=ui.CSS,
+        show_error=True,
+    )
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    host = os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
+    port = int(os.environ.get("GRADIO_SERVER_PORT") or 7860)
+    try:
+        ws = ui.Workspace.load(Settings.from_env())
+    except (RagError, FileNotFoundError) as exc:
+        print(f"app: {exc}", file=sys.stderr)
+        return 1
+    threading.Thread(target=_warm_up, args=(ws,), daemon=True).start()
+    import uvicorn
+
+    print(f"政策问答: http://{host}:{port}", flush=True)
+    uvicorn.run(create_app(ws), host=host, port=port, log_level="warning")
+    return 0
+
+
+def _warm_up(ws: ui.Workspace) -> None:
+    try:
+        ws.warm_up()
+    except (RagError, ImportError, OSError) as exc:  # the first question will report it properly
+        log.warning("warm-up failed: %s", exc)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
