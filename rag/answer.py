@@ -349,7 +349,7 @@ def select(query: Query, hits: Sequence[Hit]) -> list[Pick]:
     """The sentences the answer is made of: the best ones across clauses, at most two per clause
     (three for list questions), from at most MAX_CLAUSES clauses (MAX_CLAUSES_WIDE for lists and
     comparisons). A quantity question's best number-bearing sentence goes first."""
-    per_hit = [best_sentences(query, h, r) for r, h in enumerate(hits)]
+    per_hit = [best_sentences(query, h, r) for r, h in enumerate(_of_the_year(query, hits))]
     per_hit = [p for p in per_hit if p]
     if not per_hit:
         return []
@@ -361,6 +361,12 @@ def select(query: Query, hits: Sequence[Hit]) -> list[Pick]:
     keep = 3 if query.listing else 2
     picks = [p for clause_picks in chosen for p in clause_picks[:keep] if p.score >= 0.6 * clause_picks[0].score]
     return _quantity_first(query, picks)
+
+
+def _of_the_year(query: Query, hits: Sequence[Hit]) -> list[Hit]:
+    """When the question names a year, the clauses that state it (targets of other years would mislead)."""
+    dated = [h for h in hits if any(y in _context(h.clause) + str(h.clause.year or "") for y in query.years)]
+    return dated or list(hits)
 
 
 def _cover_places(query: Query, per_hit: list[list[Pick]], chosen: list[list[Pick]]) -> list[list[Pick]]:
