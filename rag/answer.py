@@ -73,6 +73,7 @@ _LIST_Q = re.compile(r"哪些|哪几|哪[两三四五六七八九十]|分别是|
 _COMPARE_Q = re.compile(r"一样|相同|不同|区别|差别|差异|分别|各是|各自|对比|比较|两地|两份")
 _QUANTITY = re.compile(r"\d|[一二三四五六七八九十两百千万]+(?:个|家|项|所|大|条|种|位|名|亿|万|倍|成|类|座|平方|兆|人)")
 _NUMERAL = re.compile(r"[\d一二三四五六七八九十两百千万亿]")
+_YEAR_WORD = re.compile(r"(?<!\d)(?:19|20)\d\d年?(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*[”’」』）)]*")
 _PIECE = re.compile(r"(?:[^，,：:]|(?<=\d),(?=\d))+(?:[，：:]|,(?!\d))?")
@@ -296,7 +297,7 @@ def quantity_stated(query: Query, hits: Sequence[Hit]) -> bool:
         if query.years and not any(y in _context(h.clause) + str(h.clause.year or "") for y in query.years):
             continue
         units = [h.clause.text] if "|" in h.clause.text else sentences(h.clause.text)
-        if any(_QUANTITY.search(u) and term in norm(u).lower() for u in units):
+        if any(states_quantity(u) and term in norm(u).lower() for u in units):
             return True
     return False
 
@@ -306,6 +307,14 @@ def _top_terms(query: Query, n: int = 2) -> tuple[str, ...]:
 
 
 # ---------------------------------------------------------------- sentences
+
+
+def states_quantity(text: str) -> bool:
+    """Whether a text states an amount or count; a year alone is not one.
+
+    Example: "培育10家企业" -> True; "完善城市大脑四大中枢平台" -> True; "到2022年，环境不断完善" -> False
+    """
+    return bool(_QUANTITY.search(_YEAR_WORD.sub("", text)))
 
 
 def sentences(text: str) -> list[str]:
@@ -331,7 +340,7 @@ def score_sentence(query: Query, sentence: str, rank: int) -> float:
     Example: for "…多少所学校…", "在100所学校开展个性化精准化教学试验" scores above a sentence without a number.
     """
     s = coverage(query, sentence)
-    if query.quantity and _QUANTITY.search(sentence):
+    if query.quantity and states_quantity(sentence):
         s += QUANTITY_BONUS
     if any(y in sentence for y in query.years):
         s += 0.1
@@ -384,7 +393,7 @@ def _cover_places(query: Query, per_hit: list[list[Pick]], chosen: list[list[Pic
 def _quantity_first(query: Query, picks: list[Pick]) -> list[Pick]:
     if not query.quantity:
         return picks
-    numeric = [p for p in picks if _QUANTITY.search(p.sentence)]
+    numeric = [p for p in picks if states_quantity(p.sentence)]
     if not numeric:
         return picks
     first = max(numeric, key=lambda p: p.score)
@@ -440,7 +449,18 @@ def _useful_piece(query: Query, piece: str, i: int) -> bool:
     t = norm(piece).lower()
     if any(present(term, t) for term, w in query.terms.items() if w > 0):
         return True
-    return bool(query.quantity and _QUANTITY.search(piece))
+    return bool(query.quantity and states_quantity(piece))
+
+
+def _with_table_header(clause: Clause, row: str) -> str:
+    """A table row prefixed by the table's header row, so its numbers keep their years and units.
+
+    Example: "企业(家) | 10 | 30" -> "指标 | 到2022年 | 到2025年；企业(家) | 10 | 30"
+    """
+    header = next((line.strip() for line in clause.text.splitlines() if "|" in line), "")
+    if "|" not in row or not header or norm(header) == norm(row) or header in row:
+        return row
+    return f"{header.strip(' |')}；{row.strip(' |')}"
 
 
 def render(query: Query, picks: Sequence[Pick]) -> tuple[str, tuple[Citation, ...]]:
@@ -452,7 +472,8 @@ def render(query: Query, picks: Sequence[Pick]) -> tuple[str, tuple[Citation, ..
     groups: dict[str, list[str]] = {}
     for p in picks:
         n = numbering.of(p.hit.clause, p.sentence)
-        groups.setdefault(p.hit.clause.doc_title, []).append(f"{trim(query, p.sentence)}[{n}]。")
+        body = _with_table_header(p.hit.clause, trim(query, p.sentence))
+        groups.setdefault(p.hit.clause.doc_title, []).append(f"{body}[{n}]。")
     lines = [f"《{title}》：{''.join(parts)}" for title, parts in groups.items()]
     return "\n".join(lines), numbering.citations()
 
