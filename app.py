@@ -18,10 +18,13 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+import functools
+import inspect
 import logging
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -93,72 +96,77 @@ PROGRESS = gr.Progress()  # Gradio fills a handler's progress bar through a defa
 # ---------------------------------------------------------------- event handlers (thin)
 
 
-def make_handlers(ws: ui.Workspace) -> dict[str, Any]:
+def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Show a domain error (bad reference, stale clause id…) as a Gradio error toast, not a traceback."""
+
+    def shown(exc: RagError) -> gr.Error:
+        return gr.Error(str(exc), print_exception=False)
+
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def generator(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            try:
+                yield from fn(*args, **kwargs)
+            except RagError as exc:
+                raise shown(exc) from None
+
+        return generator
+
+    @functools.wraps(fn)
+    def function(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except RagError as exc:
+            raise shown(exc) from None
+
+    return function
+
+
+def _sent(evt: gr.EventData, key: str) -> str:
+    """A value our JavaScript sent with a custom event, e.g. the clause id of a clicked [n]."""
+    return str((evt._data or {}).get(key, ""))
+
+
+def make_handlers(ws: ui.Workspace) -> dict[str, Callable[..., Any]]:
     """The functions the Blocks call, closed over one Workspace."""
 
     def respond(question: str, turns: list[ui.Turn], region: str, doc: str) -> Iterator[tuple[Any, ...]]:
-        try:
-            for shown, answer in ui.converse(ws, question, turns, region, doc):
-                panel = ui.citations_html(answer) if answer is not None else gr.skip()
-                yield ui.chat_html(shown), panel, shown, ""
-        except InputError as exc:
-            raise gr.Error(str(exc), print_exception=False) from None
+        for shown, answer in ui.converse(ws, question, turns, region, doc):
+            panel = ui.citations_html(answer) if answer is not None else gr.skip()
+            yield ui.chat_html(shown), panel, shown, ""
 
     def new_chat() -> tuple[Any, ...]:
         return [], ui.chat_html([]), ui.citations_html(None), ui.empty_document_html()
 
     def open_citation(turns: list[ui.Turn], evt: gr.EventData) -> tuple[str, str]:
-        data = evt._data or {}
-        turn = (
-            turns[int(data.get("turn", -1))]
-            if -len(turns) <= int(data.get("turn", -1)) < len(turns)
-            else None
-        )
-        panel = ui.citations_html(turn.answer) if turn is not None and turn.answer is not None else gr.skip()
-        return panel, _doc_view(str(data.get("clause", "")))
+        answer = ui.answer_at(turns, _sent(evt, "turn"))
+        return ui.citations_html(answer) if answer else gr.skip(), ws.document_view(_sent(evt, "clause"))
 
     def open_clause(evt: gr.EventData) -> str:
-        return _doc_view(str((evt._data or {}).get("clause", "")))
+        return ws.document_view(_sent(evt, "clause"))
 
-    def _doc_view(clause_id: str) -> str:
-        try:
-            return ws.document_view(clause_id)
-        except InputError as exc:
-            raise gr.Error(str(exc), print_exception=False) from None
-
-    def pick_region(region: str) -> Any:
+    def pick_region(region: str) -> gr.Dropdown:
         return gr.Dropdown(choices=ui.doc_choices(ws.documents(), region), value=ui.ALL)
 
     def pick_doc(doc_id: str) -> tuple[str, str]:
-        return ws.tree(doc_id), ws.document_start(doc_id) if doc_id else ui.empty_document_html()
+        return ws.tree(doc_id), ws.document_start(doc_id)
 
     def open_in_tree(doc_id: str, evt: gr.EventData) -> tuple[str, str, str]:
-        clause_id = str((evt._data or {}).get("clause", ""))
-        clause = ws.index.clause(clause_id)
-        card = ui.lookup_html([clause], clause.citation) if clause else gr.skip()
-        return ws.tree(doc_id, clause_id), card, _doc_view(clause_id)
+        clause_id = _sent(evt, "clause")
+        return ws.tree(doc_id, clause_id), ui.lookup_html(ws.lookup(clause_id)), ws.document_view(clause_id)
 
     def look_up(ref: str) -> tuple[Any, ...]:
-        try:
-            found = ws.lookup(ref)
-        except InputError as exc:
-            raise gr.Error(str(exc), print_exception=False) from None
+        found = ws.lookup(ref)
         if not found:
             return ui.lookup_html([], ref), gr.skip(), gr.skip(), gr.skip()
         first = found[0]
-        doc_choice = gr.Dropdown(choices=ui.doc_choices(ws.documents()), value=first.doc_id)
-        return (
-            ui.lookup_html(found, ref),
-            ws.document_view(first.id),
-            ws.tree(first.doc_id, first.id),
-            doc_choice,
-        )
+        doc = gr.Dropdown(choices=ui.doc_choices(ws.documents()), value=first.doc_id)
+        return ui.lookup_html(found, ref), ws.document_view(first.id), ws.tree(first.doc_id, first.id), doc
 
     def add_files(files: list[str] | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
         if not files:
-            raise gr.Error(
-                "请先选择要上传的文件（.txt .md .docx .pdf .html，每个不超过 20 MB）", print_exception=False
-            )
+            raise gr.Error(f"请先选择要上传的文件（{' '.join(ui.UPLOAD_TYPES)}）", print_exception=False)
         progress(0, desc="正在解析文件…")
         results = ws.add_files(
             [(Path(f), Path(f).name) for f in files],
@@ -170,104 +178,153 @@ def make_handlers(ws: ui.Workspace) -> dict[str, Any]:
         docs = gr.Dropdown(choices=ui.doc_choices(ws.documents()), value=ui.ALL)
         return ui.upload_report_html(results), ws.status_html(), regions, docs, regions, docs, None
 
-    return {name: fn for name, fn in locals().items() if callable(fn) and not name.startswith("_")}
+    handlers = (
+        respond,
+        new_chat,
+        open_citation,
+        open_clause,
+        pick_region,
+        pick_doc,
+        open_in_tree,
+        look_up,
+        add_files,
+    )
+    return {fn.__name__: user_errors(fn) for fn in handlers}
 
 
 # ---------------------------------------------------------------- layout
 
+HIDDEN_API: dict[str, Any] = {"api_visibility": "undocumented"}  # UI events; integrations use /api/ask
+
+
+@dataclass
+class ChatTab:
+    chat: gr.HTML
+    box: gr.Textbox
+    send: gr.Button
+    examples: list[gr.Button]
+    region: gr.Dropdown
+    doc: gr.Dropdown
+    new: gr.Button
+    cites: gr.HTML
+    docview: gr.HTML
+
+
+@dataclass
+class LookupTab:
+    ref: gr.Textbox
+    find: gr.Button
+    region: gr.Dropdown
+    doc: gr.Dropdown
+    tree: gr.HTML
+    found: gr.HTML
+    docview: gr.HTML
+
+
+@dataclass
+class UploadTab:
+    files: gr.File
+    add: gr.Button
+    report: gr.HTML
+
+
+def _filters(ws: ui.Workspace, prefix: str, scale: bool) -> tuple[gr.Dropdown, gr.Dropdown]:
+    """Region and policy dropdowns; elem ids "<prefix>region" and "<prefix>doc"."""
+    regions, docs = ui.region_choices(ws.regions()), ui.doc_choices(ws.documents())
+    region = gr.Dropdown(
+        regions, value=ui.ALL, label="地区", scale=1 if scale else None, elem_id=f"{prefix}region"
+    )
+    doc = gr.Dropdown(docs, value=ui.ALL, label="政策", scale=3 if scale else None, elem_id=f"{prefix}doc")
+    return region, doc
+
+
+def _chat_tab(ws: ui.Workspace) -> ChatTab:
+    with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            chat = gr.HTML(ui.chat_html([]), js_on_load=CHAT_JS, elem_id="chat", autoscroll=True)
+            with gr.Row():
+                box = gr.Textbox(placeholder=f"用中文提问，例如：{EXAMPLES[0]}", show_label=False, scale=6,
+                                 elem_id="question", max_length=2000)  # fmt: skip
+                send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
+            with gr.Row(elem_id="examples"):
+                examples = [gr.Button(q, size="sm") for q in EXAMPLES]
+            with gr.Row(elem_id="chat-filters"):
+                region, doc = _filters(ws, "", scale=True)
+                new = gr.Button("新对话", scale=0, elem_id="new-chat")
+        with gr.Column(scale=2):
+            cites = gr.HTML(ui.citations_html(None), js_on_load=OPEN_JS, elem_id="cites")
+            docview = gr.HTML(ui.empty_document_html(), js_on_load=DOC_JS, elem_id="docview")
+    return ChatTab(chat, box, send, examples, region, doc, new, cites, docview)
+
+
+def _lookup_tab(ws: ui.Workspace) -> LookupTab:
+    with gr.Tab("条款查询", id="lookup"), gr.Row(equal_height=False):
+        with gr.Column(scale=2):
+            with gr.Row():
+                ref = gr.Textbox(
+                    placeholder="中关村十五条措施 第六条", label="按引用查找条款", scale=4, elem_id="ref"
+                )
+                find = gr.Button("查找", scale=1, elem_id="find")
+            with gr.Column():
+                region, doc = _filters(ws, "lk-", scale=False)
+            tree = gr.HTML(ui.tree_html([]), js_on_load=OPEN_JS, elem_id="tree")
+        with gr.Column(scale=3):
+            found = gr.HTML("", js_on_load=OPEN_JS, elem_id="found")
+            hint = "选择条款后，这里显示政策原文并定位到该条款。"
+            docview = gr.HTML(ui.empty_document_html(hint), js_on_load=DOC_JS, elem_id="lk-docview")
+    return LookupTab(ref, find, region, doc, tree, found, docview)
+
+
+def _upload_tab() -> UploadTab:
+    with gr.Tab("添加文件", id="upload"):
+        gr.Markdown(
+            f"上传政策文件（{' '.join(ui.UPLOAD_TYPES)}，每个不超过 {ui.MAX_UPLOAD_MB} MB）。"
+            "解析并嵌入后即可提问和引用；未能读取的文件不会改动现有知识库。"
+        )
+        files = gr.File(
+            file_count="multiple", file_types=list(ui.UPLOAD_TYPES), label="政策文件", elem_id="files"
+        )
+        add = gr.Button("加入知识库", variant="primary", elem_id="add")
+        report = gr.HTML("", elem_id="upload-report")
+    return UploadTab(files, add, report)
+
+
+def _wire_chat(h: dict[str, Any], c: ChatTab, turns: gr.State) -> None:
+    outputs = [c.chat, c.cites, turns, c.box]
+    for trigger, question in [(c.send.click, c.box), (c.box.submit, c.box)] + [
+        (b.click, b) for b in c.examples
+    ]:
+        trigger(h["respond"], inputs=[question, turns, c.region, c.doc], outputs=outputs, **HIDDEN_API)
+    c.new.click(h["new_chat"], outputs=[turns, c.chat, c.cites, c.docview], **HIDDEN_API)
+    c.chat.cite(h["open_citation"], inputs=[turns], outputs=[c.cites, c.docview], **HIDDEN_API)
+    c.cites.open(h["open_clause"], outputs=[c.docview], **HIDDEN_API)
+    c.region.input(h["pick_region"], inputs=[c.region], outputs=[c.doc], **HIDDEN_API)
+
+
+def _wire_lookup(h: dict[str, Any], lk: LookupTab) -> None:
+    lk.region.input(h["pick_region"], inputs=[lk.region], outputs=[lk.doc], **HIDDEN_API)
+    lk.doc.input(h["pick_doc"], inputs=[lk.doc], outputs=[lk.tree, lk.docview], **HIDDEN_API)
+    lk.tree.open(h["open_in_tree"], inputs=[lk.doc], outputs=[lk.tree, lk.found, lk.docview], **HIDDEN_API)
+    lk.found.open(h["open_clause"], outputs=[lk.docview], **HIDDEN_API)
+    for trigger in (lk.find.click, lk.ref.submit):
+        trigger(h["look_up"], inputs=[lk.ref], outputs=[lk.found, lk.docview, lk.tree, lk.doc], **HIDDEN_API)
+
 
 def build_blocks(ws: ui.Workspace) -> gr.Blocks:
+    """The page: a status line and three tabs (问答, 条款查询, 添加文件)."""
     h = make_handlers(ws)
-    region_choices, doc_choices = ui.region_choices(ws.regions()), ui.doc_choices(ws.documents())
-    private: dict[str, Any] = {"api_visibility": "undocumented"}
     with gr.Blocks(title="政策问答") as demo:
         gr.HTML(
-            '<div class="app-head"><h1>政策问答</h1><span>人工智能产业政策 · 每句回答都注明出处条款</span></div>'
+            '<div class="app-head"><h1>政策问答</h1><span>人工智能产业政策 · 回答逐句注明出处条款</span></div>'
         )
         status = gr.HTML(ws.status_html(), elem_id="status")
         turns = gr.State([])
         with gr.Tabs():
-            with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
-                with gr.Column(scale=3):
-                    chat = gr.HTML(ui.chat_html([]), js_on_load=CHAT_JS, elem_id="chat", autoscroll=True)
-                    with gr.Row():
-                        box = gr.Textbox(
-                            placeholder="用中文提问，例如：北京对引进图灵奖获得者有什么支持？",
-                            show_label=False,
-                            scale=6,
-                            elem_id="question",
-                            max_length=2000,
-                        )
-                        send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
-                    with gr.Row(elem_id="examples"):
-                        examples = [gr.Button(q, size="sm", elem_classes="example") for q in EXAMPLES]
-                    with gr.Row():
-                        region = gr.Dropdown(
-                            region_choices, value=ui.ALL, label="地区", scale=1, elem_id="region"
-                        )
-                        doc = gr.Dropdown(doc_choices, value=ui.ALL, label="政策", scale=3, elem_id="doc")
-                        new = gr.Button("新对话", scale=0, elem_id="new-chat")
-                with gr.Column(scale=2):
-                    cites = gr.HTML(ui.citations_html(None), js_on_load=OPEN_JS, elem_id="cites")
-                    docview = gr.HTML(ui.empty_document_html(), js_on_load=DOC_JS, elem_id="docview")
-            with gr.Tab("条款查询", id="lookup"), gr.Row(equal_height=False):
-                with gr.Column(scale=2):
-                    with gr.Row():
-                        ref = gr.Textbox(
-                            placeholder="中关村十五条措施 第六条",
-                            label="按引用查找条款",
-                            scale=4,
-                            elem_id="ref",
-                        )
-                        find = gr.Button("查找", scale=1, elem_id="find")
-                    lk_region = gr.Dropdown(region_choices, value=ui.ALL, label="地区", elem_id="lk-region")
-                    lk_doc = gr.Dropdown(doc_choices, value=ui.ALL, label="政策", elem_id="lk-doc")
-                    tree = gr.HTML(ui.tree_html([]), js_on_load=OPEN_JS, elem_id="tree")
-                with gr.Column(scale=3):
-                    found = gr.HTML("", js_on_load=OPEN_JS, elem_id="found")
-                    lk_view = gr.HTML(
-                        ui.empty_document_html("选择条款后，这里显示政策原文并定位到该条款。"),
-                        js_on_load=DOC_JS,
-                        elem_id="lk-docview",
-                    )
-            with gr.Tab("添加文件", id="upload"):
-                gr.Markdown(
-                    f"上传政策文件（{' '.join(ui.UPLOAD_TYPES)}，每个不超过 {ui.MAX_UPLOAD_MB} MB）。"
-                    "解析并嵌入后即可提问和引用；未能读取的文件不会改动现有知识库。"
-                )
-                files = gr.File(
-                    file_count="multiple", file_types=list(ui.UPLOAD_TYPES), label="政策文件", elem_id="files"
-                )
-                add = gr.Button("加入知识库", variant="primary", elem_id="add")
-                report = gr.HTML("", elem_id="upload-report")
-
-        ask_io = {"inputs": [box, turns, region, doc], "outputs": [chat, cites, turns, box], **private}
-        send.click(h["respond"], **ask_io)
-        box.submit(h["respond"], **ask_io)
-        for button in examples:
-            button.click(
-                h["respond"],
-                inputs=[button, turns, region, doc],
-                outputs=[chat, cites, turns, box],
-                **private,
-            )
-        new.click(h["new_chat"], outputs=[turns, chat, cites, docview], **private)
-        chat.cite(h["open_citation"], inputs=[turns], outputs=[cites, docview], **private)
-        cites.open(h["open_clause"], outputs=[docview], **private)
-        region.input(h["pick_region"], inputs=[region], outputs=[doc], **private)
-        lk_region.input(h["pick_region"], inputs=[lk_region], outputs=[lk_doc], **private)
-        lk_doc.input(h["pick_doc"], inputs=[lk_doc], outputs=[tree, lk_view], **private)
-        tree.open(h["open_in_tree"], inputs=[lk_doc], outputs=[tree, found, lk_view], **private)
-        found.open(h["open_clause"], outputs=[lk_view], **private)
-        lookup_io = {"inputs": [ref], "outputs": [found, lk_view, tree, lk_doc], **private}
-        find.click(h["look_up"], **lookup_io)
-        ref.submit(h["look_up"], **lookup_io)
-        add.click(
-            h["add_files"],
-            inputs=[files],
-            outputs=[report, status, region, doc, lk_region, lk_doc, files],
-            **private,
-        )
+            chat, lookup, upload = _chat_tab(ws), _lookup_tab(ws), _upload_tab()
+        _wire_chat(h, chat, turns)
+        _wire_lookup(h, lookup)
+        outputs = [upload.report, status, chat.region, chat.doc, lookup.region, lookup.doc, upload.files]
+        upload.add.click(h["add_files"], inputs=[upload.files], outputs=outputs, **HIDDEN_API)
     return demo
 
 

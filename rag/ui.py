@@ -15,8 +15,9 @@ import html
 import re
 import tempfile
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -126,6 +127,18 @@ def chat_html(turns: Sequence[Turn]) -> str:
     return '<div class="chat">' + "".join(turn_html(t, i) for i, t in enumerate(turns)) + "</div>"
 
 
+def answer_at(turns: Sequence[Turn], position: str | int) -> Answer | None:
+    """The answer of turn `position` (as the page sent it), or None if there is no such answer.
+
+    Example: answer_at(turns, "0") -> turns[0].answer; answer_at(turns, "x") -> None
+    """
+    try:
+        i = int(position)
+    except (TypeError, ValueError):
+        return None
+    return turns[i].answer if 0 <= i < len(turns) else None
+
+
 def history_of(turns: Sequence[Turn]) -> list[tuple[str, str]]:
     """Earlier (question, answer text) pairs, for follow-up questions."""
     return [(t.question, t.answer.text) for t in turns if t.answer is not None]
@@ -220,7 +233,7 @@ def citations_html(answer: Answer | None) -> str:
     return f'<div class="cites"><div class="cites-head">{head}</div>{cards}</div>'
 
 
-def lookup_html(found: Sequence[Clause], query: str) -> str:
+def lookup_html(found: Sequence[Clause], query: str = "") -> str:
     """Result of typing a reference in 条款查询: the clause(s) it names, or what to try instead."""
     if not found:
         return (
@@ -229,7 +242,8 @@ def lookup_html(found: Sequence[Clause], query: str) -> str:
             "“湖北省总体规划 二（一）1”；或在上方选择政策后浏览条款。</div></div>"
         )
     cards = "".join(clause_card(c) for c in found)
-    return f'<div class="cites"><div class="cites-head">{esc(query)}：找到 {len(found)} 条</div>{cards}</div>'
+    head = f"{esc(query)}：找到 {len(found)} 条" if query else esc(found[0].citation)
+    return f'<div class="cites"><div class="cites-head">{head}</div>{cards}</div>'
 
 
 # ---------------------------------------------------------------- document view
@@ -318,15 +332,21 @@ def tree_html(doc_clauses: Sequence[Clause], selected: str | None = None) -> str
         return '<div class="tree empty"><div class="hint">选择一项政策，浏览它的条款。</div></div>'
     rows: list[str] = []
     shown: tuple[str, ...] = ()
+    previous = ""
     for clause in doc_clauses:
         if clause.part > 1:
             continue  # later parts of a long clause open with the first
-        common = _common_prefix(shown, clause.path)
-        for depth in range(common, len(clause.path)):
-            rows.append(f'<div class="heading" style="--depth:{depth}">{esc(clause.path[depth])}</div>')
-        shown = clause.path
+        for depth in range(_common_prefix(shown, clause.path), len(clause.path)):
+            if not _squash(previous).startswith(_squash(clause.path[depth])):  # else the item above is it
+                rows.append(f'<div class="heading" style="--depth:{depth}">{esc(clause.path[depth])}</div>')
+        shown, previous = clause.path, clause.text
         rows.append(_tree_item(clause, len(clause.path), clause.id == selected))
     return '<div class="tree">' + "".join(rows) + "</div>"
+
+
+def _squash(text: str) -> str:
+    """Text compared loosely: "(一) 加速" and "（一）加速" are the same heading."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def _common_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> int:
@@ -531,6 +551,7 @@ class Workspace:
         return document_html(doc, clause, before + after, self.index.clauses_of(doc.id))
 
     def document_start(self, doc_id: str) -> str:
+        """A policy's text from its beginning; the placeholder when no policy is chosen."""
         doc = self.index.documents.get(doc_id)
         return document_html(doc, None) if doc else empty_document_html()
 
@@ -572,7 +593,7 @@ class Workspace:
                 if ready is not None:
                     staged.append(ready)
             if staged:
-                results.update(self._index_files(staged, progress))
+                self._index_files(staged, results, progress)
             return list(results.values())
 
     def _stage(self, path: Path, name: str, tmp: Path) -> tuple[FileResult, Path | None]:
@@ -598,26 +619,25 @@ class Workspace:
         notes = (f"知识库中已有同名文件，新文件保存为 {final}",) if final != name else ()
         return FileResult(final, notes=notes), target
 
-    def _index_files(self, staged: list[Path], progress: Progress | None) -> dict[str, FileResult]:
+    def _index_files(
+        self, staged: list[Path], results: dict[str, FileResult], progress: Progress | None
+    ) -> None:
+        """Index the staged files and record each one's clause count (or error) in `results`."""
         from . import store
 
-        corpus = self.settings.corpus_dir
-        new = [corpus / p.name for p in staged]
         try:
             report = store.build(self.settings, staged, progress)
             index = store.load(self.settings)
         except (RagError, OSError) as exc:
-            for path in new:
-                path.unlink(missing_ok=True)
-            return {p.name: FileResult(p.name, error=f"建立索引失败，知识库保持原样：{exc}") for p in staged}
+            for path in staged:
+                (self.settings.corpus_dir / path.name).unlink(missing_ok=True)
+                results[path.name] = replace(results[path.name], error=f"建立索引失败，知识库保持原样：{exc}")
+            return
         self._replace(index)
         failed = {Path(name).name: reason for name, reason in report.failed}
-        return {
-            p.name: FileResult(p.name, error=failed[p.name])
-            if p.name in failed
-            else FileResult(p.name, self._clause_count(p.name))
-            for p in staged
-        }
+        for path in staged:
+            done = replace(results[path.name], clauses=self._clause_count(path.name))
+            results[path.name] = replace(done, error=failed[path.name]) if path.name in failed else done
 
     def _replace(self, index: Index) -> None:
         with self._pipeline_lock:
@@ -652,7 +672,7 @@ CSS = """
 .refusal-tag::before { content: "⚠ "; }
 a.cite { display: inline-block; padding: 0 0.25rem; margin: 0 0.1rem; border-radius: 4px; font-size: 0.85em;
   background: #dbeafe; color: #1e40af !important; text-decoration: none; cursor: pointer; }
-a.cite:hover { background: #1e40af; color: #fff !important; }
+a.cite:hover, a.cite:focus { background: #bfdbfe; outline: 1px solid #1e40af; }
 .msg-tools { display: flex; gap: 0.6rem; align-items: center; margin-top: 0.4rem; font-size: 0.8rem;
   white-space: normal; }
 .msg-tools .copy { border: 1px solid var(--border-color-primary); border-radius: 4px; padding: 0 0.5rem;

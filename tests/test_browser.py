@@ -1,0 +1,311 @@
+"""The app in a real browser: `python app.py` on a free port over a temp copy of the committed
+index and corpus (plus a policy full of HTML injection), driven by headless Chromium.
+
+Screenshots go to test-artifacts/. Run alone with: pytest -m browser tests/test_browser.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PROJECT = Path(__file__).resolve().parent.parent
+ARTIFACTS = PROJECT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+READY_LIMIT_S = 15.0
+WAIT_MS = 30_000
+
+XSS_NAME = "xss测试市人工智能安全办法.txt"
+XSS_POLICY = """xss测试市人工智能安全办法
+
+第一条 本办法适用于测试。<script>window.__xss=1</script>脚本应当显示为文字。
+
+第二条 图片标签<img src=x onerror="window.__xss=1">也应当显示为文字，补助标准为每家企业30万元。
+
+第三条 本办法自2024年1月1日起施行。
+"""
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    index_dir: Path
+    corpus_dir: Path
+    ready_seconds: float
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _prepare_data(root: Path) -> tuple[Path, Path]:
+    """A copy of the committed index and corpus, with the injection policy indexed beside them."""
+    from rag import store
+    from rag.config import Settings
+
+    if not (PROJECT / "index" / "manifest.json").exists():
+        pytest.skip("no committed index in index/: run `rag index` first")
+    index_dir, corpus_dir = root / "index", root / "corpus"
+    shutil.copytree(PROJECT / "index", index_dir)
+    shutil.copytree(PROJECT / "corpus", corpus_dir)
+    (corpus_dir / XSS_NAME).write_text(XSS_POLICY, encoding="utf-8")
+    settings = Settings.from_env({"RAG_INDEX_DIR": str(index_dir), "RAG_CORPUS_DIR": str(corpus_dir)})
+    store.build(settings)  # reuses the committed vectors; embeds only the three new clauses
+    return index_dir, corpus_dir
+
+
+def _wait_ready(url: str, proc: subprocess.Popen[bytes], started: float, log: Path) -> float:
+    while time.monotonic() - started < 90:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return time.monotonic() - started
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"app not ready after 90 s:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = tmp_path_factory.mktemp("app")
+    index_dir, corpus_dir = _prepare_data(root)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "RAG_INDEX_DIR": str(index_dir),
+        "RAG_CORPUS_DIR": str(corpus_dir),
+        "GRADIO_SERVER_NAME": "127.0.0.1",
+        "GRADIO_SERVER_PORT": str(port),
+    }
+    env.pop("RAG_LLM_BASE_URL", None)
+    log = root / "app.log"
+    with open(log, "wb") as out:
+        started = time.monotonic()
+        proc = subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT, env=env, stdout=out, stderr=out)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            ready = _wait_ready(url + "/", proc, started, log)
+            ARTIFACTS.mkdir(exist_ok=True)
+            (ARTIFACTS / "ready-seconds.txt").write_text(f"{ready:.2f}\n")
+            yield Server(url, index_dir, corpus_dir, ready)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: Server) -> Iterator[Any]:
+    """A fresh page on the app; fails the test if the page asked anything of another host."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    page = context.new_page()
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+    page.goto(server.url + "/")
+    page.locator("#question textarea").wait_for(timeout=WAIT_MS)
+    yield page
+    context.close()
+    assert hosts <= {server.url.split("/")[2]}, f"requests left the machine: {sorted(hosts)}"
+
+
+def ask(page: Any, question: str) -> Any:
+    """Type a question, send it, and return the locator of the finished answer bubble."""
+    before = page.locator("#chat .msg.bot").count()
+    page.locator("#question textarea").fill(question)
+    page.locator("#send").click()
+    answer = page.locator("#chat .msg.bot").nth(before)
+    answer.and_(page.locator(".answered, .refused, .error")).wait_for(timeout=WAIT_MS)
+    return answer
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+# ---------------------------------------------------------------- tests
+
+
+def test_ready_within_limit(server: Server) -> None:
+    assert server.ready_seconds <= READY_LIMIT_S, f"ready after {server.ready_seconds:.1f} s"
+
+
+def test_chat_answer_cites_and_opens_the_clause_in_place(page: Any) -> None:
+    answer = ask(page, "北京对引进图灵奖获得者有什么支持？")
+    assert "answered" in (answer.get_attribute("class") or "")
+    assert "[1]" in answer.inner_text()
+    card = page.locator("#cites .card").first
+    assert "十五条措施" in card.inner_text() and "北京市" in card.inner_text()
+    assert "图灵奖" in card.locator("mark").first.inner_text()
+    page.locator("#question textarea").click()  # the copy button needs a focused page for the clipboard
+    answer.locator("button.copy").click()
+    page.wait_for_function("() => document.querySelector('#chat button.copy').textContent === '已复制'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "[1]" in copied and "《北京市关于加快中关村科学城人工智能创新引领发展的十五条措施》" in copied
+
+    answer.locator("a.cite").first.click()
+    target = page.locator("#docview .target")
+    target.wait_for(timeout=WAIT_MS)
+    assert "图灵奖" in target.inner_text()
+    assert page.locator("#docview .neighbour").count() >= 2
+    assert target.is_visible()
+    shot(page, "chat-citation-docview")
+
+
+def test_refusal_looks_different_and_shows_related_clauses(page: Any) -> None:
+    page.locator("#examples button", has_text="上海对入驻企业的房租减免标准是多少？").click()
+    answer = page.locator("#chat .msg.bot").first
+    answer.and_(page.locator(".answered, .refused")).wait_for(timeout=WAIT_MS)
+    assert "refused" in (answer.get_attribute("class") or "")
+    assert "未在所收录的政策中找到" in answer.inner_text()
+    panel = page.locator("#cites .cites.refused")
+    assert "可能相关" in panel.inner_text() and panel.locator(".card").count() >= 1
+    shot(page, "refusal")
+    page.locator("#new-chat").click()
+    page.locator("#chat .chat.empty").wait_for(timeout=WAIT_MS)
+
+
+def test_region_filter_narrows_the_chat(page: Any) -> None:
+    page.locator("#region input").click()
+    page.get_by_role("option", name="湖北省", exact=True).click()
+    ask(page, "人工智能核心产业规模目标是多少？")
+    metas = page.locator("#cites .card .meta").all_inner_texts()
+    assert metas and all("湖北省" in m for m in metas), metas
+
+
+def test_lookup_by_reference_and_clause_tree(page: Any) -> None:
+    page.get_by_role("tab", name="条款查询").click()
+    ref = page.locator("#ref textarea")
+    ref.fill("中关村十五条措施 第六条")
+    page.locator("#find").click()
+    page.locator("#lk-docview .target").wait_for(timeout=WAIT_MS)
+    assert "早期和长期投资" in page.locator("#found .card").first.inner_text()
+    assert "早期和长期投资" in page.locator("#lk-docview .target").inner_text()
+    assert page.locator("#tree .item.selected").inner_text().startswith("第六条")
+
+    page.locator("#tree .item", has_text="第七条").first.click()
+    page.wait_for_function("() => document.querySelector('#lk-docview .target')?.textContent.includes('第七条')")
+
+    ref.fill("湖北省总体规划 二（一）1")
+    page.locator("#find").click()
+    page.wait_for_function("() => document.querySelector('#lk-docview .target')?.textContent.includes('智能制造')")
+    assert "二（一）1" in page.locator("#found .card .meta").first.inner_text()
+    shot(page, "lookup")
+
+
+def test_injected_html_in_clauses_and_questions_shows_as_text(page: Any) -> None:
+    answer = ask(page, 'xss测试市的补助标准是多少？<img src=x onerror="window.__xss=1">')
+    assert '<img src=x onerror="window.__xss=1">' in page.locator("#chat .msg.user").first.inner_text()
+    assert "[1]" in answer.inner_text()
+    cites = page.locator("#cites").inner_text()
+    assert "<script>window.__xss=1</script>" in cites or '<img src=x onerror="window.__xss=1">' in cites
+    page.locator("#cites .card button.open").first.click()
+    page.locator("#docview .target").wait_for(timeout=WAIT_MS)
+    doc_text = page.locator("#docview .doc-text").inner_text()
+    assert "<script>window.__xss=1</script>" in doc_text and '<img src=x onerror="window.__xss=1">' in doc_text
+
+    page.get_by_role("tab", name="条款查询").click()
+    page.locator("#ref textarea").fill("xss测试市人工智能安全办法 第一条")
+    page.locator("#find").click()
+    page.locator("#lk-docview .target").wait_for(timeout=WAIT_MS)
+    assert "<script>window.__xss=1</script>" in page.locator("#found").inner_text()
+    assert page.locator("#tree .item", has_text="onerror").count() == 1
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("#docview script, #cites img, #chat img, #found script, #tree img").count() == 0
+    shot(page, "xss-as-text")
+
+
+def test_failed_upload_names_the_error_and_keeps_the_index(page: Any, server: Server, tmp_path: Path) -> None:
+    manifest = (server.index_dir / "manifest.json").read_bytes()
+    broken = tmp_path / "损坏的文件.pdf"
+    broken.write_bytes(b"this is not a pdf")
+    page.get_by_role("tab", name="添加文件").click()
+    page.locator("#files input[type=file]").set_input_files(str(broken))
+    page.locator("#add").click()
+    row = page.locator("#upload-report tr.failed")
+    row.wait_for(timeout=WAIT_MS)
+    assert "损坏的文件.pdf" in row.inner_text()
+    assert (server.index_dir / "manifest.json").read_bytes() == manifest
+    assert not (server.corpus_dir / broken.name).exists()
+
+
+def test_uploaded_docx_becomes_searchable_and_citable(page: Any, tmp_path: Path) -> None:
+    import docx
+
+    path = tmp_path / "上传市人工智能扶持办法.docx"
+    document = docx.Document()
+    for line in ("上传市人工智能扶持办法", "第一条 对新落户上传市的人工智能企业给予一次性奖励88万元。", "第二条 对购买算力的企业按费用的50%给予补贴。"):
+        document.add_paragraph(line)
+    document.save(str(path))
+
+    page.get_by_role("tab", name="添加文件").click()
+    page.locator("#files input[type=file]").set_input_files(str(path))
+    page.locator("#add").click()
+    row = page.locator("#upload-report tr.ok")
+    row.wait_for(timeout=60_000)
+    assert path.name in row.inner_text() and "找到 2 个条款" in row.inner_text()
+    shot(page, "upload")
+
+    page.get_by_role("tab", name="问答").click()
+    answer = ask(page, "上传市对新落户的人工智能企业奖励多少？")
+    assert "88万元" in answer.inner_text() and "[1]" in answer.inner_text()
+    assert "上传市人工智能扶持办法" in page.locator("#cites .card").first.inner_text()
+    shot(page, "upload-answer")
+
+
+def test_http_api_answers_with_the_cli_json(server: Server) -> None:
+    body = json.dumps({"question": "中关村十五条措施第六条讲的是什么？", "region": "北京市"}).encode()
+    request = urllib.request.Request(server.url + "/api/ask", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        data = json.loads(response.read())
+    assert set(data) == {"question", "answer", "refused", "mode", "citations"}
+    assert data["citations"][0]["number"] == "第六条" and "[1]" in data["answer"]
+
+    bad = urllib.request.Request(server.url + "/api/ask", b'{"question": ""}', {"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(bad, timeout=30)
+    assert error.value.code == 400 and "empty" in json.loads(error.value.read())["error"]
