@@ -228,11 +228,15 @@ def test_lookup_by_reference_and_clause_tree(page: Any) -> None:
     assert page.locator("#tree .item.selected").inner_text().startswith("第六条")
 
     page.locator("#tree .item", has_text="第七条").first.click()
-    page.wait_for_function("() => document.querySelector('#lk-docview .target')?.textContent.includes('第七条')")
+    page.wait_for_function(
+        "() => document.querySelector('#lk-docview .target')?.textContent.includes('第七条')"
+    )
 
     ref.fill("湖北省总体规划 二（一）1")
     page.locator("#find").click()
-    page.wait_for_function("() => document.querySelector('#lk-docview .target')?.textContent.includes('智能制造')")
+    page.wait_for_function(
+        "() => document.querySelector('#lk-docview .target')?.textContent.includes('智能制造')"
+    )
     assert "二（一）1" in page.locator("#found .card .meta").first.inner_text()
     shot(page, "lookup")
 
@@ -246,7 +250,9 @@ def test_injected_html_in_clauses_and_questions_shows_as_text(page: Any) -> None
     page.locator("#cites .card button.open").first.click()
     page.locator("#docview .target").wait_for(timeout=WAIT_MS)
     doc_text = page.locator("#docview .doc-text").inner_text()
-    assert "<script>window.__xss=1</script>" in doc_text and '<img src=x onerror="window.__xss=1">' in doc_text
+    assert (
+        "<script>window.__xss=1</script>" in doc_text and '<img src=x onerror="window.__xss=1">' in doc_text
+    )
 
     page.get_by_role("tab", name="条款查询").click()
     page.locator("#ref textarea").fill("xss测试市人工智能安全办法 第一条")
@@ -278,7 +284,11 @@ def test_uploaded_docx_becomes_searchable_and_citable(page: Any, tmp_path: Path)
 
     path = tmp_path / "上传市人工智能扶持办法.docx"
     document = docx.Document()
-    for line in ("上传市人工智能扶持办法", "第一条 对新落户上传市的人工智能企业给予一次性奖励88万元。", "第二条 对购买算力的企业按费用的50%给予补贴。"):
+    for line in (
+        "上传市人工智能扶持办法",
+        "第一条 对新落户上传市的人工智能企业给予一次性奖励88万元。",
+        "第二条 对购买算力的企业按费用的50%给予补贴。",
+    ):
         document.add_paragraph(line)
     document.save(str(path))
 
@@ -305,7 +315,9 @@ def test_http_api_answers_with_the_cli_json(server: Server) -> None:
     assert set(data) == {"question", "answer", "refused", "mode", "citations"}
     assert data["citations"][0]["number"] == "第六条" and "[1]" in data["answer"]
 
-    bad = urllib.request.Request(server.url + "/api/ask", b'{"question": ""}', {"Content-Type": "application/json"})
+    bad = urllib.request.Request(
+        server.url + "/api/ask", b'{"question": ""}', {"Content-Type": "application/json"}
+    )
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(bad, timeout=30)
     assert error.value.code == 400 and "empty" in json.loads(error.value.read())["error"]
