@@ -70,6 +70,10 @@ element.addEventListener('click', (event) => {
   const copy = event.target.closest('button.copy');
   if (copy) copyText(copy.dataset.copy || '', copy);
 });
+watch('value', () => {
+  const chat = element.querySelector('.chat');
+  if (chat) chat.scrollTop = chat.scrollHeight;
+});
 """
 OPEN_JS = """
 element.addEventListener('click', (event) => {
@@ -241,7 +245,7 @@ def _filters(ws: ui.Workspace, prefix: str, scale: bool) -> tuple[gr.Dropdown, g
 def _chat_tab(ws: ui.Workspace) -> ChatTab:
     with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
         with gr.Column(scale=3):
-            chat = gr.HTML(ui.chat_html([]), js_on_load=CHAT_JS, elem_id="chat", autoscroll=True)
+            chat = gr.HTML(ui.chat_html([]), js_on_load=CHAT_JS, elem_id="chat")
             with gr.Row():
                 box = gr.Textbox(placeholder=f"用中文提问，例如：{EXAMPLES[0]}", show_label=False, scale=6,
                                  elem_id="question", max_length=2000)  # fmt: skip

@@ -51,12 +51,49 @@ XSS_POLICY = """xss测试市人工智能安全办法
 """
 
 
+# Runs in the app process before app.py: any connection or name lookup that would leave the
+# machine is refused and written to NET_GUARD_LOG, so the test can prove nothing tried.
+NET_GUARD = """
+import ipaddress, os, runpy, socket
+
+_log = os.environ["NET_GUARD_LOG"]
+_connect, _getaddrinfo = socket.socket.connect, socket.getaddrinfo
+
+def _local(host):
+    if host in ("localhost", "", None):
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+def _refuse(what):
+    with open(_log, "a") as f:
+        f.write(what + "\\n")
+    raise OSError("blocked by the test's network guard: " + what)
+
+def connect(self, address):
+    if isinstance(address, tuple) and not _local(address[0]):
+        _refuse("connect " + repr(address))
+    return _connect(self, address)
+
+def getaddrinfo(host, *args, **kwargs):
+    if not _local(host if not isinstance(host, bytes) else host.decode()):
+        _refuse("getaddrinfo " + repr(host))
+    return _getaddrinfo(host, *args, **kwargs)
+
+socket.socket.connect, socket.getaddrinfo = connect, getaddrinfo
+runpy.run_path("app.py", run_name="__main__")
+"""
+
+
 @dataclass(frozen=True)
 class Server:
     url: str
     index_dir: Path
     corpus_dir: Path
     ready_seconds: float
+    net_log: Path
 
 
 def _free_port() -> int:
@@ -106,18 +143,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "RAG_CORPUS_DIR": str(corpus_dir),
         "GRADIO_SERVER_NAME": "127.0.0.1",
         "GRADIO_SERVER_PORT": str(port),
+        "NET_GUARD_LOG": str(root / "net-guard.log"),
     }
     env.pop("RAG_LLM_BASE_URL", None)
     log = root / "app.log"
     with open(log, "wb") as out:
         started = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT, env=env, stdout=out, stderr=out)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", NET_GUARD], cwd=PROJECT, env=env, stdout=out, stderr=out
+        )
         try:
             url = f"http://127.0.0.1:{port}"
             ready = _wait_ready(url + "/", proc, started, log)
             ARTIFACTS.mkdir(exist_ok=True)
             (ARTIFACTS / "ready-seconds.txt").write_text(f"{ready:.2f}\n")
-            yield Server(url, index_dir, corpus_dir, ready)
+            yield Server(url, index_dir, corpus_dir, ready, root / "net-guard.log")
         finally:
             proc.terminate()
             try:
@@ -321,3 +361,9 @@ def test_http_api_answers_with_the_cli_json(server: Server) -> None:
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(bad, timeout=30)
     assert error.value.code == 400 and "empty" in json.loads(error.value.read())["error"]
+
+
+def test_app_never_reached_off_machine(server: Server) -> None:
+    """Runs last (pytest keeps file order): after every other test has used the app, its process tried no outside host."""
+    attempts = server.net_log.read_text() if server.net_log.exists() else ""
+    assert attempts == "", f"the app tried to leave the machine:\n{attempts}"
