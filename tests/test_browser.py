@@ -367,3 +367,66 @@ def test_app_never_reached_off_machine(server: Server) -> None:
     """Runs last (pytest keeps file order): after every other test has used the app, its process tried no outside host."""
     attempts = server.net_log.read_text() if server.net_log.exists() else ""
     assert attempts == "", f"the app tried to leave the machine:\n{attempts}"
+
+
+# ---------------------------------------------------------------- LLM mode (a real local OpenAI-compatible server)
+
+LLM_KEY = "sk-test-NEVER-SHOWN"
+LLM_REPLY = "对于图灵奖、菲尔兹奖等国际顶级奖项获得者及其团队，可参照第一条给予支持[1]。" * 3
+
+
+@pytest.fixture
+def llm_page(browser: Any, server: Server, tmp_path: Path) -> Iterator[Any]:
+    """A second app process in LLM mode over the same data, talking to tests/llm_server.py."""
+    from llm_server import FakeLLM
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "RAG_INDEX_DIR": str(server.index_dir),
+        "RAG_CORPUS_DIR": str(server.corpus_dir),
+        "GRADIO_SERVER_PORT": str(port),
+        "RAG_LLM_BASE_URL": "",
+        "RAG_LLM_MODEL": "fake-qwen",
+        "RAG_LLM_API_KEY": LLM_KEY,
+        "NET_GUARD_LOG": str(tmp_path / "net-guard.log"),
+    }
+    log = tmp_path / "app.log"
+    with FakeLLM(reply=LLM_REPLY, chunk=2) as llm, open(log, "wb") as out:
+        env["RAG_LLM_BASE_URL"] = llm.base_url
+        proc = subprocess.Popen(
+            [sys.executable, "-c", NET_GUARD], cwd=PROJECT, env=env, stdout=out, stderr=out
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_ready(url + "/", proc, time.monotonic(), log)
+            context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+            page = context.new_page()
+            page.goto(url + "/")
+            page.locator("#question textarea").wait_for(timeout=WAIT_MS)
+            yield page
+            context.close()
+            assert llm.requests, "the app never asked the LLM"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def test_llm_mode_streams_and_names_the_model_but_not_the_key(llm_page: Any) -> None:
+    page = llm_page
+    assert "fake-qwen" in page.locator("#status").inner_text()
+    page.evaluate(
+        """() => {
+          window.__partials = new Set();
+          new MutationObserver(() => {
+            const pending = document.querySelector('#chat .msg.bot.pending .answer-text');
+            if (pending) window.__partials.add(pending.textContent);
+          }).observe(document.querySelector('#chat'), {subtree: true, childList: true, characterData: true});
+        }"""
+    )
+    answer = ask(page, "北京对引进图灵奖获得者有什么支持？")
+    assert "大模型回答" in answer.inner_text() and "[1]" in answer.inner_text()
+    partials = page.evaluate("Array.from(window.__partials)")
+    assert len(partials) >= 2, f"no streaming seen: {partials}"
+    assert LLM_KEY not in page.content()
+    shot(page, "llm-mode")
