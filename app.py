@@ -289,7 +289,7 @@ def _upload_tab() -> UploadTab:
             file_count="multiple", file_types=list(ui.UPLOAD_TYPES), label="政策文件", elem_id="files"
         )
         add = gr.Button("加入知识库", variant="primary", elem_id="add")
-        report = gr.HTML("", elem_id="upload-report")
+        report = gr.HTML("", elem_id="upload-report", min_height=80)
     return UploadTab(files, add, report)
 
 
@@ -298,7 +298,8 @@ def _wire_chat(h: dict[str, Any], c: ChatTab, turns: gr.State) -> None:
     for trigger, question in [(c.send.click, c.box), (c.box.submit, c.box)] + [
         (b.click, b) for b in c.examples
     ]:
-        trigger(h["respond"], inputs=[question, turns, c.region, c.doc], outputs=outputs, **HIDDEN_API)
+        trigger(h["respond"], inputs=[question, turns, c.region, c.doc], outputs=outputs, show_progress="minimal",
+                show_progress_on=[c.chat], **HIDDEN_API)  # fmt: skip
     c.new.click(h["new_chat"], outputs=[turns, c.chat, c.cites, c.docview], **HIDDEN_API)
     c.chat.cite(h["open_citation"], inputs=[turns], outputs=[c.cites, c.docview], **HIDDEN_API)
     c.cites.open(h["open_clause"], outputs=[c.docview], **HIDDEN_API)
@@ -328,7 +329,13 @@ def build_blocks(ws: ui.Workspace) -> gr.Blocks:
         _wire_chat(h, chat, turns)
         _wire_lookup(h, lookup)
         outputs = [upload.report, status, chat.region, chat.doc, lookup.region, lookup.doc, upload.files]
-        upload.add.click(h["add_files"], inputs=[upload.files], outputs=outputs, **HIDDEN_API)
+        upload.add.click(
+            h["add_files"],
+            inputs=[upload.files],
+            outputs=outputs,
+            show_progress_on=[upload.report],
+            **HIDDEN_API,
+        )
     return demo
 
 
