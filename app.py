@@ -378,8 +378,8 @@ def create_app(ws: ui.Workspace) -> FastAPI:
 def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     host = os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
-    port = int(os.environ.get("GRADIO_SERVER_PORT") or 7860)
     try:
+        port = _port(os.environ.get("GRADIO_SERVER_PORT") or "7860")
         ws = ui.Workspace.load(Settings.from_env())
     except (RagError, FileNotFoundError) as exc:
         print(f"app: {exc}", file=sys.stderr)
@@ -390,6 +390,13 @@ def main() -> int:
     print(f"政策问答: http://{host}:{port}", flush=True)
     uvicorn.run(create_app(ws), host=host, port=port, log_level="warning")
     return 0
+
+
+def _port(raw: str) -> int:
+    """GRADIO_SERVER_PORT as a port number. Example: _port("7861") -> 7861"""
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise InputError(f"GRADIO_SERVER_PORT must be a port number (1-65535), got {raw!r}")
+    return int(raw)
 
 
 def _warm_up(ws: ui.Workspace) -> None:
