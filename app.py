@@ -17,6 +17,12 @@ import os
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+if not (
+    os.environ.get("GRADIO_SERVER_PORT") or "7860"
+).isdigit():  # gradio's own import would fail with a traceback
+    raise SystemExit(
+        f"app: GRADIO_SERVER_PORT must be a port number (1-65535), got {os.environ['GRADIO_SERVER_PORT']!r}"
+    )
 
 import functools
 import inspect
