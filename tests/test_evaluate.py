@@ -285,8 +285,10 @@ def test_bench_threshold_verdict() -> None:
     assert ok["supports"] is True and ok["suggested"] == 150_000
     off = bench.threshold_verdict(points, 1_000_000)
     assert off["supports"] is False and off["suggested"] == 100_000
-    poor_recall = bench.threshold_verdict([_point(10_000, 1.0, 0.9), _point(100_000, 10.0, 0.9)], 100_000)
-    assert poor_recall["supports"] is False
+    poor = _point(100_000, 10.0, 0.9) | {"hnsw_ef": {"64": {"recall@10": 0.9}, "256": {"recall@10": 0.97}}}
+    poor_recall = bench.threshold_verdict([_point(10_000, 1.0), poor], 100_000)
+    assert (poor_recall["supports"], poor_recall["threshold_ok"], poor_recall["recall_ok"]) == (False, True, False)
+    assert poor_recall["ef_for_recall"] == 256
     assert bench.threshold_verdict(points[:1], 100_000)["supports"] is None
 
 
