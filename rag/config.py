@@ -38,6 +38,8 @@ class Settings:
     llm_timeout: float = 60.0
 
     def __post_init__(self) -> None:
+        for name in ("index_dir", "corpus_dir", "prompts_dir"):  # accept str paths from callers
+            object.__setattr__(self, name, Path(getattr(self, name)))
         if not 1 <= self.top_k <= 50:
             raise InputError(f"top_k must be between 1 and 50, got {self.top_k}")
         if self.llm_timeout <= 0:

@@ -31,9 +31,9 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 from pydantic import SecretStr
 
-from .answer import check_citations, markers, numbers_supported
 from .config import Settings
 from .errors import RagError
+from .extractive import check_citations, markers, numbers_supported
 from .model import Answer, Citation, Hit
 
 log = logging.getLogger(__name__)

@@ -22,9 +22,9 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from . import lookup, retrieve, store
-from .answer import Extractive, Vocabulary, _words
 from .config import Settings, check_question
 from .errors import InputError
+from .extractive import Extractive, Vocabulary, _words
 from .llm import LlmAnswerer, LlmError, check_answer
 from .model import Answer, Hit
 from .store import Index

@@ -124,7 +124,7 @@ def _dense(index: Index, question: str, allowed: np.ndarray | None) -> list[tupl
         ids = np.flatnonzero(allowed).astype(np.int64)
         if not len(ids):
             return []
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))  # type: ignore[call-arg]
         depth = min(depth, len(ids))
     if depth == 0:
         return []

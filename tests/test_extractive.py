@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer import (
+from rag.extractive import (
     Extractive,
     Numbering,
     Vocabulary,
@@ -214,7 +214,7 @@ def test_a_table_row_keeps_its_header_and_a_year_is_not_an_amount(answerer: Extr
     table = clause("hb-t", HUBEI, "湖北省", "| 指标 | 到2025年 | 到2030年\n国内有影响力的企业(家) | 30 | 50", "表", 2025)
     answer = answerer.answer("到2025年和2030年分别要有多少家国内有影响力的企业？", hits(table))
     assert "指标 | 到2025年 | 到2030年；国内有影响力的企业(家) | 30 | 50[1]" in answer.text
-    from rag.answer import states_quantity
+    from rag.extractive import states_quantity
 
     assert states_quantity("培育10家企业") and states_quantity("完善城市大脑四大中枢平台")
     assert not states_quantity("到2022年，环境不断完善")

@@ -1,0 +1,257 @@
+"""`rag` command line: a thin client of the library.
+
+    rag index [PATHS...]                       build or update index/ (incremental)
+    rag search [-k K] [--region R] [--doc D] [--json] QUESTION|-
+    rag ask [--json] [--region R] [--doc D] QUESTION|-
+    rag docs                                   list indexed policies
+    rag cite REF                               one clause with its path and neighbours
+    rag eval GOLD.jsonl / rag bench            measure quality / speed
+
+Exit codes: 0 ok, 1 a domain error (message on stderr), 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
+
+from .config import Settings, check_question
+from .errors import InputError, RagError
+
+log = logging.getLogger("rag")
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        settings = Settings.from_env()
+        return int(args.func(args, settings))
+    except InputError as exc:
+        print(f"rag: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (RagError, FileNotFoundError) as exc:
+        print(f"rag: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("rag: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rag", description="政策问答: cited answers over AI-industry policy")
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("index", help="build or update the index (adding PATHS copies them into the corpus)")
+    p.add_argument("paths", nargs="*", help="files to add (.txt .md .html .docx .pdf)")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="the clauses that answer a question")
+    _question_args(p)
+    p.add_argument("-k", type=int, default=None, help="how many clauses (default RAG_TOP_K or 6)")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="a Chinese answer with cited clauses")
+    _question_args(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("docs", help="list the indexed policies")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("cite", help="show one clause: a clause id or a reference like 中关村十五条措施 第六条")
+    p.add_argument("ref", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_cite)
+
+    _register_optional(sub)
+    return parser
+
+
+def _question_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("question", help="the question, or - to read one question per line from stdin")
+    p.add_argument("--region", help="only policies of this region, e.g. 北京市 or 北京")
+    p.add_argument("--doc", help="only this policy (id or name)")
+    p.add_argument("--json", action="store_true", help="one JSON object (always with -)")
+
+
+def _register_optional(sub: Any) -> None:
+    """`eval` and `bench` live in their own modules, which add their own subcommands."""
+    from . import bench, evaluate
+
+    evaluate.register(sub)
+    bench.register(sub)
+
+
+# ---------------------------------------------------------------- index
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from . import store
+
+    bar = tqdm(total=0, unit="clause", desc="embedding", file=sys.stderr, disable=None)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    report = store.build(settings, [Path(p) for p in args.paths], progress=progress)
+    bar.close()
+    for name, error in report.failed:
+        print(f"rag: skipped {name}: {error}", file=sys.stderr)
+    print(
+        f"indexed {report.clauses_total} clauses ({report.clauses_embedded} embedded, "
+        f"{report.clauses_total - report.clauses_embedded} reused) in {report.seconds:.1f}s → {settings.index_dir}"
+    )
+    return EXIT_ERROR if report.failed else EXIT_OK
+
+
+# ---------------------------------------------------------------- search and ask
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from . import retrieve, store
+
+    index = store.load(settings)
+    k = args.k or settings.top_k
+    filters = {"region": args.region, "doc": args.doc}
+
+    def run(question: str) -> dict[str, Any]:
+        hits = retrieve.search(index, question, k, filters)
+        return {"question": question, "hits": [h.to_json() for h in hits]}
+
+    if args.question == "-":
+        return _each_line(sys.stdin, sys.stdout, run)
+    result = run(check_question(args.question))
+    print(json.dumps(result, ensure_ascii=False) if args.json else _format_hits(result))
+    return EXIT_OK
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from .pipeline import Pipeline
+
+    pipeline = Pipeline(settings)
+    filters = {"region": args.region, "doc": args.doc}
+
+    def run(question: str) -> dict[str, Any]:
+        return pipeline.ask(question, filters=filters).to_json(question)
+
+    if args.question == "-":
+        return _each_line(sys.stdin, sys.stdout, run)
+    question = check_question(args.question)
+    answer = pipeline.ask(question, filters=filters)
+    print(json.dumps(answer.to_json(question), ensure_ascii=False) if args.json else _format_answer(answer))
+    return EXIT_OK
+
+
+def _each_line(stdin: TextIO, stdout: TextIO, run: Callable[[str], dict[str, Any]]) -> int:
+    """One JSON object per input line; a bad line gets an error object and the rest go on."""
+    for line in _lines(stdin):
+        question = line.rstrip("\r\n")
+        try:
+            result = run(check_question(question))
+        except InputError as exc:
+            result = {"question": question, "error": str(exc)}
+        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        stdout.flush()
+    return EXIT_OK
+
+
+def _lines(stream: TextIO) -> Iterator[str]:
+    yield from stream
+
+
+def _format_hits(result: dict[str, Any]) -> str:
+    if not result["hits"]:
+        return "（没有找到相关条款）"
+    blocks = []
+    for i, h in enumerate(result["hits"], 1):
+        where = " > ".join(x for x in (h["path"], h["number"] and f"[{h['number']}]") if x)
+        head = f"{i}. 《{h['doc']}》{h['region'] or ''}  {where}  (score {h['score']:.4f}, {h['source']})"
+        blocks.append(f"{head}\n   {h['text']}")
+    return "\n\n".join(blocks)
+
+
+def _format_answer(answer: Any) -> str:
+    lines = [answer.text, ""]
+    for note in answer.notices:
+        lines.append(f"注意：{note}")
+    for c in answer.citations:
+        lines.append(f"[{c.n}] {c.clause.citation}  ({c.clause.id})")
+    return "\n".join(lines).rstrip()
+
+
+# ---------------------------------------------------------------- docs and cite
+
+
+def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
+    from . import store
+
+    index = store.load(settings)
+    counts: dict[str, int] = {}
+    for c in index.clauses:
+        if c.part <= 1:
+            counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+    rows = [
+        {"id": d.id, "title": d.title, "region": d.region, "year": d.year, "clauses": counts.get(d.id, 0),
+         "source": d.source}
+        for d in index.documents.values()
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    for r in rows:
+        print(f"{r['id']:<28} {r['region'] or '-':<6} {r['year'] or '-':<5} {r['clauses']:>4}  {r['title']}")
+    print(f"{len(rows)} documents, {len(index.clauses)} clauses")
+    return EXIT_OK
+
+
+def cmd_cite(args: argparse.Namespace, settings: Settings) -> int:
+    from . import lookup, store
+
+    index = store.load(settings)
+    ref = " ".join(args.ref).strip()
+    if not ref:
+        raise InputError("give a clause id or a reference, e.g. 中关村十五条措施 第六条")
+    direct = index.clause(ref)
+    found = [direct] if direct else lookup.find(index.clauses, list(index.documents.values()), ref)
+    if not found:
+        raise InputError(f"no clause matches {ref!r}: try `rag docs` for policy names, or e.g. 中关村十五条措施 第六条")
+    before, after = lookup.neighbours(index.clauses, found[0], 1)
+    if args.json:
+        data = {"clauses": [c.to_json() for c in found], "before": [c.to_json() for c in before],
+                "after": [c.to_json() for c in after]}
+        print(json.dumps(data, ensure_ascii=False))
+        return EXIT_OK
+    print(_format_cite(found, before, after))
+    return EXIT_OK
+
+
+def _format_cite(found: list[Any], before: list[Any], after: list[Any]) -> str:
+    first = found[0]
+    out = [first.citation, f"id: {first.id}", f"路径: {first.path_str or '（正文）'}", ""]
+    out += [c.text for c in found]
+    if before:
+        out += ["", "—— 上一条 ——", *(f"{c.ref} {c.text[:80]}…" for c in before)]
+    if after:
+        out += ["", "—— 下一条 ——", *(f"{c.ref} {c.text[:80]}…" for c in after)]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

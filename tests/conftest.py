@@ -1,0 +1,119 @@
+"""Shared fixtures: no network, a deterministic fake embedder, a tiny corpus, the bundled index."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import os
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOLD_DEV = PROJECT.parent / "shared" / "eval" / "dev.jsonl"
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_local(address: object) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX path
+        return True
+    host = address[0] if isinstance(address, tuple) else address
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    if not _is_local(address):
+        raise RuntimeError(f"test tried to reach the network: {address!r}")
+    return _real_connect(self, address)  # type: ignore[arg-type]
+
+
+def _guarded_connect_ex(self: socket.socket, address: object) -> int:
+    if not _is_local(address):
+        raise RuntimeError(f"test tried to reach the network: {address!r}")
+    return _real_connect_ex(self, address)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any outbound connection that is not loopback fails the test."""
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-characters embedder: texts sharing characters get similar vectors.
+
+    Example: FakeEmbedder().passages(["北京支持"]) -> one unit vector of 64 floats
+    """
+
+    id = "fake-embedder"
+    dim = 64
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        for ch in text:
+            v[int(hashlib.md5(ch.encode()).hexdigest(), 16) % self.dim] += 1.0
+        n = np.linalg.norm(v)
+        return v / n if n else v
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        return np.array([self._vec(t) for t in texts], dtype=np.float32).reshape(len(texts), self.dim)
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        return self.passages(texts)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.queries([text])[0].tolist()
+
+
+@pytest.fixture
+def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEmbedder]:
+    """Register the fake embedder under its id so Settings(embedder="fake-embedder") uses it."""
+    from rag import embed
+
+    fake = FakeEmbedder()
+    monkeypatch.setitem(embed._CACHE, fake.id, fake)
+    yield fake
+
+
+@pytest.fixture
+def tiny_corpus(tmp_path: Path) -> Path:
+    """A corpus directory with the small hand-written policy of tests/fixtures/store_corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "store_corpus", target)
+    return target
+
+
+@pytest.fixture
+def tiny_settings(tmp_path: Path, tiny_corpus: Path, fake_embedder: FakeEmbedder):  # type: ignore[no-untyped-def]
+    from rag.config import Settings
+
+    return Settings(index_dir=tmp_path / "index", corpus_dir=tiny_corpus, embedder=fake_embedder.id)
+
+
+@pytest.fixture(scope="session")
+def bundled_index():  # type: ignore[no-untyped-def]
+    """The committed index of the bundled corpus, loaded once (real e5 embedder for queries)."""
+    from rag import store
+    from rag.config import Settings
+
+    return store.load(Settings())
