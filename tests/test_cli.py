@@ -15,7 +15,7 @@ HIT_KEYS = {"id", "doc", "path", "number", "region", "text", "score", "source"}
 
 
 def run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "rag.cli", *args], input=stdin, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "rag.cli", *args], input=stdin, capture_output=True, text=True, check=False,
                           timeout=120)
 
 
