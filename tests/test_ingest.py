@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, PROJECT
+from conftest import GOLD_DEV as GOLD
 
 from rag import ingest
 from rag.errors import LoaderError
+from rag.text import norm as squash  # quotes and clauses are compared as NFKC without whitespace
 
-PROJECT = Path(__file__).resolve().parent.parent
 CORPUS = PROJECT / "corpus"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-GOLD = PROJECT.parent / "shared" / "eval" / "dev.jsonl"
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text))
 
 
 @pytest.fixture(scope="module")
