@@ -265,7 +265,7 @@ def make_faiss(vectors: np.ndarray, kind: str) -> Any:
     if kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 128  # 64 gave recall@10 0.87 at 128k clauses, 128 gives 0.95 (`rag bench`)
+        index.hnsw.efSearch = 256  # recall@10 at 126k clauses: 64 -> 0.87, 128 -> 0.94, 256 -> 0.97 (`rag bench`)
     else:
         index = faiss.IndexFlatIP(dim)
     if len(vectors):
