@@ -24,10 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .model import Answer, Citation, Clause, Hit
-from .text import STOPWORDS, SYNONYMS, norm
-
-# Kept in step with retrieve.REGION_GROUPS (not imported: the answerer must not need the index stack).
-REGION_GROUPS = {"成渝": ("成都", "重庆"), "京津冀": ("北京", "天津", "河北"), "长三角": ("上海", "江苏", "浙江", "安徽")}
+from .text import STOPWORDS, SYNONYMS, expand_region_groups, norm
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +142,7 @@ def analyse(question: str, vocab: Vocabulary) -> Query:
 
     Example: analyse("厦门的人工智能创新发展试验区有什么补贴政策？", v).unknown_places -> ("厦门",)
     """
-    words = _words(_expand_groups(question))
+    words = _words(expand_region_groups(question))
     named = [w for w, flag in words if flag.startswith("ns") and len(w) >= 2 and w not in GENERIC_PLACES]
     # A place-tagged word is a place when policy titles or regions name it; jieba also tags words like
     # 上市 or 城市 as places, and those, found only in clause texts, stay content words.
@@ -166,13 +163,6 @@ def analyse(question: str, vocab: Vocabulary) -> Query:
         listing=bool(_LIST_Q.search(question)),
         comparison=bool(_COMPARE_Q.search(question)) or len(set(places)) >= 2,
     )
-
-
-def _expand_groups(question: str) -> str:
-    """Short forms for several places spelled out, as retrieval does. Example: "成渝两地" -> "成都、重庆两地" """
-    for group, members in REGION_GROUPS.items():
-        question = question.replace(group, "、".join(members))
-    return question
 
 
 @lru_cache(maxsize=1024)

@@ -23,7 +23,7 @@ from .config import check_question
 from .errors import InputError
 from .model import Clause, Hit
 from .store import Index
-from .text import norm, query_tokens
+from .text import expand_region_groups, norm, query_tokens
 
 RRF_K = 60  # the usual reciprocal-rank constant: flattens the head so both lists matter
 CANDIDATES = 60  # depth taken from each list before fusion
@@ -32,8 +32,6 @@ BM25_WEIGHT = 1.3  # policy questions reuse the policies' own terms; 1.3-1.6 is 
 REGION_BOOST = 1.0 / RRF_K  # worth a top-rank vote: a question naming a city prefers that city's policies
 DUPLICATE_JACCARD = 0.85
 
-# Short forms people use for several places at once (general usage, not tied to any question).
-REGION_GROUPS = {"成渝": ("成都", "重庆"), "京津冀": ("北京", "天津", "河北"), "长三角": ("上海", "江苏", "浙江", "安徽")}
 _REGION_SUFFIX = re.compile(r"(省|市|县|区|自治区|特别行政区)$")
 
 
@@ -173,8 +171,7 @@ def mentioned_regions(index: Index, question: str) -> list[str]:
 
     Example: "成渝两地试验区2022年的目标一样吗" -> ["成都市", "重庆市"]
     """
-    for group, members in REGION_GROUPS.items():
-        question = question.replace(group, "、".join(members))
+    question = expand_region_groups(question)
     found: list[tuple[int, str]] = []
     for region in {d.region for d in index.documents.values() if d.region}:
         places = [question.find(a) for a in region_aliases(region) if a in question]

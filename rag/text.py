@@ -35,6 +35,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Short forms people use for several places at once (general usage, not tied to any question).
+REGION_GROUPS: dict[str, tuple[str, ...]] = {
+    "成渝": ("成都", "重庆"),
+    "京津冀": ("北京", "天津", "河北"),
+    "长三角": ("上海", "江苏", "浙江", "安徽"),
+}
+
+
+def expand_region_groups(question: str) -> str:
+    """Short forms for several places spelled out. Example: "成渝两地" -> "成都、重庆两地" """
+    for group, members in REGION_GROUPS.items():
+        question = question.replace(group, "、".join(members))
+    return question
+
+
 def norm(text: str) -> str:
     """NFKC and no whitespace: the form in which quotes and clause texts are compared.
 

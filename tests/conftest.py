@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import json
 import os
 import shutil
 import socket
@@ -20,6 +21,18 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLD_DEV = PROJECT.parent / "shared" / "eval" / "dev.jsonl"
+
+
+
+def gold_quotes(files: object) -> list[tuple[str, str]]:
+    """(file, quote) of every dev-set evidence quote whose file is in `files`."""
+    return [
+        (e["file"], e["quote"])
+        for line in GOLD_DEV.read_text(encoding="utf-8").splitlines()
+        for e in json.loads(line)["evidence"]
+        if e["file"] in files  # type: ignore[operator]
+    ]
+
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

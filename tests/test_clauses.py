@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
 
 import pytest
-from conftest import FIXTURES, PROJECT
-from conftest import GOLD_DEV as GOLD
+from conftest import FIXTURES, PROJECT, gold_quotes
 
 from rag import clauses, ingest
 from rag.model import Clause, Document
@@ -258,12 +256,7 @@ def test_gold_quotes_each_fit_in_one_clause(docs: list[Document], split_all: dic
     texts: dict[str, list[str]] = {}
     for d in docs:
         texts.setdefault(d.source, []).extend(squash(c.text) for c in split_all[d.id])
-    quotes = [
-        (e["file"], e["quote"])
-        for line in GOLD.read_text(encoding="utf-8").splitlines()
-        for e in json.loads(line)["evidence"]
-        if e["file"] in texts
-    ]
+    quotes = gold_quotes(texts)
     missing = [q for f, q in quotes if not any(squash(q) in t for t in texts[f])]
     assert len(quotes) == 108 and missing == []
 

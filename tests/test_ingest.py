@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, PROJECT
-from conftest import GOLD_DEV as GOLD
+from conftest import FIXTURES, PROJECT, gold_quotes
 
 from rag import ingest
 from rag.errors import LoaderError
@@ -87,12 +85,7 @@ def test_every_gold_quote_survives_cleaning(corpus_docs: list[ingest.Document]) 
     texts: dict[str, list[str]] = {}
     for d in corpus_docs:
         texts.setdefault(d.source, []).append(squash(d.text))
-    quotes = [
-        (e["file"], e["quote"])
-        for line in GOLD.read_text(encoding="utf-8").splitlines()
-        for e in json.loads(line)["evidence"]
-        if e["file"] in texts
-    ]
+    quotes = gold_quotes(texts)
     missing = [q for f, q in quotes if not any(squash(q) in t for t in texts[f])]
     assert len(quotes) > 100 and missing == []
 
