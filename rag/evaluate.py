@@ -1,6 +1,6 @@
 """Evaluate retrieval and answers against a gold set: `rag eval GOLD.jsonl [--k 5] [--json] [--no-answers]`.
 
-A gold line (the format of ../shared/eval/dev.jsonl):
+A gold line (the format of tests/gold/dev.jsonl):
 
     {"id": "d003", "question": "湖北规划里个性化精准教学要在多少所学校试点？", "type": "number",
      "answer": "在100所学校开展个性化精准化教学试验。",
@@ -363,7 +363,7 @@ def _run_one(item: GoldItem, search: Search, ask: Ask | None) -> Outcome:
 def evaluate(settings: Settings, gold: Path, k: int = 5, answers: bool = True) -> dict[str, Any]:
     """Load the index at settings.index_dir, run the gold set through it and summarize.
 
-    Example: evaluate(Settings(), Path("../shared/eval/dev.jsonl"))["overall"]["recall@5"] -> 0.83
+    Example: evaluate(Settings(), Path("tests/gold/dev.jsonl"))["overall"]["recall@5"] -> 0.83
     """
     from . import retrieve, store
 

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- thresholds (calibrated on dev.jsonl)
 
-# Refusal rules, calibrated on /work/shared/eval/dev.jsonl (64 answerable, 6 unanswerable questions;
+# Refusal rules, calibrated on tests/gold/dev.jsonl (64 answerable, 6 unanswerable questions;
 # see the report of the change that added them). Each is a general signal, not a list of questions:
 #   * a place named in the question that no indexed clause, title or region mentions (厦门);
 #   * a year named in the question that no evidence clause states (a 2025 target in a 2017-2022 plan);

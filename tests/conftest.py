@@ -20,7 +20,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-GOLD_DEV = PROJECT.parent / "shared" / "eval" / "dev.jsonl"
+GOLD_DEV = FIXTURES.parent / "gold" / "dev.jsonl"
 
 
 
