@@ -1,0 +1,61 @@
+"""The one place detector: gazetteer names, short forms, groups, districts, and words that only look like places."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import PROJECT
+
+from rag import places
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("合肥对AI企业租房有补贴吗", [("合肥", "合肥市", None)]),
+        ("成渝两地的目标一样吗", [("成渝", "成都市", None), ("成渝", "重庆市", None)]),
+        ("黄埔细则第三十条", [("黄埔", "广州市", "黄埔区")]),
+        ("中关村十五条措施", [("中关村", "北京市", "中关村")]),
+        ("光谷的企业", [("光谷", "武汉市", "光谷")]),
+        ("吉林省和吉林市", [("吉林省", "吉林省", None), ("吉林市", "吉林市", None)]),
+        ("恩施州的政策", [("恩施", "恩施土家族苗族自治州", None)]),
+        ("内蒙古有什么支持", [("内蒙古", "内蒙古自治区", None)]),
+    ],
+)
+def test_places_come_from_the_gazetteer(text: str, expected: list[tuple[str, str, str | None]]) -> None:
+    assert [(m.text, m.name, m.area) for m in places.find(text)] == expected
+
+
+@pytest.mark.parametrize("text", ["支持企业上市融资", "阿里云和百度的大模型", "朝阳产业", "城市大脑", "长治久安", "", "😀"])
+def test_words_that_only_contain_a_place_name_are_not_places(text: str) -> None:
+    assert places.find(text) == []
+
+
+def test_a_county_is_its_own_region_and_a_district_belongs_to_its_city() -> None:
+    assert places.names("德清规划") == ["德清县"]
+    assert places.names("黄埔区的细则") == ["广州市"]
+    assert places.province_of("武汉市") == "湖北省" and places.province_of("德清县") == "浙江省"
+    assert places.province_of("湖北省") is None
+    assert places.region_of("黄埔区") == "广州市" and places.region_of("不存在") is None
+
+
+def test_short_forms_drop_the_suffix_and_ethnic_names() -> None:
+    assert places.short("北京市") == "北京"
+    assert places.short("黔西南布依族苗族自治州") == "黔西南"
+    assert places.short("广西壮族自治区") == "广西"
+    assert places.aliases("北京市") == {"北京市", "北京"}
+
+
+def test_every_bundled_policy_keeps_its_region() -> None:
+    """The regions the index records are what the gazetteer finds in each policy's title and opening."""
+    manifest = json.loads((PROJECT / "index" / "manifest.json").read_text(encoding="utf-8"))
+    lines = (PROJECT / "index" / manifest["data"]["documents"]).read_text(encoding="utf-8").splitlines()
+    for doc in map(json.loads, lines):
+        opening = "\n".join(doc["text"].split("\n")[:5])
+        assert places.first(doc["title"], opening) == doc["region"], doc["title"]
+
+
+def test_a_long_text_is_scanned_once_in_linear_time() -> None:
+    text = "北京上海广州深圳" * 5000
+    assert len(places.find(text)) == 20000
