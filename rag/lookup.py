@@ -17,8 +17,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 
 from .clauses import cn_to_int, int_to_cn
-from .ingest import find_region
 from .model import Clause, Document
+from .places import first as find_region
 
 _NUM = r"(?:[一二三四五六七八九十百零〇两]+|\d{1,3})"
 _ARTICLE = re.compile(rf"第\s*({_NUM})\s*([条章节])")
@@ -73,7 +73,7 @@ def _clean_name(text: str) -> str | None:
 # ---------------------------------------------------------------- policy names
 
 
-def _bigrams(text: str) -> set[str]:
+def bigrams(text: str) -> set[str]:
     """Character bigrams of the letters/digits. Example: "总体规划" -> {"总体", "体规", "规划"}."""
     for short, full in _ALIASES.items():
         text = text.replace(short, full)
@@ -83,10 +83,10 @@ def _bigrams(text: str) -> set[str]:
 
 def _score(name: str, title: str, region: str | None) -> float:
     """How well a typed name fits a document: share of its bigrams in the title, plus region fit."""
-    wanted = _bigrams(name)
+    wanted = bigrams(name)
     if not wanted:
         return 0.0
-    score = len(wanted & _bigrams(title)) / len(wanted)
+    score = len(wanted & bigrams(title)) / len(wanted)
     named = find_region(name)
     if named:
         score += 0.3 if named == region else -0.3
@@ -125,7 +125,7 @@ def _is_descendant(ref: str, target: str) -> bool:
     )
 
 
-def _resolve(doc_clauses: list[Clause], target: str) -> list[Clause]:
+def resolve(doc_clauses: list[Clause], target: str) -> list[Clause]:
     """Clauses of one document that a normalised ref names, with their sub-clauses."""
     exact = [c for c in doc_clauses if _is_descendant(c.ref, target)]
     if exact:
@@ -171,10 +171,10 @@ def find(clauses: Sequence[Clause], docs: Sequence[Document], text: str) -> list
         by_doc.setdefault(clause.doc_id, []).append(clause)
     if name:
         for doc_id in match_docs(docs, name)[:3]:
-            if found := _resolve(by_doc.get(doc_id, []), target):
+            if found := resolve(by_doc.get(doc_id, []), target):
                 return found
         return []
-    hits = [found for doc_clauses in by_doc.values() if (found := _resolve(doc_clauses, target))]
+    hits = [found for doc_clauses in by_doc.values() if (found := resolve(doc_clauses, target))]
     return hits[0] if len(hits) == 1 else []
 
 

@@ -8,6 +8,10 @@ import unicodedata
 from functools import lru_cache
 
 _WS = re.compile(r"\s+")
+# A sentence runs to 。！？； (or a line break) and keeps the closing quotes or brackets and [n] citation
+# markers that follow its punctuation: "……补助50万元。”[2]" is one sentence.
+_SENTENCE_SPAN = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)]*(?:\[\d+\])*|\n|$)")
+SENTENCE_ENDS = "。！？；!?;"
 _WORDISH = re.compile(r"[\w\u4e00-\u9fff]")
 
 # Words that carry no topic: question words, particles, connectives. Kept small on purpose —
@@ -50,6 +54,31 @@ def expand_region_groups(question: str) -> str:
     return question
 
 
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """[start, end) of each sentence of text[start:end], surrounding whitespace excluded; the one
+    sentence splitter of the product (clauses, answer items and LLM answers all use it).
+
+    Example: sentence_spans("目标。到2025年，达到100亿元；\n培育10家。") -> [(0, 3), (3, 18), (19, 25)]
+    """
+    end = len(text) if end is None else end
+    spans = []
+    for m in _SENTENCE_SPAN.finditer(text, start, end):
+        a, b = m.start(), m.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.append((a, b))
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text. Example: sentences("一、目标。到2025年，规模达到100亿元；培育10家企业。")
+    -> ["一、目标。", "到2025年，规模达到100亿元；", "培育10家企业。"]"""
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
 def norm(text: str) -> str:
     """NFKC and no whitespace: the form in which quotes and clause texts are compared.
 
@@ -74,6 +103,15 @@ def tokenize(text: str) -> list[str]:
     """
     text = unicodedata.normalize("NFKC", text).lower()
     return [t for t in _jieba().lcut_for_search(text) if t.strip() and t not in STOPWORDS and _WORDISH.search(t)]
+
+
+def tokenize_exact(text: str) -> list[str]:
+    """jieba's accurate-mode words, lower-cased, punctuation dropped (stopwords kept).
+
+    Example: "AI企业租房" -> ["ai", "企业", "租房"]
+    """
+    text = unicodedata.normalize("NFKC", text).lower()
+    return [t for t in _jieba().lcut(text) if t.strip() and _WORDISH.search(t)]
 
 
 def query_tokens(question: str) -> list[str]:

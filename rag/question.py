@@ -1,0 +1,306 @@
+"""Question analysis, shared by retrieval, the extractive answerer and the LLM prompt.
+
+    q = analyse("黄埔细则第三十条讲啥", catalog)
+    q.places -> (Place("黄埔", "广州市", docs=("…-20",)),); q.policies -> ("…-20",)
+    q.ref -> "第三十条"; q.kind -> "lookup"; q.scope -> ("…-20",)
+
+What a question names decides where its answer must come from (its scope): the places it names (from the
+gazetteer in rag/places.py, checked against the regions of the index), the policies it names (a policy
+type word such as 规划/细则/办法 matched against the titles of the documents in scope, with the title's
+distinctive words breaking ties: 中关村十五条措施, 黄埔细则, 湖北实施意见), the clause it names (第六条,
+二（一）1, 专栏3) and the years it names. What it asks for (its kind: amount, date, units, list,
+definition, yes/no, comparison, lookup) comes from general Chinese question words, never from words of
+any one question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import lookup, places
+from .model import Clause, Document
+from .text import STOPWORDS, tokenize_exact
+
+# ---------------------------------------------------------------- what the index holds
+
+# The type of a policy is the word its title ends with; a question names a policy by such a word.
+POLICY_TYPES = (
+    "总体规划", "发展规划", "规划", "实施意见", "指导意见", "若干意见", "意见", "实施方案", "行动方案", "工作方案", "方案",
+    "三年行动计划", "行动计划", "计划", "专项政策", "若干政策", "政策措施", "政策", "实施细则", "细则", "暂行办法",
+    "实施办法", "管理办法", "办法", "若干措施", "措施", "产业导则", "导则", "通知", "决定", "条例",
+)  # fmt: skip
+_TITLE_TAIL = re.compile(r"[（(][^（）()]*[）)]$")  # "(2020—2030年)" after the type word
+_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.])")
+_YEAR_IN_TEXT = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*(?:年|[-—–~～至]\s*(?:19|20)\d\d)")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One document as question analysis sees it.
+
+    Example: Policy("000_…", "湖北省新一代人工智能发展总体规划(2020—2030年)", "湖北省", "总体规划", (2020, 2030), 0)
+    """
+
+    id: str
+    title: str
+    region: str | None
+    type: str  # the policy type word its title ends with, "" if none
+    years: tuple[int, int] | None  # first and last year the text speaks of
+    articles: int  # how many 第X条 it has (0 when it is not numbered by articles)
+    top_items: int  # how many top-level numbered items (一、 or （一）) it has
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The regions and policies of an index. Example: Catalog.of(index.documents.values(), index.clauses)"""
+
+    policies: tuple[Policy, ...]
+    clauses: tuple[Clause, ...] = field(repr=False, default=())
+
+    @classmethod
+    def of(cls, documents: Sequence[Document], clauses: Sequence[Clause]) -> Catalog:
+        by_doc: dict[str, list[Clause]] = {}
+        for c in clauses:
+            by_doc.setdefault(c.doc_id, []).append(c)
+        return cls(tuple(_policy(d, by_doc.get(d.id, [])) for d in documents), tuple(clauses))
+
+    @property
+    def regions(self) -> set[str]:
+        return {p.region for p in self.policies if p.region}
+
+    def policy(self, doc_id: str) -> Policy | None:
+        return next((p for p in self.policies if p.id == doc_id), None)
+
+    def of_region(self, region: str) -> tuple[Policy, ...]:
+        """Policies of a region; for a province, its own first, then those of its cities and counties."""
+        own = [p for p in self.policies if p.region == region]
+        inner = [p for p in self.policies if p.region and p.region != region and places.province_of(p.region) == region]
+        return tuple(own + inner)
+
+    def clauses_of(self, doc_id: str) -> list[Clause]:
+        return [c for c in self.clauses if c.doc_id == doc_id]
+
+
+def _policy(doc: Document, doc_clauses: Sequence[Clause]) -> Policy:
+    title = _TITLE_TAIL.sub("", doc.title.strip("《》"))
+    kind = next((t for t in POLICY_TYPES if title.endswith(t)), "")
+    years = [int(y) for y in _YEAR_IN_TEXT.findall(f"{doc.title}\n{doc.text}")]
+    years += [int(y) for y in _YEAR.findall(doc.title)]
+    articles = len({c.ref for c in doc_clauses if re.fullmatch(r"第[一二三四五六七八九十百零]+条", c.ref)})
+    tops = {c.path[0] if c.path else c.ref for c in doc_clauses if c.ref and c.ref not in ("序言", "落款")}
+    return Policy(doc.id, doc.title, doc.region, kind, (min(years), max(years)) if years else None, articles, len(tops))
+
+
+# ---------------------------------------------------------------- what a question names
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place a question names and what the index holds for it.
+
+    `docs` are the policies of the place (for a province, with its cities'; for a district or zone whose
+    name is in some titles, just those). Empty `docs`: the index has no policy of this place.
+    Example: Place("合肥", "合肥市", docs=("004_…-10",)); Place("厦门", "厦门市", docs=())
+    """
+
+    text: str
+    region: str
+    docs: tuple[str, ...] = ()
+    area: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return bool(self.docs)
+
+    @property
+    def label(self) -> str:
+        """How an answer names it: "广州市黄埔区", "湖北省", "中关村（北京市）". """
+        if self.area and self.area != self.region:
+            return f"{self.region}{self.area}" if self.area.endswith(("区", "县", "市")) else f"{self.area}（{self.region}）"
+        return self.region
+
+
+KINDS = ("lookup", "comparison", "units", "date", "amount", "list", "definition", "yesno")
+_KIND_PATTERNS = {
+    "units": r"责任单位|牵头单位|配合单位|责任部门|牵头部门|负责部门|咨询部门|落实部门|主管部门|哪个部门|哪些部门|什么部门|哪家单位|"
+    r"哪个单位|哪些单位|谁负责|谁牵头|谁来|由谁|找谁|联系谁|咨询电话|归谁管",
+    "date": r"什么时候|何时|哪年|哪一年|几月|几号|日期|哪天|哪一天|多久|多长时间|期限|有效期|施行|生效|截止|时间节点|发布时间|印发时间",
+    "amount": r"多少|几[个家项所条种名位批次成倍年亿万千百]|多大|多高|多长|比例|金额|额度|上限|封顶|最高|最多|最少|最低|不超过|"
+    r"规模|目标|标准|补多少|给多少|能拿|数额|几成|百分之",
+    "list": r"哪些|哪几|哪[两三四五六七八九十]|有什么|有啥|包括|包含|分别|各是|各自|各有|都有|[几两三四五六七八九十]大|几项|几个方面|列举",
+    "definition": r"是什么|是啥|指什么|指的是|什么是|啥是|什么意思|啥意思|含义|定义|怎么理解|何谓",
+    "yesno": r"吗[？?。!！]*$|是否|有没有|能不能|可不可以|能否|可否|算不算|是不是|有无",
+    "comparison": r"一样|相同|不同|区别|差别|差异|对比|比较|哪个更|谁更|哪里更|两地|两份|两个文件|异同",
+}
+_CROSS = re.compile(r"哪些(?:城市|地方|地区|省份?|市|试验区|先导区|区县)|哪几个(?:城市|地方|地区|省)|哪个(?:城市|地方)|各地|各个?城市|"
+                    r"全国|哪里|什么地方|哪儿|各试验区")  # fmt: skip
+# Words that ask rather than say what about: removed from the topic. General Chinese only.
+_ASKING = re.compile(
+    r"请问|想问|问一下|请教|我想知道|想知道|告诉我|帮我|查一下|看看|有关|关于|相关|具体|政策|文件|规定|条款|内容|"
+    r"多少|几[个家项所条种名位批次成倍年大]?|哪些|哪几|哪个|哪里|哪儿|哪|什么|啥|是否|有没有|能不能|可不可以|能否|可否|是不是|"
+    r"怎么样|怎么|怎样|如何|咋|谁|吗|呢|吧|呀|啊|嘛|讲的|讲了|说的|说了|提到|分别|各是|各自|一样|相同|不同|区别|差别|差异|"
+    r"对比|比较|责任单位|牵头单位|责任部门|牵头部门|负责|[这那两][份个]|两地|[？?，,。！!、：:；;“”\"《》\s]"
+)
+_FUNCTION_WORDS = frozenset("的了和与及或在对为是有要把被给让从向里中上下其该这那各每并而也都就还又则能可会将着过之以于由所按个想些么")
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a question names and asks. See `analyse`."""
+
+    text: str
+    places: tuple[Place, ...] = ()
+    policies: tuple[str, ...] = ()  # ids of the policies it names
+    ref: str | None = None  # the clause it names, normalised: "第六条", "二（一）1", "专栏3"
+    years: tuple[int, ...] = ()
+    kinds: tuple[str, ...] = ()  # what it asks, most specific first (see KINDS)
+    cross: bool = False  # asks which places provide something ("哪些城市…")
+    topic: str = ""  # the question without places, policy names, clause refs, years and question words
+
+    @property
+    def kind(self) -> str:
+        return self.kinds[0] if self.kinds else "other"
+
+    @property
+    def unknown_places(self) -> tuple[Place, ...]:
+        return tuple(p for p in self.places if not p.known)
+
+    @property
+    def known_places(self) -> tuple[Place, ...]:
+        return tuple(p for p in self.places if p.known)
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """Ids of the policies the answer must come from; () for the whole index."""
+        if self.policies:
+            return self.policies
+        return tuple(dict.fromkeys(d for p in self.known_places for d in p.docs))
+
+    @property
+    def comparison(self) -> bool:
+        return "comparison" in self.kinds
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Index regions the question names, in order. Example: "成渝两地…" -> ("成都市", "重庆市")"""
+        return tuple(dict.fromkeys(p.region for p in self.known_places))
+
+
+def analyse(question: str, catalog: Catalog) -> Question:
+    """What `question` names (places, policies, clause, years) and asks (kinds, cross-place, topic).
+
+    Example: analyse("湖北规划里个性化精准教学要在多少所学校试点？", c)
+    -> Question(places=(Place("湖北", "湖北省", …),), policies=("000_bd35aee1ad441e2b",), kinds=("amount",), …)
+    """
+    text = unicodedata.normalize("NFKC", question).strip()
+    found = _places(text, catalog)
+    policies = _policies(text, catalog, found)
+    name, ref = lookup.parse_ref(text)
+    if ref and name and not policies:  # "开放创新平台认定管理暂行办法第五条": the name before the clause number
+        policies = tuple(lookup.match_docs({p.id: p.title for p in catalog.policies}, name)[:1])
+    years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
+    kinds = _kinds(text, found, policies, ref)
+    return Question(
+        text=question,
+        places=found,
+        policies=policies,
+        ref=ref,
+        years=years,
+        kinds=kinds,
+        cross=bool(_CROSS.search(text)),
+        topic=_topic(text, found, policies, catalog),
+    )
+
+
+def _places(text: str, catalog: Catalog) -> tuple[Place, ...]:
+    out: dict[tuple[str, str | None], Place] = {}
+    for m in places.find(text):
+        region = m.region if m.region in catalog.regions or m.region != m.area else m.name
+        docs = tuple(p.id for p in catalog.of_region(region))
+        if m.area and m.area != region and docs:  # a zone whose name some titles carry narrows to those
+            named = [d for d in docs if _named_in_title(m, catalog.policy(d))]
+            docs = tuple(named) or docs
+        out.setdefault((region, m.area), Place(m.text, region, docs, m.area))
+    return tuple(out.values())
+
+
+def _named_in_title(m: places.Mention, policy: Policy | None) -> bool:
+    return policy is not None and any(a in policy.title for a in {m.text, m.area or m.text, places.short(m.area or "")} if len(a) >= 2)
+
+
+def _policies(text: str, catalog: Catalog, found: Sequence[Place]) -> tuple[str, ...]:
+    """Policies the question names by a type word, within the places it names.
+
+    Example: "黄埔细则" -> the 黄埔区 细则; "湖北规划" -> the Hubei 总体规划; "沈阳有哪些政策" -> () (several fit)
+    """
+    pool = [catalog.policy(d) for p in found if p.known for d in p.docs] if found else list(catalog.policies)
+    pool = [p for p in dict.fromkeys(pool) if p is not None]
+    named: list[str] = []
+    for m in _type_words(text):
+        word, start = m.group(0), m.start()
+        fits = [p for p in pool if p.type.endswith(word) or (len(word) >= 2 and p.type and word.endswith(p.type))]
+        if len(fits) > 1:
+            fits = _best_by_title(text[max(0, start - 12) : start + len(word)], fits)
+        if len(fits) == 1:
+            named.append(fits[0].id)
+    if not named and found:  # a zone named in a title ("中关村") names that policy when it is the only one
+        narrowed = [p for p in found if p.known and p.area and len(p.docs) == 1]
+        named = [p.docs[0] for p in narrowed]
+    return tuple(dict.fromkeys(named))
+
+
+@lru_cache(maxsize=1)
+def _type_pattern() -> re.Pattern[str]:
+    words = sorted({w for t in POLICY_TYPES for w in (t, t[-2:])}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
+
+
+def _type_words(text: str) -> list[re.Match[str]]:
+    return list(_type_pattern().finditer(text))
+
+
+def _best_by_title(window: str, fits: list[Policy]) -> list[Policy]:
+    """The policies whose titles share the most distinctive character pairs with the words before the type
+    word ("十五条措施" -> the 十五条措施, not the 政策措施); all of them on a tie."""
+    grams = _bigrams(window)
+    shared = {p.id: len(grams & _bigrams(p.title)) for p in fits}
+    best = max(shared.values(), default=0)
+    return [p for p in fits if shared[p.id] == best] if best else fits
+
+
+def _bigrams(text: str) -> set[str]:
+    return lookup.bigrams(text)
+
+
+def _kinds(text: str, found: Sequence[Place], policies: Sequence[str], ref: str | None) -> tuple[str, ...]:
+    kinds = [k for k in KINDS[1:] if re.search(_KIND_PATTERNS[k], text)]
+    if len({p.region for p in found}) >= 2 or len(policies) >= 2:
+        kinds.insert(0, "comparison")
+    if ref:
+        kinds.insert(0, "lookup")
+    return tuple(dict.fromkeys(kinds))
+
+
+def _topic(text: str, found: Sequence[Place], policies: Sequence[str], catalog: Catalog) -> str:
+    """The words of a question that say what it is about: runs of the question with places, policy type
+    words, clause numbers, years, question words and function words taken out, space-separated.
+
+    Example: "合肥对AI企业租房有补贴吗" -> "人工智能企业租房 补贴"
+    """
+    out = text
+    for p in found:
+        out = out.replace(p.text, " ")
+    for m in _type_words(out):
+        out = out.replace(m.group(0), " ")
+    out = re.sub(r"第\s*[一二三四五六七八九十百零〇两\d]+\s*[条章节]|专栏\s*\d+|[（(][一二三四五六七八九十\d]+[)）]", " ", out)
+    out = _ASKING.sub(" ", _CROSS.sub(" ", _YEAR.sub(" ", out)))
+    out = re.sub(r"(?i)\bai\b|(?i:ai)(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?i:ai)", "人工智能", out)
+    chunks = []
+    for part in out.split():
+        words = tokenize_exact(part)
+        chunks.append("".join(" " if w in _FUNCTION_WORDS or w in STOPWORDS or w == "年" else w for w in words))
+    return " ".join(" ".join(chunks).split())

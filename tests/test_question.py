@@ -1,0 +1,91 @@
+"""Question analysis over the bundled index's policies: places, named policies, clauses, years, kinds, topic."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.question import Catalog, analyse
+from rag.model import Document
+
+
+@pytest.fixture(scope="module")
+def catalog(bundled_index) -> Catalog:  # type: ignore[no-untyped-def]
+    return bundled_index.catalog
+
+
+def titles(catalog: Catalog, ids: tuple[str, ...]) -> list[str]:
+    return [p.title for p in catalog.policies if p.id in ids]
+
+
+def test_a_city_the_index_has_is_known_and_one_it_lacks_is_not(catalog: Catalog) -> None:
+    q = analyse("合肥对AI企业租房有补贴吗", catalog)
+    assert [(p.region, p.known) for p in q.places] == [("合肥市", True)]
+    assert q.scope and all(catalog.policy(d).region == "合肥市" for d in q.scope)  # type: ignore[union-attr]
+    q = analyse("厦门有什么人工智能补贴", catalog)
+    assert [(p.region, p.known) for p in q.places] == [("厦门市", False)] and q.scope == ()
+
+
+def test_a_province_takes_its_cities_policies_after_its_own(catalog: Catalog) -> None:
+    q = analyse("湖北有哪些人工智能政策", catalog)
+    regions = [catalog.policy(d).region for d in q.places[0].docs]  # type: ignore[union-attr]
+    assert regions[0] == "湖北省" and "武汉市" in regions
+    guangdong = analyse("广东对AI有啥补贴", catalog).places[0]
+    assert guangdong.known and {catalog.policy(d).region for d in guangdong.docs} <= {"广州市", "深圳市"}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("question", "title_part"),
+    [
+        ("中关村十五条第六条讲啥", "十五条措施"),
+        ("黄埔细则第三十条说了什么", "黄埔区"),
+        ("湖北规划里个性化精准教学要在多少所学校试点？", "总体规划"),
+        ("湖北2025年那份AI实施意见，研发投入补多少", "实施意见"),
+        ("长沙暂行办法第五条", "暂行办法"),
+        ("沈阳规划的四大核心产业", "发展规划(2018-2030年)"),
+        ("武汉先导区方案对博士后给多少补贴", "先导区实施方案"),
+    ],
+)
+def test_policies_named_by_type_word_and_place(catalog: Catalog, question: str, title_part: str) -> None:
+    q = analyse(question, catalog)
+    assert len(q.policies) == 1 and title_part in titles(catalog, q.policies)[0]
+
+
+def test_a_type_word_several_policies_fit_names_none(catalog: Catalog) -> None:
+    assert analyse("沈阳有哪些人工智能政策", catalog).policies == ()
+    assert analyse("哪些城市有补贴政策", catalog).policies == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("第六条讲的是什么", "lookup"),
+        ("成渝两地2022年的目标一样吗", "comparison"),
+        ("重庆交通大脑牵头单位是谁", "units"),
+        ("杭州若干政策有效期到什么时候", "date"),
+        ("到2025年核心产业规模多少", "amount"),
+        ("沈阳四大核心产业是哪些", "list"),
+        ("一核四环是啥意思", "definition"),
+        ("合肥对企业租房有补贴吗", "yesno"),
+    ],
+)
+def test_the_kind_comes_from_general_question_words(catalog: Catalog, question: str, kind: str) -> None:
+    assert analyse(question, catalog).kind == kind
+
+
+def test_clause_years_cross_and_topic(catalog: Catalog) -> None:
+    q = analyse("德清规划里2025年人工智能核心产业产值目标是多少？", catalog)
+    assert q.years == (2025,) and "2025" not in q.topic and "产值" in q.topic and "多少" not in q.topic
+    assert analyse("想办个AI挑战赛，哪些城市有补贴？", catalog).cross
+    assert analyse("中关村十五条第16条", catalog).ref == "第十六条"
+    assert "德清" not in analyse("德清的智能网联汽车", catalog).topic
+
+
+@pytest.mark.parametrize("question", ["", "？", "😀", "a" * 3000, "第" * 500, "北京" * 300])
+def test_odd_questions_are_analysed_without_error(catalog: Catalog, question: str) -> None:
+    analyse(question, catalog)
+
+
+def test_a_catalog_of_hand_made_documents() -> None:
+    docs = [Document("a", "示例市人工智能发展规划（2020—2025年）", "到2022年，规模达到10亿元。", "a.txt", "示例市")]
+    policy = Catalog.of(docs, []).policies[0]
+    assert policy.type == "发展规划" and policy.years == (2020, 2025)
