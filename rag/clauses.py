@@ -19,6 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from . import items as clause_items
 from .model import Clause, Document
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -405,6 +406,7 @@ def _emit(
                 ref=ref,
                 part=part,
                 title=node.title,
+                items=clause_items.split(text, node.title),
             )
         )
     return clauses

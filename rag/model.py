@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .items import Item, units_of
+
 
 @dataclass(frozen=True)
 class Document:
@@ -49,6 +51,15 @@ class Clause:
     ref: str = ""  # compact citation inside the document: "二（一）1", "第六条", "专栏2"
     part: int = 0  # 0 for a whole clause; 1, 2, … for parts of a clause too long to embed
     title: str = ""  # the clause's own heading words if it has one: "智能制造"
+    items: tuple[Item, ...] = ()  # its sentences with their responsible units (see rag/items.py)
+
+    @property
+    def units(self) -> tuple[tuple[str, str], ...]:
+        """(label, value) of every units note of the clause: (("责任单位", "市科技局、市财政局"),)."""
+        return units_of(self.items)
+
+    def item_text(self, item: Item) -> str:
+        return self.text[item.start : item.end]
 
     @property
     def path_str(self) -> str:
@@ -64,6 +75,7 @@ class Clause:
         data = asdict(self)
         data["path"] = list(self.path)
         data["span"] = list(self.span)
+        data["items"] = [i.to_json() for i in self.items]
         return data
 
     @classmethod
@@ -71,6 +83,7 @@ class Clause:
         data = dict(data)
         data["path"] = tuple(data["path"])
         data["span"] = tuple(data["span"])
+        data["items"] = tuple(Item.from_json(i) for i in data.get("items", ()))
         return cls(**data)
 
 

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from . import clauses as clause_splitter
-from . import embed, ingest
+from . import embed, ingest, item_vectors
 from .config import Settings
 from .errors import IndexMismatchError, InputError, LoaderError
 from .model import Clause, Document
@@ -36,7 +36,7 @@ from .text import tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: clauses carry their items (rag/items.py), whose vectors are in items-*.npy
 # Above this many clauses the vectors go into an HNSW graph instead of a flat (exact) index:
 # flat search time grows linearly and passes ~10 ms near 200k clauses of 384 dimensions on 2 cores,
 # while HNSW stays near 1 ms with recall@10 above 0.95 (see `rag bench`).
@@ -55,11 +55,15 @@ class Index:
     documents: dict[str, Document]
     faiss_index: Any
     tokens: list[list[str]]
+    item_matrix: np.ndarray | None = None  # item vectors, rows as item_vectors.layout(clauses)
     _bm25: Any = field(default=None, repr=False)
     _by_id: dict[str, int] = field(default_factory=dict, repr=False)
+    item_rows: list[list[int | None]] = field(default_factory=list, repr=False)
+    _catalog: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id = {c.id: i for i, c in enumerate(self.clauses)}
+        self.item_rows = item_vectors.layout(self.clauses)
 
     @property
     def bm25(self) -> Any:
@@ -67,6 +71,15 @@ class Index:
         if self._bm25 is None:
             self._bm25 = _bm25_of(self.tokens)
         return self._bm25
+
+    @property
+    def catalog(self) -> Any:
+        """The regions and policies of the index, as question analysis reads them (rag/question.py)."""
+        if self._catalog is None:
+            from .question import Catalog
+
+            self._catalog = Catalog.of(list(self.documents.values()), self.clauses)
+        return self._catalog
 
     def position(self, clause_id: str) -> int | None:
         return self._by_id.get(clause_id)
@@ -156,10 +169,13 @@ def build(
         raise LoaderError("no document could be read: " + "; ".join(f"{n}: {e}" for n, e in failed))
     clause_list = [c for doc in documents for c in clause_splitter.split(doc)]
     embedder = embed.get(settings.embedder)
-    vectors, embedded = _vectors_for(clause_list, embedder, _reusable(settings), progress)
+    old = _previous(settings)
+    vectors, embedded = _vectors_for(clause_list, embedder, _reusable(old), progress)
+    reused_items = item_vectors.reusable(old.clauses, old.item_matrix) if old else {}
+    items, _ = item_vectors.embed_items(clause_list, embedder, reused_items, progress)
     ok_files = {d.source for d in documents}
     manifest = _manifest(settings, embedder, clause_list, documents, files, ok_files)
-    _write(settings.index_dir, manifest, clause_list, documents, vectors)
+    _write(settings.index_dir, manifest, clause_list, documents, vectors, items)
     return BuildReport(
         files=tuple(added.copied) or tuple(sorted(ok_files)),
         failed=tuple((str(n), e) for n, e in failed),
@@ -192,12 +208,18 @@ def _copy_into_corpus(corpus_dir: Path, paths: Iterable[Path]) -> _Copied:
     return result
 
 
-def _reusable(settings: Settings) -> dict[str, np.ndarray]:
-    """Vectors of the current index by embedded text, when it was built by the same embedder."""
+def _previous(settings: Settings) -> Index | None:
+    """The current index, when it was built by the same embedder: its vectors can be reused."""
     try:
-        old = load(settings, check_corpus=False)
+        return load(settings, check_corpus=False)
     except (IndexMismatchError, FileNotFoundError, OSError, ValueError) as exc:
         log.info("not reusing vectors: %s", exc)
+        return None
+
+
+def _reusable(old: Index | None) -> dict[str, np.ndarray]:
+    """Vectors of the current index by embedded text."""
+    if old is None:
         return {}
     return {_passage_key(c): _reconstruct(old.faiss_index, i) for i, c in enumerate(old.clauses)}
 
@@ -256,6 +278,24 @@ def _manifest(
 # ---------------------------------------------------------------- write (atomic) and load
 
 
+def in_memory(clause_list: Sequence[Clause], documents: Sequence[Document], embedder: Any) -> Index:
+    """An Index built in memory, without files: for tests, benchmarks and tools.
+
+    Clauses made by hand get their items parsed here. Example: in_memory(clauses, docs, FakeEmbedder())
+    """
+    from dataclasses import replace as with_fields
+
+    from . import items as clause_items
+
+    clause_list = [c if c.items else with_fields(c, items=clause_items.split(c.text, c.title)) for c in clause_list]
+    vectors = embedder.passages([passage_text(c) for c in clause_list])
+    item_matrix, _ = item_vectors.embed_items(clause_list, embedder, {})
+    manifest = {"embedder": embedder.id, "dimension": int(embedder.dim), "format_version": FORMAT_VERSION}
+    tokens = [tokenize(passage_text(c)) for c in clause_list]
+    faiss_index = make_faiss(np.asarray(vectors, dtype=np.float32), "flat")
+    return Index(manifest, list(clause_list), {d.id: d for d in documents}, faiss_index, tokens, item_matrix)
+
+
 def make_faiss(vectors: np.ndarray, kind: str) -> Any:
     """Inner-product FAISS index over unit vectors: flat (exact) or HNSW (approximate)."""
     import faiss
@@ -279,6 +319,7 @@ def _write(
     clause_list: list[Clause],
     documents: list[Document],
     vectors: np.ndarray,
+    items: np.ndarray,
 ) -> None:
     import faiss
 
@@ -290,11 +331,13 @@ def _write(
         "vectors": f"vectors-{digest}.faiss",
         "clauses": f"clauses-{digest}.jsonl",
         "documents": f"documents-{digest}.jsonl",
+        "items": f"items-{digest}.npy",
     }
     with tempfile.TemporaryDirectory(dir=index_dir, prefix=".build-") as tmp:
         faiss.write_index(make_faiss(vectors, manifest["faiss_type"]), str(Path(tmp) / names["vectors"]))
         (Path(tmp) / names["clauses"]).write_text(clauses_blob, encoding="utf-8")
         (Path(tmp) / names["documents"]).write_text(docs_blob, encoding="utf-8")
+        np.save(Path(tmp) / names["items"], np.ascontiguousarray(items, dtype=np.float32), allow_pickle=False)
         for name in names.values():
             _fsync(Path(tmp) / name)
             os.replace(Path(tmp) / name, index_dir / name)
@@ -323,7 +366,7 @@ def _fsync(path: Path) -> None:
 
 def _remove_unreferenced(index_dir: Path, keep: set[str]) -> None:
     for path in index_dir.iterdir():
-        stale_data = path.name.startswith(("vectors-", "clauses-", "documents-")) and path.name not in keep
+        stale_data = path.name.startswith(("vectors-", "clauses-", "documents-", "items-")) and path.name not in keep
         if stale_data and path.is_file():
             path.unlink()
 
@@ -371,7 +414,11 @@ def load(settings: Settings, check_corpus: bool = True) -> Index:
     if vectors.ntotal != len(clause_list) or vectors.d != manifest["dimension"]:
         raise IndexMismatchError(f"{index_dir} is inconsistent (vectors vs clauses): run `rag index` to rebuild")
     tokens = [tokenize(passage_text(c)) for c in clause_list]
-    return Index(manifest, clause_list, {d.id: d for d in documents}, vectors, tokens)
+    items = np.load(index_dir / names["items"], allow_pickle=False)
+    index = Index(manifest, clause_list, {d.id: d for d in documents}, vectors, tokens, items)
+    if items.shape != (sum(r is not None for rows in index.item_rows for r in rows), vectors.d):
+        raise IndexMismatchError(f"{index_dir} is inconsistent (item vectors vs clauses): run `rag index` to rebuild")
+    return index
 
 
 def check_corpus_matches(manifest: dict[str, Any], corpus_dir: Path) -> None:

@@ -1,0 +1,174 @@
+"""A clause's items: the sentences an answer is built from, each with the units responsible for it.
+
+    split("(一)推进攻坚。依托龙头企业开展攻关。(责任单位:省科技厅、省发改委)", title="推进攻坚")
+    -> (Item(0, 9, role="heading"), Item(9, 19, units=(("责任单位", "省科技厅、省发改委"),)),
+        Item(19, 37, role="units"))
+
+Policies close a measure with a note naming who carries it out: "（责任单位：市科技局、市财政局）",
+"（牵头单位：市科技局；配合单位：市教委）", "〔责任部门：…〕", "（政策咨询部门：…，咨询电话：…）". A note
+belongs to the sentences since the previous note of the clause, so "A。（责任单位：X）B。C。（责任单位：Y）"
+gives A the unit X and both B and C the unit Y. Items are parsed once, at index time, and stored with
+the clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .text import sentence_spans
+
+_LABEL = re.compile(r"([\u4e00-\u9fff]{0,4}(?:单位|部门)|咨询电话|联系电话)\s*[：:]")
+_OPEN, _CLOSE = "（(〔[【", "）)〕]】"
+_NUMBER = re.compile(r"^(?:专栏\s*\d+|第[一二三四五六七八九十百零]+[条章节]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[①-⑳])\s*")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of a clause: text[start:end] of the clause, its responsible units, its role.
+
+    role: "" (a sentence of the measure), "heading" (the clause's number and title alone), "units" (the
+    note naming the units: never an answer on its own), "row" (a table row).
+    """
+
+    start: int
+    end: int
+    units: tuple[tuple[str, str], ...] = ()  # (label, value): ("牵头单位", "市科技局"), ("配合单位", "市教委、市经信委")
+    role: str = ""
+
+    def text(self, clause_text: str) -> str:
+        return clause_text[self.start : self.end]
+
+    def to_json(self) -> list[Any]:
+        return [self.start, self.end, [list(u) for u in self.units], self.role]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Item:
+        start, end, units, role = data
+        return cls(int(start), int(end), tuple((str(a), str(b)) for a, b in units), str(role))
+
+
+@dataclass(frozen=True)
+class Note:
+    """A units note found in a clause text: its span and its (label, value) pairs."""
+
+    start: int
+    end: int
+    units: tuple[tuple[str, str], ...]
+
+
+def notes(text: str) -> list[Note]:
+    """Units notes of a text, in order.
+
+    Example: notes("攻关。（牵头单位：市科技局；配合单位：市教委）")
+    -> [Note(3, 24, (("牵头单位", "市科技局"), ("配合单位", "市教委")))]
+    """
+    found: list[Note] = []
+    pos = 0
+    while (m := _LABEL.search(text, pos)) is not None:
+        if m.group(1) in ("咨询电话", "联系电话"):
+            pos = m.end()
+            continue
+        start = _opening(text, m.start())
+        end = _closing(text, m.end()) if start is not None else _line_end(text, m.end())
+        if start is None:
+            start = _line_start(text, m.start())
+            if text[start : m.start()].strip():  # "…的单位：" inside a sentence is not a note
+                pos = m.end()
+                continue
+        body = text[start:end].strip(_OPEN + _CLOSE + " ")
+        units = parse_units(body)
+        if units:
+            found.append(Note(start, end, units))
+        pos = max(end, m.end())
+    return found
+
+
+def _opening(text: str, label_start: int) -> int | None:
+    i = label_start - 1
+    while i >= 0 and text[i] == " ":
+        i -= 1
+    return i if i >= 0 and text[i] in _OPEN else None
+
+
+def _closing(text: str, pos: int) -> int:
+    depth = 0
+    for i in range(pos, len(text)):
+        ch = text[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            if depth == 0:
+                return i + 1
+            depth -= 1
+        elif ch == "\n":
+            return i
+    return len(text)
+
+
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def parse_units(body: str) -> tuple[tuple[str, str], ...]:
+    """(label, value) pairs of a note's body.
+
+    Example: parse_units("牵头单位：市科技局，责任单位：市财政局、各区县市人民政府")
+    -> (("牵头单位", "市科技局"), ("责任单位", "市财政局、各区县市人民政府"))
+    """
+    labels = list(_LABEL.finditer(body))
+    out = []
+    for i, m in enumerate(labels):
+        end = labels[i + 1].start() if i + 1 < len(labels) else len(body)
+        value = body[m.end() : end].strip(" ，,；;。")
+        if value:
+            out.append((m.group(1), value))
+    return tuple(out)
+
+
+def split(text: str, title: str = "") -> tuple[Item, ...]:
+    """The items of a clause text (see the module docstring). Table rows ("a | b | c") are items of their own."""
+    if " | " in text:
+        return _table_items(text)
+    found = notes(text)
+    items: list[Item] = []
+    pos = 0
+    for note in found + [Note(len(text), len(text), ())]:
+        segment = [Item(a, b) for a, b in sentence_spans(text, pos, note.start)]
+        items.extend(Item(i.start, i.end, note.units) for i in segment)
+        if note.units:
+            items.append(Item(note.start, note.end, note.units, "units"))
+        pos = note.end
+    return tuple(_mark_heading(items, text, title))
+
+
+def _table_items(text: str) -> tuple[Item, ...]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            start = pos + line.index(line.strip()[0])
+            out.append(Item(start, start + len(line.strip()), role="row" if " | " in line else ""))
+        pos += len(line) + 1
+    return tuple(out)
+
+
+def _mark_heading(items: list[Item], text: str, title: str) -> list[Item]:
+    """The first item is the clause's heading when it holds only its number and title."""
+    if not items or items[0].role:
+        return items
+    first = text[items[0].start : items[0].end]
+    body = _NUMBER.sub("", first).strip(" 。.：:；;")
+    if body and (body == title.strip(" 。.：:") or (len(body) <= 16 and not re.search(r"[，,]", body) and len(items) > 1 and _NUMBER.match(first))):
+        items[0] = Item(items[0].start, items[0].end, items[0].units, "heading")
+    return items
+
+
+def units_of(items: tuple[Item, ...]) -> tuple[tuple[str, str], ...]:
+    """All (label, value) pairs of a clause's items, each once, in order."""
+    return tuple(dict.fromkeys(u for i in items for u in i.units))

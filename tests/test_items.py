@@ -1,0 +1,59 @@
+"""Clause items: sentences with the units note that closes them, headings, table rows."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import PROJECT
+
+from rag import items
+
+
+def texts(text: str, title: str = "") -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
+    return [(i.text(text), i.role, i.units) for i in items.split(text, title)]
+
+
+def test_a_note_gives_its_units_to_the_sentences_since_the_previous_note() -> None:
+    text = "6.特色区域。支持建设园区甲。（责任单位：滨湖科学城管委会）支持建设小镇乙。支持建设小镇丙。（责任单位：高新区管委会）"
+    out = texts(text, "特色区域")
+    assert out[0] == ("6.特色区域。", "heading", (("责任单位", "滨湖科学城管委会"),))
+    assert out[1] == ("支持建设园区甲。", "", (("责任单位", "滨湖科学城管委会"),))
+    assert out[2][1] == "units"
+    assert [o[2] for o in out[3:5]] == [(("责任单位", "高新区管委会"),)] * 2
+
+
+def test_lead_and_partner_units_and_nested_brackets() -> None:
+    text = "推进攻关。（牵头单位：市科技局；配合单位：市教委、各县（市）区政府）"
+    assert items.notes(text)[0].units == (("牵头单位", "市科技局"), ("配合单位", "市教委、各县（市）区政府"))
+    assert items.parse_units("牵头单位：市科技局，责任单位：市财政局") == (("牵头单位", "市科技局"), ("责任单位", "市财政局"))
+    assert items.notes("…资助。〔责任部门：市科技局、经济和信息化委〕")[0].units == (("责任部门", "市科技局、经济和信息化委"),)
+
+
+def test_a_consulting_note_keeps_its_phone_and_a_mention_of_units_in_a_sentence_is_not_a_note() -> None:
+    note = items.notes("给予资助。（政策咨询部门：市科技局高新处，咨询电话：61886241）")[0]
+    assert note.units == (("政策咨询部门", "市科技局高新处"), ("咨询电话", "61886241"))
+    assert items.notes("鼓励各有关单位：积极申报项目。") == []
+
+
+def test_table_rows_are_items_and_a_clause_without_notes_has_no_units() -> None:
+    table = "指标 | 2020年 | 2022年\n企业(家) | 10 | 30"
+    assert [(t, r) for t, r, _ in texts(table)] == [("指标 | 2020年 | 2022年", "row"), ("企业(家) | 10 | 30", "row")]
+    assert all(u == () for _, _, u in texts("第六条 鼓励投资。设立基金。", ""))
+
+
+def test_items_round_trip_through_json() -> None:
+    item = items.Item(3, 9, (("责任单位", "市科技局"),), "units")
+    assert items.Item.from_json(json.loads(json.dumps(item.to_json()))) == item
+
+
+def test_every_units_note_of_the_bundled_corpus_is_parsed() -> None:
+    """Each "（责任单位：…）"-style note of the bundled clauses becomes units of the items before it."""
+    manifest = json.loads((PROJECT / "index" / "manifest.json").read_text(encoding="utf-8"))
+    lines = (PROJECT / "index" / manifest["data"]["clauses"]).read_text(encoding="utf-8").splitlines()
+    noted = 0
+    for data in map(json.loads, lines):
+        if "责任单位：" in data["text"].replace(":", "：") or "牵头单位：" in data["text"].replace(":", "："):
+            parsed = [items.Item.from_json(i) for i in data["items"]]
+            assert any(i.units for i in parsed), data["text"][:60]
+            noted += 1
+    assert noted > 100
