@@ -31,18 +31,20 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 from pydantic import SecretStr
 
+from .checks import check_citations, markers, numbers_supported
 from .config import Settings
 from .errors import RagError
-from .extractive import check_citations, markers, numbers_supported
+from .evidence import Scored
 from .model import Answer, Citation, Hit
+from .question import Question
+from .text import sentence_spans
 
 log = logging.getLogger(__name__)
 
-PROMPT_VARIABLES = {"system": set(), "answer": {"clauses", "question"}, "condense": {"history", "question"}}
+PROMPT_VARIABLES = {"system": set(), "answer": {"clauses", "question", "scope"}, "condense": {"history", "question"}}
 HISTORY_TURNS = 6  # the last few turns are enough to resolve "那武汉呢？"
 HISTORY_CHARS = 400  # per turn: long answers are cut, the question keeps its subject
 MAX_DROPPED_SHARE = 0.5  # drop more than this share of sentences and the extractive answer is used instead
-_SENTENCE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]+(?:\[\d+\])*|\n|$)")
 _REFUSAL = re.compile(r"未在所收录的政策中找到|没有找到|未找到|无法回答|没有相关|未涉及|未提及|没有提到")
 
 
@@ -101,18 +103,50 @@ def _as_data(text: str) -> str:
     return text.replace("<", "＜").replace(">", "＞")
 
 
-def format_clauses(hits: Sequence[Hit]) -> str:
-    """The numbered clauses as the model sees them.
+def format_clauses(hits: Sequence[Hit], chosen: Sequence[Scored] = ()) -> str:
+    """The numbered clauses as the model sees them, each with the items found to bear on the question
+    (with their responsible units and the period they belong to).
 
-    Example: -> "[1] 《北京市…十五条措施》第十二条\\n第十二条 对引进图灵奖获得者…"
+    Example: -> "[1] 《北京市…十五条措施》第十二条\n第十二条 对引进图灵奖获得者…\n相关要点：对引进…（责任单位：…）"
     """
+    from .compose import period, units_phrase
+
     blocks = []
     for n, hit in enumerate(hits, 1):
         c = hit.clause
         where = " > ".join(c.path)
         head = f"[{n}] {_as_data(c.citation)}" + (f"（{_as_data(where)}）" if where else "")
-        blocks.append(f"{head}\n{_as_data(c.text.strip())}")
+        points = []
+        for s in chosen:
+            if s.clause.id == c.id:
+                notes = [x for x in (units_phrase(s.item.units), period(c, s.position) or "") if x]
+                points.append(_as_data(s.text) + (f"（{'；'.join(notes)}）" if notes else ""))
+        tail = "\n相关要点：" + " / ".join(points) if points else ""
+        blocks.append(f"{head}\n{_as_data(c.text.strip())}{tail}")
     return "\n\n".join(blocks)
+
+
+def format_scope(q: Question | None) -> str:
+    """What the question names and asks, for the model.
+
+    Example: -> "地区：合肥市；问的是：金额"
+    """
+    if q is None:
+        return "（未分析）"
+    names = {"amount": "数额或比例", "date": "日期或期限", "units": "责任单位", "list": "列举", "definition": "含义",
+             "yesno": "是否", "comparison": "比较", "lookup": "某一条款的内容"}  # fmt: skip
+    parts = []
+    if q.places:
+        parts.append("地区：" + "、".join(p.label + ("" if p.known else "（所收录的政策中没有该地区的文件）") for p in q.places))
+    if q.ref:
+        parts.append(f"条款：{q.ref}")
+    if q.years:
+        parts.append("年份：" + "、".join(map(str, q.years)))
+    if q.kinds:
+        parts.append("问的是：" + "、".join(names.get(k, k) for k in q.kinds))
+    if q.cross:
+        parts.append("需要列出有相关规定的各个地区")
+    return _as_data("；".join(parts) or "（无）")
 
 
 def format_history(turns: Sequence[tuple[str, str]]) -> str:
@@ -142,9 +176,11 @@ class LlmAnswerer:
         )
         self.condense_chain: Runnable = ChatPromptTemplate.from_messages([("human", self.prompts.condense)]) | model | parse
 
-    def stream(self, question: str, hits: Sequence[Hit]) -> Iterator[str]:
+    def stream(
+        self, question: str, hits: Sequence[Hit], analysis: Question | None = None, chosen: Sequence[Scored] = ()
+    ) -> Iterator[str]:
         """Text deltas of the answer; LlmError when the endpoint fails, even mid-stream."""
-        inputs = {"clauses": format_clauses(hits), "question": _as_data(question)}
+        inputs = {"clauses": format_clauses(hits, chosen), "question": _as_data(question), "scope": format_scope(analysis)}
         finished = False
         with _translated_errors():
             for chunk in self.answer_chain.stream(inputs):
@@ -228,7 +264,7 @@ def check_answer(text: str, question: str, hits: Sequence[Hit], fallback: Answer
     if _REFUSAL.search(text) and not markers(text):
         closest = tuple(Citation(n, h.clause) for n, h in enumerate(hits[:3], 1))
         return Answer(text, closest, refused=True, mode="llm")
-    parts = _SENTENCE.findall(text)
+    parts = [text[a:b] for a, b in sentence_spans(text)]
     kept, notices = _filter_sentences(parts, question, hits)
     dropped = len([p for p in parts if p.strip()]) - len([k for k in kept if k.strip()])
     if not kept or not markers("".join(kept)) or dropped > MAX_DROPPED_SHARE * max(1, len(parts)):

@@ -21,12 +21,13 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from . import lookup, retrieve, store
+from . import lookup, places, retrieve, store
 from .config import Settings, check_question
 from .errors import InputError
-from .extractive import Extractive, Vocabulary, _words
+from .extractive import CROSS_DEPTH, Extractive, Retrieved
 from .llm import LlmAnswerer, LlmError, check_answer
-from .model import Answer, Hit
+from .model import Answer
+from .question import analyse
 from .store import Index
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def normalize_history(history: History | None) -> list[Turn]:
 
 
 def _places(text: str) -> list[str]:
-    return list(dict.fromkeys(w for w, flag in _words(text) if flag.startswith("ns")))
+    return list(dict.fromkeys(m.text for m in places.find(text)))
 
 
 def is_followup(question: str) -> bool:
@@ -111,7 +112,7 @@ def _last_policy(history: Sequence[Turn]) -> str | None:
 class _State:
     question: str  # as asked (checked)
     standalone: str  # with the conversation resolved
-    hits: tuple[Hit, ...]
+    retrieved: Retrieved
 
 
 class Pipeline:
@@ -124,7 +125,7 @@ class Pipeline:
     def __init__(self, settings: Settings, index: Index | None = None, llm: LlmAnswerer | None = None) -> None:
         self.settings = settings
         self.index = index if index is not None else store.load(settings)
-        self.extractive = Extractive(Vocabulary.of(self.index.clauses))
+        self.extractive = Extractive(self.index)
         self.llm = llm if llm is not None else (LlmAnswerer(settings) if settings.llm_enabled else None)
         self.chain: Runnable[dict[str, Any], Answer] = (
             RunnableLambda(self._standalone) | RunnableLambda(self._retrieve) | RunnableLambda(self._answer)
@@ -162,32 +163,46 @@ class Pipeline:
         return resolve_followup(question, turns)
 
     def _retrieve(self, step: dict[str, Any]) -> _State:
+        """Analyse the standalone question once, embed it once, and retrieve from its scope, from outside
+        its scope (for saying what other places provide) and, for "哪些城市…", from every region."""
+        question = step["standalone"]
         filters = retrieve.Filters.of(_clean_filters(step.get("filters")))
-        retriever = retrieve.PolicyRetriever(index=self.index, k=max(self.settings.top_k, EVIDENCE_K), filters=filters)
-        hits = tuple(retrieve.from_langchain(d) for d in retriever.invoke(step["standalone"]))
-        return _State(step["question"], step["standalone"], hits)
+        q = analyse(question, self.index.catalog)
+        scores = retrieve.Scores(self.index, question, retrieve.query_vector(self.index, question))
+        k = max(self.settings.top_k, EVIDENCE_K)
+        hits = retrieve.search(self.index, question, k, filters, analysis=q, vector=scores.vector)
+        unfiltered = filters.region is None and filters.doc is None
+        elsewhere = retrieve.outside(scores, q.scope, k) if q.scope and unfiltered else []
+        regions = retrieve.regions(self.index) if q.cross and not q.known_places and unfiltered else []
+        by_region = retrieve.by_region(scores, regions, CROSS_DEPTH) if regions else {}
+        retrieved = Retrieved(q, scores.vector, tuple(hits), tuple(elsewhere), by_region)
+        return _State(step["question"], question, retrieved)
 
     def _answer(self, state: _State) -> Answer:
         final = [part for part in self._parts(state) if isinstance(part, Answer)]
         return final[-1]
 
     def _parts(self, state: _State) -> Iterator[str | Answer]:
-        """Text deltas, then the final Answer. Weak evidence is refused before any LLM is asked, and
-        an LLM answer that fails its checks, or an endpoint that fails, gives the extractive one."""
-        fallback = self.extractive.answer(state.standalone, state.hits)
-        if self.llm is None or fallback.refused:
+        """Text deltas, then the final Answer. A scope refusal (a place, clause or year the policies do not
+        cover) stands before any LLM is asked; an LLM answer that fails its checks, or an endpoint that
+        fails, gives the extractive one."""
+        r = state.retrieved
+        verdict = self.extractive.judge(r)
+        fallback = verdict.refusal if verdict.refusal is not None else self.extractive.answer(r)
+        if self.llm is None or verdict.scope:
             yield fallback.text
             yield fallback
             return
+        hits = r.hits
         chunks: list[str] = []
         try:
-            for delta in self.llm.stream(state.standalone, state.hits):
+            for delta in self.llm.stream(state.standalone, hits, r.question, verdict.chosen):
                 chunks.append(delta)
                 yield delta
         except LlmError as exc:
             yield _with_notice(fallback, exc)
             return
-        yield check_answer("".join(chunks), state.standalone, state.hits, fallback)
+        yield check_answer("".join(chunks), state.standalone, hits, fallback)
 
 
 def _clean_filters(filters: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -7,8 +7,7 @@ region awareness, clause-number lookup and near-duplicate suppression.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,21 +17,20 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from . import embed, lookup
+from . import embed, lookup, places
 from .config import check_question
 from .errors import InputError
 from .model import Clause, Hit
+from .question import Question, analyse
 from .store import Index
-from .text import expand_region_groups, norm, query_tokens
+from .text import norm, query_tokens
 
 RRF_K = 60  # the usual reciprocal-rank constant: flattens the head so both lists matter
 CANDIDATES = 60  # depth taken from each list before fusion
 DENSE_WEIGHT = 1.0
 BM25_WEIGHT = 1.3  # policy questions reuse the policies' own terms; 1.3-1.6 is a plateau on dev (R@5 .889 -> .935)
-REGION_BOOST = 1.0 / RRF_K  # worth a top-rank vote: a question naming a city prefers that city's policies
+MAX_REGIONS = 8  # places searched one by one for a comparison; a question naming more is searched for these
 DUPLICATE_JACCARD = 0.85
-
-_REGION_SUFFIX = re.compile(r"(省|市|县|区|自治区|特别行政区)$")
 
 
 @dataclass(frozen=True)
@@ -54,19 +52,61 @@ class Filters:
         return cls(region=value.get("region") or None, doc=value.get("doc") or None)
 
 
-def search(index: Index, question: str, k: int = 6, filters: Filters | dict[str, Any] | None = None) -> list[Hit]:
-    """The k clauses that best answer `question`, best first."""
+def search(
+    index: Index,
+    question: str,
+    k: int = 6,
+    filters: Filters | dict[str, Any] | None = None,
+    *,
+    analysis: Question | None = None,
+    vector: np.ndarray | None = None,
+) -> list[Hit]:
+    """The k clauses that best answer `question`, best first, from the policies it names.
+
+    A question that names places or policies is searched within them (each named place on its own for a
+    comparison); a clause it names comes first. The question is embedded once, whatever it names.
+    """
     question = check_question(question)
     if not 1 <= k <= 50:
         raise InputError(f"k must be between 1 and 50, got {k}")
     allowed = _allowed(index, Filters.of(filters))
-    looked_up = _lookup(index, question, allowed)
-    regions = mentioned_regions(index, question)
-    if len(regions) >= 2 and _regions_unfiltered(filters):
-        hits = _per_region(index, question, regions, k, allowed)
+    q = analysis if analysis is not None else analyse(question, index.catalog)
+    scores = Scores(index, question, query_vector(index, question) if vector is None else vector)
+    looked_up = _lookup(index, q, allowed)
+    if _regions_unfiltered(filters) and len(q.regions) >= 2:
+        hits = _per_region(scores, q, allowed)
     else:
-        hits = _fused(index, question, allowed, regions)
-    return _dedupe(looked_up + [h for h in hits if h.clause.id not in {x.clause.id for x in looked_up}], k)
+        scope = allowed if not _regions_unfiltered(filters) else _and(allowed, scope_mask(index, q.scope))
+        hits = fused(scores, scope)
+    seen = {h.clause.id for h in looked_up}
+    return _dedupe(looked_up + [h for h in hits if h.clause.id not in seen], k)
+
+
+def query_vector(index: Index, question: str) -> np.ndarray:
+    """The question's one embedding, (1, dim)."""
+    return np.asarray(embed.get(index.embedder_id).queries([question]), dtype=np.float32).reshape(1, -1)
+
+
+class Scores:
+    """One question's scores against the index, computed once and shared by every place it is searched in:
+    the query vector (dense search per allowed set) and the BM25 scores of all clauses.
+
+    Example: s = Scores(index, "算力补贴", v); fused(s, mask_of_beijing); fused(s, mask_of_shanghai)
+    """
+
+    def __init__(self, index: Index, question: str, vector: np.ndarray) -> None:
+        self.index = index
+        self.question = question
+        self.vector = np.asarray(vector, dtype=np.float32).reshape(1, -1)
+        self._bm25: np.ndarray | None = None
+
+    @property
+    def bm25(self) -> np.ndarray:
+        if self._bm25 is None:
+            tokens = [t for t in query_tokens(self.question) if t in self.index.bm25.vocab_dict]
+            n = len(self.index.clauses)
+            self._bm25 = np.asarray(self.index.bm25.get_scores(tokens), dtype=np.float32) if tokens else np.zeros(n, np.float32)
+        return self._bm25
 
 
 def _regions_unfiltered(filters: Filters | dict[str, Any] | None) -> bool:
@@ -74,21 +114,35 @@ def _regions_unfiltered(filters: Filters | dict[str, Any] | None) -> bool:
     return f.region is None and f.doc is None
 
 
-def _fused(index: Index, question: str, allowed: np.ndarray | None, regions: list[str]) -> list[Hit]:
-    dense = _dense(index, question, allowed)
-    lexical = _bm25(index, question, allowed)
-    boosted = _region_positions(index, regions)
-    scores: dict[int, float] = {}
+def _and(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    if a is None or b is None:
+        return a if b is None else b
+    return a & b
+
+
+def scope_mask(index: Index, doc_ids: Iterable[str]) -> np.ndarray | None:
+    """Clauses of the given policies; None (everything) for no policies."""
+    wanted = set(doc_ids)
+    if not wanted:
+        return None
+    return np.array([c.doc_id in wanted for c in index.clauses], dtype=bool)
+
+
+def fused(scores: Scores, allowed: np.ndarray | None) -> list[Hit]:
+    """Dense and BM25 ranks fused by reciprocal rank, among the allowed clauses (all when None)."""
+    index = scores.index
+    if allowed is not None and not allowed.any():
+        return []
+    dense = _dense(index, scores.vector, allowed)
+    lexical = _bm25(scores.bm25, allowed)
+    fusion: dict[int, float] = {}
     for weight, ranked in ((DENSE_WEIGHT, dense), (BM25_WEIGHT, lexical)):
         for rank, (pos, _) in enumerate(ranked):
-            scores[pos] = scores.get(pos, 0.0) + weight / (RRF_K + rank + 1)
-    for pos in scores:
-        if pos in boosted:
-            scores[pos] += REGION_BOOST
+            fusion[pos] = fusion.get(pos, 0.0) + weight / (RRF_K + rank + 1)
     dense_of, lexical_of = dict(dense), dict(lexical)
-    order = sorted(scores, key=lambda p: -scores[p])
+    order = sorted(fusion, key=lambda p: -fusion[p])
     return [
-        Hit(index.clauses[p], scores[p], _why(p, dense_of, lexical_of), dense_of.get(p, 0.0), lexical_of.get(p, 0.0))
+        Hit(index.clauses[p], fusion[p], _why(p, dense_of, lexical_of), dense_of.get(p, 0.0), lexical_of.get(p, 0.0))
         for p in order
     ]
 
@@ -97,25 +151,36 @@ def _why(pos: int, dense: dict[int, float], lexical: dict[int, float]) -> str:
     return "+".join(name for name, found in (("dense", pos in dense), ("bm25", pos in lexical)) if found)
 
 
-def _per_region(index: Index, question: str, regions: list[str], k: int, allowed: np.ndarray | None) -> list[Hit]:
-    """Comparison questions ("成渝两地…一样吗") get evidence from each place, interleaved."""
+def _per_region(scores: Scores, q: Question, allowed: np.ndarray | None) -> list[Hit]:
+    """Comparison questions ("成渝两地…一样吗") get evidence from each place named, interleaved; every
+    place reuses the one query vector, and at most MAX_REGIONS places are searched."""
     per = []
-    for region in regions:
-        mask = _region_mask(index, region)
-        if allowed is not None:
-            mask &= allowed
-        per.append(_fused(index, question, mask, [region]))
+    for place in q.known_places[:MAX_REGIONS]:
+        docs = q.policies if set(q.policies) & set(place.docs) else place.docs
+        per.append(fused(scores, _and(allowed, scope_mask(scores.index, docs))))
     out: list[Hit] = []
-    for rank in range(max(len(p) for p in per)):
+    for rank in range(max((len(p) for p in per), default=0)):
         out.extend(p[rank] for p in per if rank < len(p))
     return out
 
 
-def _dense(index: Index, question: str, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+def outside(scores: Scores, doc_ids: Sequence[str], k: int) -> list[Hit]:
+    """The k best clauses outside the given policies: what other places provide."""
+    mask = scope_mask(scores.index, doc_ids)
+    return fused(scores, None if mask is None else ~mask)[:k]
+
+
+def by_region(scores: Scores, regions: Sequence[str], depth: int) -> dict[str, list[Hit]]:
+    """The best `depth` clauses of each region, for questions that ask which places provide something.
+
+    Example: by_region(scores, ["北京市", "上海市"], 3) -> {"北京市": [Hit…], "上海市": [Hit…]}
+    """
+    return {r: fused(scores, _region_mask(scores.index, r))[:depth] for r in regions}
+
+
+def _dense(index: Index, vector: np.ndarray, allowed: np.ndarray | None) -> list[tuple[int, float]]:
     import faiss
 
-    embedder = embed.get(index.embedder_id)
-    vector = embedder.queries([question])
     depth = min(CANDIDATES, index.faiss_index.ntotal)
     params = None
     if allowed is not None:
@@ -130,26 +195,20 @@ def _dense(index: Index, question: str, allowed: np.ndarray | None) -> list[tupl
     return [(int(p), float(s)) for p, s in zip(positions[0], scores[0]) if p >= 0]
 
 
-def _bm25(index: Index, question: str, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-    tokens = [t for t in query_tokens(question) if t in index.bm25.vocab_dict]
-    if not tokens:
-        return []
-    scores = np.asarray(index.bm25.get_scores(tokens), dtype=np.float32)
+def _bm25(scores: np.ndarray, allowed: np.ndarray | None) -> list[tuple[int, float]]:
     if allowed is not None:
         scores = np.where(allowed, scores, 0.0)
     depth = min(CANDIDATES, len(scores))
+    if depth == 0:
+        return []
     top = np.argpartition(-scores, depth - 1)[:depth]
     top = top[np.argsort(-scores[top])]
     return [(int(p), float(scores[p])) for p in top if scores[p] > 0]
 
 
-def _lookup(index: Index, question: str, allowed: np.ndarray | None) -> list[Hit]:
+def _lookup(index: Index, q: Question, allowed: np.ndarray | None) -> list[Hit]:
     """A question that names a clause ("中关村十五条措施第六条") gets that clause first."""
-    _, ref = lookup.parse_ref(question)
-    if ref is None:
-        return []
-    found = lookup.find(index.clauses, list(index.documents.values()), question)
-    positions = [index.position(c.id) for c in found]
+    positions = [index.position(c.id) for c in resolve_ref(index, q)]
     return [
         Hit(index.clauses[p], 1.0, "lookup")
         for p in positions
@@ -157,13 +216,20 @@ def _lookup(index: Index, question: str, allowed: np.ndarray | None) -> list[Hit
     ]
 
 
+def resolve_ref(index: Index, q: Question) -> list[Clause]:
+    """The clauses a question's clause reference names, within the policies it names; [] when it names
+    none or the reference does not resolve (第十六条 of a fifteen-article policy)."""
+    if q.ref is None:
+        return []
+    if q.scope:
+        for doc_id in q.scope:
+            if found := lookup.resolve(index.clauses_of(doc_id), q.ref):
+                return found
+        return []
+    return lookup.find(index.clauses, list(index.documents.values()), q.text)
+
+
 # ---------------------------------------------------------------- regions and filters
-
-
-def region_aliases(region: str) -> set[str]:
-    """Ways people name a region. Example: "北京市" -> {"北京市", "北京"}"""
-    short = _REGION_SUFFIX.sub("", region)
-    return {region, short} if len(short) >= 2 else {region}
 
 
 def mentioned_regions(index: Index, question: str) -> list[str]:
@@ -171,23 +237,12 @@ def mentioned_regions(index: Index, question: str) -> list[str]:
 
     Example: "成渝两地试验区2022年的目标一样吗" -> ["成都市", "重庆市"]
     """
-    question = expand_region_groups(question)
-    found: list[tuple[int, str]] = []
-    for region in {d.region for d in index.documents.values() if d.region}:
-        places = [question.find(a) for a in region_aliases(region) if a in question]
-        if places:
-            found.append((min(places), region))
-    return [r for _, r in sorted(found)]
-
-
-def _region_positions(index: Index, regions: Iterable[str]) -> set[int]:
-    wanted = set(regions)
-    return {i for i, c in enumerate(index.clauses) if c.region in wanted}
+    return list(analyse(question, index.catalog).regions)
 
 
 def _region_mask(index: Index, region: str) -> np.ndarray:
-    names = region_aliases(region)
-    match = {r for r in {d.region for d in index.documents.values() if d.region} if names & region_aliases(r)}
+    names = places.aliases(region)
+    match = {r for r in {d.region for d in index.documents.values() if d.region} if names & places.aliases(r)}
     if not match:
         raise InputError(f"no policy in the index is from {region!r}; known regions: {', '.join(regions(index))}")
     return np.array([c.region in match for c in index.clauses], dtype=bool)

@@ -108,6 +108,17 @@ def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEmbedder]:
     yield fake
 
 
+@pytest.fixture(scope="module")
+def fake_embedder_module() -> Iterator[FakeEmbedder]:
+    """The fake embedder registered for a whole test module (for indexes built once per module)."""
+    from rag import embed
+
+    fake = FakeEmbedder()
+    embed._CACHE[fake.id] = fake
+    yield fake
+    embed._CACHE.pop(fake.id, None)
+
+
 @pytest.fixture
 def tiny_corpus(tmp_path: Path) -> Path:
     """A corpus directory with the small hand-written policy of tests/fixtures/store_corpus."""
@@ -121,6 +132,16 @@ def tiny_settings(tmp_path: Path, tiny_corpus: Path, fake_embedder: FakeEmbedder
     from rag.config import Settings
 
     return Settings(index_dir=tmp_path / "index", corpus_dir=tiny_corpus, embedder=fake_embedder.id)
+
+
+@pytest.fixture
+def tiny_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Evidence thresholds for a hand-made index of a few clauses and the fake embedder: the fitted ones
+    hold for the bundled embedder over thousands of items, and over a dozen bag-of-characters items a
+    cosine cannot stand as many deviations above the mean."""
+    from rag import evidence
+
+    monkeypatch.setattr(evidence, "EVIDENCE_MIN", 1.0)
 
 
 @pytest.fixture(scope="session")

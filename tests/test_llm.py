@@ -18,6 +18,8 @@ from rag.llm import Prompts, format_clauses, variables
 from rag.model import Answer
 from rag.pipeline import Pipeline
 
+pytestmark = pytest.mark.usefixtures("tiny_thresholds")
+
 KEY = "sk-test-SECRET-0123456789"
 QUESTION = "北京对引进图灵奖获得者有什么支持？"
 SYSTEM = (PROJECT_DIR / "prompts" / "system.txt").read_text(encoding="utf-8")
@@ -219,7 +221,7 @@ def test_followup_is_condensed_by_the_model(index, tmp_path: Path) -> None:  # t
 
 def test_prompt_files_have_exactly_their_variables(tmp_path: Path) -> None:
     prompts = Prompts.load(PROJECT_DIR / "prompts")
-    assert variables(prompts.answer) == {"clauses", "question"}
+    assert variables(prompts.answer) == {"clauses", "question", "scope"}
     assert variables(prompts.condense) == {"history", "question"}
     for name in ("system", "answer", "condense"):
         (tmp_path / f"{name}.txt").write_text((PROJECT_DIR / "prompts" / f"{name}.txt").read_text("utf-8"), "utf-8")

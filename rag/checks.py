@@ -1,0 +1,66 @@
+"""Checks both answerers are held to: citations that name given clauses, numbers their clauses state.
+
+    check_citations("A[1]B[4]", 3) -> [4]
+    numbers_supported("补贴30%，最高300万元", ["按30%给予补贴，最高300万元"]) -> set()
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_MARK = re.compile(r"\[(\d+)\]")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_YEAR_WORD = re.compile(r"(?<!\d)(?:19|20)\d\d年?(?!\d)")
+_QUANTITY = re.compile(r"\d|[一二三四五六七八九十两百千万]+(?:个|家|项|所|大|条|种|位|名|亿|万|倍|成|类|座|平方|兆|人)")
+# An amount with its unit: "500万元", "30%", "1亿元", "3年", "100个" (a year alone is not one).
+AMOUNT = re.compile(
+    r"(?:\d+(?:[.,]\d+)*|[一二三四五六七八九十两百千万]+)\s*(?:万亿元|亿元|万元|千元|元|%|％|倍|个百分点|"
+    r"家|个|项|所|名|人|位|台|套|款|条|座|万平方米|平方米|亩|年|月|天|次|批|类|GB|PB|P|E|TOPS|万人次|亿人次)"
+)
+
+
+def markers(text: str) -> list[int]:
+    """[n] markers in order. Example: markers("A[2]，B[1][2]。") -> [2, 1, 2]"""
+    return [int(m) for m in _MARK.findall(text)]
+
+
+def digit_runs(text: str) -> set[str]:
+    """Digit sequences of a text, NFKC-normalised, thousands separators removed, [n] markers ignored.
+
+    Example: digit_runs("到2025年达到3,500亿元，占1.5%[1]") -> {"2025", "3500", "1.5"}
+    """
+    t = unicodedata.normalize("NFKC", _MARK.sub("", text))
+    t = re.sub(r"(?<=\d),(?=\d{3})", "", t)
+    return set(_DIGITS.findall(t))
+
+
+def numbers_supported(text: str, sources: Iterable[str]) -> set[str]:
+    """Digit sequences of `text` that appear in none of `sources` (empty set: all supported).
+
+    Example: numbers_supported("补贴30%，最高300万元", ["按30%给予补贴，最高300万元"]) -> set()
+    """
+    known: set[str] = set()
+    for s in sources:
+        known |= digit_runs(s)
+    return digit_runs(text) - known
+
+
+def check_citations(text: str, given: int) -> list[int]:
+    """Markers that name no clause of the `given` ones. Example: check_citations("A[1]B[4]", 3) -> [4]"""
+    return [n for n in markers(text) if not 1 <= n <= given]
+
+
+def states_quantity(text: str) -> bool:
+    """Whether a text states an amount or count; a year alone is not one.
+
+    Example: "培育10家企业" -> True; "完善城市大脑四大中枢平台" -> True; "到2022年，环境不断完善" -> False
+    """
+    return bool(_QUANTITY.search(_YEAR_WORD.sub("", unicodedata.normalize("NFKC", text))))
+
+
+def amounts(text: str) -> list[str]:
+    """Amounts with their units, as written. Example: amounts("按30%给予支持，最高500万元") -> ["30%", "500万元"]"""
+    t = unicodedata.normalize("NFKC", text)
+    return [m.group(0) for m in AMOUNT.finditer(t) if not _YEAR_WORD.fullmatch(m.group(0))]

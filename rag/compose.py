@@ -1,0 +1,427 @@
+"""Answer composition: a first line that answers, then the clause items that say it, each with [n].
+
+    compose(q, chosen)   ->  "最高补贴300万元[1]。\\n· 《北京市…指导意见》三（二）：…按照不高于企业测试费用30%的比例
+                              给予补贴支持，最高补贴300万元[1]。"
+    scope_refusal(q, …)  ->  "所收录的政策中没有厦门市的文件。…"
+
+Every character of an answer apart from policy names, labels, connectives and the [n] markers is copied
+from a cited clause (or its heading path), so every number an answer states is one its clauses state.
+Items are whole sentences: a list item keeps all its parts, a measure keeps its units note, a target keeps
+the period it belongs to (到2022年, 近期目标) and a table row keeps its header.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .checks import AMOUNT, amounts, states_quantity
+from .evidence import Scored, cover
+from .model import Answer, Citation, Clause
+from .question import Place, Question
+from .text import norm
+
+MAX_ITEMS = 5  # supporting items of an answer (a list question takes a whole list)
+MAX_CLAUSES = 3
+RUN_LIMIT = 12  # parts of one "；"-separated enumeration taken with a chosen part
+LONG_ITEM = 120  # longer items are cut to the comma-pieces that bear on the question
+PIECE_COVER = 0.2  # a comma-piece of a long item is kept when it spells out this share of the topic
+MAY_RELATE = 3  # closest clauses offered under a refusal
+ELSEWHERE = 3  # other places' provisions shown under a scope refusal
+_ENDS = "。；;，,：:！!？? "
+_PIECE = re.compile(r"(?:[^，,：:]|(?<=\d),(?=\d))+(?:[，：:]|,(?!\d))?")
+_PERIOD = re.compile(r"(?:到|至|截至)?\s*(?:19|20)\d\d\s*年(?:底|末|前)?|近期|中期|远期")
+_PERIOD_WORD = re.compile(r"近期|中期|远期|(?:19|20)\d\d")
+_DATE_PHRASE = re.compile(
+    r"自[^，。；]{0,24}?(?:起施行|之日起施行|起实施|起执行)|有效期[^，。；]{0,20}|(?:19|20)\d\d年\d{1,2}月\d{1,2}日|"
+    r"(?:19|20)\d\d年\d{1,2}月|(?:19|20)\d\d年(?:底|前|末)"
+)
+_XREF = re.compile(r"(?:参照|按照|依照|适用)(?:本(?:办法|细则|政策|措施|意见|方案))?第([一二三四五六七八九十百]+)条")
+
+
+# ---------------------------------------------------------------- numbering
+
+
+class Numbering:
+    """[n] in order of first use. Example: n = Numbering(); n.of(c2) -> 1; n.of(c1) -> 2; n.of(c2) -> 1"""
+
+    def __init__(self) -> None:
+        self._n: dict[str, int] = {}
+        self._clauses: dict[str, Clause] = {}
+        self._quotes: dict[str, list[str]] = {}
+
+    def of(self, clause: Clause, quote: str | None = None) -> int:
+        if clause.id not in self._n:
+            self._n[clause.id] = len(self._n) + 1
+            self._clauses[clause.id] = clause
+            self._quotes[clause.id] = []
+        if quote and quote not in self._quotes[clause.id]:
+            self._quotes[clause.id].append(quote)
+        return self._n[clause.id]
+
+    def citations(self) -> tuple[Citation, ...]:
+        return tuple(Citation(n, self._clauses[cid], tuple(self._quotes[cid])) for cid, n in self._n.items())
+
+
+# ---------------------------------------------------------------- pieces of items
+
+
+def period(clause: Clause, position: int) -> str | None:
+    """The period an item belongs to when it does not say it: the year phrase that leads its clause
+    (到2022年), or a heading or title naming one (近期目标).
+
+    Example: clause "近期目标。到2022年，环境不断完善。实施100个以上示范项目。", item 2 -> "到2022年"
+    """
+    own = clause.item_text(clause.items[position])
+    if _PERIOD.search(own[:40]):
+        return None
+    for earlier in reversed(clause.items[:position]):
+        m = _PERIOD.search(clause.item_text(earlier)[:24])
+        if m and _PERIOD_WORD.search(m.group(0)):
+            return m.group(0).strip()
+    for label in (clause.title, *reversed(clause.path)):
+        if label and _PERIOD_WORD.search(label) and len(label) <= 30:
+            return label
+    return None
+
+
+def _own_period(text: str) -> str | None:
+    """The year phrase an item opens with. Example: "到2022年，规模超过500亿元。" -> "到2022年" """
+    m = _PERIOD.search(text[:24])
+    return m.group(0).strip() if m and _PERIOD_WORD.search(m.group(0)) else None
+
+
+def trim(text: str, topic: dict[str, float]) -> str:
+    """An item cut to the comma-pieces that bear on the topic (a fair share of its weighted character
+    pairs) or state an amount, gaps marked with ……; items up to LONG_ITEM characters are kept whole.
+
+    Example: a 200-character target sentence -> "到2027年,……产业规模达到3500亿元"
+    """
+    body = text.rstrip(_ENDS)
+    if len(body) <= LONG_ITEM:
+        return body
+    pieces = [m.group(0) for m in _PIECE.finditer(body)]
+    wanted = [i for i, p in enumerate(pieces) if i == 0 and _PERIOD.match(p) or _bears(p, topic)]
+    if not wanted:
+        return body
+    out, last = "", -1
+    for i in wanted:
+        out += ("……" if out and i != last + 1 else "") + pieces[i]
+        last = i
+    return out.rstrip(_ENDS) + ("……" if last < len(pieces) - 1 else "")
+
+
+def _bears(piece: str, topic: dict[str, float]) -> bool:
+    return cover(topic, piece) >= PIECE_COVER or bool(AMOUNT.search(piece))
+
+
+def with_table_header(clause: Clause, row: str) -> str:
+    """A table row prefixed by the table's header row, so its numbers keep their years and units.
+
+    Example: "企业(家) | 10 | 30" -> "指标 | 到2022年 | 到2025年；企业(家) | 10 | 30"
+    """
+    header = next((line.strip() for line in clause.text.splitlines() if "|" in line), "")
+    if "|" not in row or not header or norm(header) == norm(row) or header in row:
+        return row
+    return f"{header.strip(' |')}；{row.strip(' |')}"
+
+
+def amount_phrase(text: str) -> str:
+    """The comma-pieces of an item that state its amounts. Example: "对…的，按30%给予补贴，最高300万元。"
+    -> "按30%给予补贴，最高300万元" """
+    pieces = [m.group(0) for m in _PIECE.finditer(text.rstrip(_ENDS))]
+    kept = [p for p in pieces if amounts(p)]
+    return "".join(kept).rstrip(_ENDS)
+
+
+def date_phrase(text: str) -> str:
+    """Date phrases of an item. Example: "本政策自2020年1月13日起施行，有效期至2023年12月31日。"
+    -> "自2020年1月13日起施行，有效期至2023年12月31日" """
+    return "，".join(dict.fromkeys(m.group(0) for m in _DATE_PHRASE.finditer(text)))
+
+
+def units_phrase(units: Sequence[tuple[str, str]]) -> str:
+    """Example: (("牵头单位", "市科技局"), ("配合单位", "市教委")) -> "牵头单位：市科技局；配合单位：市教委" """
+    return "；".join(f"{label}：{value}" for label, value in units)
+
+
+# ---------------------------------------------------------------- choosing items
+
+
+def choose(q: Question, scored: Sequence[Scored], floor: float, within: float) -> list[Scored]:
+    """The items an answer is made of: those scoring within `within` of the best (and above `floor`),
+    from at most MAX_CLAUSES clauses; a list question takes every such item of its best clause."""
+    if not scored:
+        return []
+    top = scored[0].score
+    good = [s for s in scored if s.score >= max(floor, top - within)]
+    if not good:
+        return []
+    if q.kind == "list" or "list" in q.kinds:
+        first = good[0].clause.id
+        siblings = [s for s in scored if s.clause.id == first and s.score >= max(floor, top - 2 * within)]
+        good = siblings + [s for s in good if s.clause.id != first]
+    clauses: list[str] = []
+    out: list[Scored] = []
+    for s in good:
+        if s.clause.id not in clauses:
+            if len(clauses) == MAX_CLAUSES:
+                continue
+            clauses.append(s.clause.id)
+        out.append(s)
+    limit = MAX_ITEMS * 2 if "list" in q.kinds else MAX_ITEMS
+    out = _with_runs(_with_lead_items(out[:limit]))
+    return out if set(q.kinds) & {"units", "date", "definition", "lookup"} else _with_amounts(out)
+
+
+def _with_runs(chosen: list[Scored]) -> list[Scored]:
+    """A sentence ending in "；" is one part of an enumeration: the whole run of parts comes with it
+    ("一等奖…；二等奖…；三等奖…。"), in its clause, up to the sentence that ends it."""
+    out = list(chosen)
+    have = {(s.clause.id, s.position) for s in chosen}
+    for s in chosen:
+        items = s.clause.items
+        start = s.position
+        while start > 0 and _continues(s.clause, start - 1):
+            start -= 1
+        end = s.position
+        while end + 1 < len(items) and _continues(s.clause, end) and items[end + 1].role == "":
+            end += 1
+        for pos in range(start, min(end, start + RUN_LIMIT) + 1):
+            if (s.clause.id, pos) not in have and items[pos].role == "":
+                out.append(Scored(s.hit, pos, s.dense, s.cover, s.score - 1e-6))
+                have.add((s.clause.id, pos))
+    return out
+
+
+def _continues(clause: Clause, position: int) -> bool:
+    item = clause.items[position]
+    return item.role == "" and clause.item_text(item).rstrip().endswith(("；", ";"))
+
+
+def _with_amounts(chosen: list[Scored]) -> list[Scored]:
+    """A measure chosen without its amount brings the next item of its clause when that one states it
+    ("支持举办挑战赛等活动。对…成效显著的，给予最高500万元资金支持。")."""
+    out = list(chosen)
+    have = {(s.clause.id, s.position) for s in chosen}
+    for s in chosen:
+        if states_quantity(s.text):
+            continue
+        nxt = s.position + 1
+        items = s.clause.items
+        if nxt < len(items) and items[nxt].role == "" and (s.clause.id, nxt) not in have:
+            text = s.clause.item_text(items[nxt])
+            if states_quantity(text):
+                out.append(Scored(s.hit, nxt, s.dense, s.cover, s.score - 1e-6))
+                have.add((s.clause.id, nxt))
+    return out
+
+
+def _with_lead_items(chosen: list[Scored]) -> list[Scored]:
+    """An item ending in "：" leads a list: the list's items come with it, whole, in clause order."""
+    out = list(chosen)
+    for s in chosen:
+        if s.text.rstrip().endswith(("：", ":")):
+            have = {(x.clause.id, x.position) for x in out}
+            for pos in range(s.position + 1, len(s.clause.items)):
+                if s.clause.items[pos].role in ("heading", "units") or (s.clause.id, pos) in have:
+                    continue
+                out.append(Scored(s.hit, pos, s.dense, s.cover, s.score - 1e-6))
+    return out
+
+
+def in_order(chosen: Sequence[Scored]) -> list[Scored]:
+    """Items grouped by clause (best clause first) and in reading order inside a clause."""
+    rank: dict[str, int] = {}
+    for s in chosen:
+        rank.setdefault(s.clause.id, len(rank))
+    return sorted(chosen, key=lambda s: (rank[s.clause.id], s.position))
+
+
+# ---------------------------------------------------------------- the answer
+
+
+@dataclass
+class _Writer:
+    numbering: Numbering
+    lines: list[str]
+
+    def item_line(self, s: Scored, topic: dict[str, float], label: str = "") -> None:
+        text = with_table_header(s.clause, s.text) if s.item.role == "row" else trim(s.text, topic)
+        n = self.numbering.of(s.clause, s.text)
+        when = period(s.clause, s.position)
+        prefix = f"（{when}）" if when and when not in text else ""
+        self.lines.append(f"· {label}{s.clause.citation}：{prefix}{text.rstrip(_ENDS)}[{n}]")
+
+
+def compose(q: Question, chosen: Sequence[Scored], topic: dict[str, float], related: Sequence[Clause] = ()) -> Answer:
+    """The answer made of the chosen items: a direct first line for the question's kind, then the items.
+
+    `keep` are the topic's character pairs (for trimming long items); `related` are clauses the items
+    refer to ("参照第一条"), cited and shown after them.
+    """
+    w = _Writer(Numbering(), [])
+    ordered = in_order(chosen)
+    head = first_line(q, ordered, w.numbering)
+    if head:
+        w.lines.append(head)
+    for s in ordered:
+        w.item_line(s, topic)
+    for clause in related:
+        n = w.numbering.of(clause, clause.text)
+        w.lines.append(f"· 参照 {clause.citation}：{clause.text.strip()}[{n}]")
+    return Answer("\n".join(w.lines), w.numbering.citations())
+
+
+def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:
+    """What the question asks, said first: the units, the amount, the date, or "有" for a yes/no question."""
+    if not ordered:
+        return ""
+    kinds = set(q.kinds)
+    if "units" in kinds:
+        return _units_line(ordered, numbering)
+    if "date" in kinds:
+        dated = next(((s, p) for s in ordered if (p := date_phrase(s.text))), None)
+        if dated:
+            return f"{dated[1]}[{numbering.of(dated[0].clause, dated[0].text)}]。"
+    if kinds & {"amount"}:
+        return _amount_line(q, ordered, numbering)
+    if "yesno" in kinds:
+        return "有相关规定："
+    return ""
+
+
+def _units_line(ordered: Sequence[Scored], numbering: Numbering) -> str:
+    with_units = next((s for s in ordered if s.item.units), None)
+    if with_units is None:
+        return "相关条款没有写明责任单位，条款内容如下："
+    n = numbering.of(with_units.clause, with_units.text)
+    return f"{units_phrase(with_units.item.units)}[{n}]。"
+
+
+def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:
+    """The amount of the best clause (an amount from another clause could belong to another measure)."""
+    top = ordered[0].clause.id
+    stated = [(s, amount_phrase(s.text)) for s in ordered if s.clause.id == top and states_quantity(s.text)]
+    stated = [(s, p) for s, p in stated if p]
+    if not stated:
+        return "相关条款没有规定具体数额或比例，条款内容如下："
+    s, phrase = stated[0]
+    when = period(s.clause, s.position) or _own_period(s.text)
+    prefix = f"{when}，" if when and when not in phrase else ""
+    return f"{prefix}{phrase}[{numbering.of(s.clause, s.text)}]。"
+
+
+def cross_references(quoted: Sequence[tuple[Clause, str]], clauses_of: dict[str, list[Clause]]) -> list[Clause]:
+    """Clauses that quoted texts refer to by number ("可参照第一条给予支持"), in the same policy.
+
+    Example: [(第十条, "…可参照第一条给予支持")] -> [第一条]
+    """
+    out: list[Clause] = []
+    have = {c.id for c, _ in quoted}
+    for clause, text in quoted:
+        for m in _XREF.finditer(text):
+            for c in clauses_of.get(clause.doc_id, []):
+                if c.ref == f"第{m.group(1)}条" and c.id not in have:
+                    out.append(c)
+                    have.add(c.id)
+    return out
+
+
+# ---------------------------------------------------------------- comparisons and places
+
+
+def compare(q: Question, blocks: Sequence[tuple[Place, Sequence[Scored]]], topic: dict[str, float]) -> Answer:
+    """One block per named place, each from that place's own best items, and whether the figures agree.
+
+    Example: -> "成都市：…突破500亿元[1]\\n重庆市：…超过500亿元[2]\\n两地的数额相同：500亿元。"
+    """
+    w = _Writer(Numbering(), [])
+    figures: list[tuple[str, str | None]] = []
+    for place, chosen in blocks:
+        if not chosen:
+            w.lines.append(f"【{place.label}】所收录的{place.label}政策未涉及这一方面。")
+            figures.append((place.label, None))
+            continue
+        ordered = in_order(chosen)
+        w.lines.append(f"【{place.label}】")
+        for s in ordered:
+            w.item_line(s, topic)
+        figures.append((place.label, _main_amount(ordered, topic)))
+    verdict = _same_or_different(figures)
+    if verdict:
+        w.lines.append(verdict)
+    return Answer("\n".join(w.lines), w.numbering.citations())
+
+
+def _main_amount(ordered: Sequence[Scored], topic: dict[str, float]) -> str | None:
+    """The amount of the comma-piece that best matches the topic, in the best item that states one."""
+    for s in ordered:
+        pieces = [m.group(0) for m in _PIECE.finditer(s.text)]
+        stated = [(cover(topic, p), i, amounts(p)) for i, p in enumerate(pieces) if amounts(p)]
+        if stated:
+            return max(stated, key=lambda x: (x[0], -x[1]))[2][0]
+    return None
+
+
+def _same_or_different(figures: Sequence[tuple[str, str | None]]) -> str:
+    """"相同：500亿元" or "不同：成都市 500亿元，重庆市 300亿元" when every side states a figure of one unit."""
+    stated = [(label, f) for label, f in figures if f]
+    if len(stated) < 2 or len(stated) != len(figures):
+        return ""
+    units = {re.sub(r"[\d.,一二三四五六七八九十两百千万]+", "", f.replace("万亿", "")) for _, f in stated}
+    if len(units) != 1:
+        return ""
+    values = {norm(f) for _, f in stated}
+    if len(values) == 1:
+        return f"比较：数额相同，均为{stated[0][1]}。"
+    return "比较：数额不同（" + "，".join(f"{label}{f}" for label, f in stated) + "）。"
+
+
+def cross_places(q: Question, blocks: Sequence[tuple[str, Sequence[Scored]]], topic: dict[str, float]) -> Answer:
+    """"哪些城市…": the places whose policies provide it, then one line per place with its items."""
+    w = _Writer(Numbering(), [])
+    found = [(region, chosen) for region, chosen in blocks if chosen]
+    w.lines.append(f"所收录的政策中，{'、'.join(r for r, _ in found)}（共{len(found)}地）有相关规定：")
+    for region, chosen in found:
+        for s in in_order(chosen):
+            w.item_line(s, topic, label=f"{region} ")
+    return Answer("\n".join(w.lines), w.numbering.citations())
+
+
+# ---------------------------------------------------------------- refusals
+
+
+def refusal(
+    head: str, elsewhere: Sequence[Scored] = (), related: Sequence[Clause] = (), topic: dict[str, float] | None = None
+) -> Answer:
+    """A refusal: what the policies do not cover (`head`), then, labelled as such, what other places
+    provide (`elsewhere`) or the closest clauses (`related`), none of them presented as the answer."""
+    w = _Writer(Numbering(), [head])
+    if elsewhere:
+        w.lines.append("其他地区的相关规定（并非所问地区的政策，仅供参考）：")
+        for s in in_order(elsewhere):
+            w.item_line(s, topic or {}, label=f"{s.clause.region or ''} ")
+    elif related:
+        w.lines.append("可能相关（仅供参考，并未回答该问题）：")
+        for clause in related[:MAY_RELATE]:
+            n = w.numbering.of(clause)
+            text = clause.text if len(clause.text) <= 60 else clause.text[:60] + "……"
+            w.lines.append(f"[{n}] {clause.citation}：{text}")
+    return Answer("\n".join(w.lines), w.numbering.citations(), refused=True)
+
+
+def topic_words(q: Question) -> str:
+    """The topic as a user reads it in a refusal. Example: "租房 补贴" -> "“租房 补贴”" """
+    return f"“{q.topic}”" if q.topic else "这一问题"
+
+
+def scope_label(q: Question, titles: dict[str, str]) -> str:
+    """Where the answer was looked for: "《湖北省…总体规划》" or "合肥市" or "所收录"."""
+    if q.policies:
+        return "、".join(f"《{titles[d]}》" for d in q.policies if d in titles)
+    known = q.known_places
+    if known:
+        return "、".join(p.label for p in known)
+    return ""

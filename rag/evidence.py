@@ -1,0 +1,193 @@
+"""How well each item of the retrieved clauses answers a question: by meaning and by words.
+
+    scored = score_items(index, q, vector, hits)   # every item of every hit, best first
+    scored[0].score -> 0.93; scored[0].text -> "按照不高于企业测试费用30%的比例给予补贴支持，最高补贴300万元。"
+
+An item's score adds its cosine with the question's one query vector (item vectors are built at index
+time, see rag/item_vectors.py), measured in standard deviations above the question's mean cosine with all
+items (so that the same threshold holds for any embedder, and for questions whose words every policy
+uses), to the share of the question's topic that the item and its clause's headings spell out, counted on character pairs weighted by rarity, so that a word jieba cuts wrongly
+(用算力, 区定) or a typo still matches in part and never vetoes on its own. A question that asks for an
+amount, a date or the responsible units prefers items that state one. The weights and the evidence
+threshold are fitted by cross-validation (`python -m rag.calibrate`, see that module).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .checks import states_quantity
+from .items import Item
+from .model import Clause, Hit
+from .question import Question
+from .text import norm
+
+# Fitted by `python -m rag.calibrate` (5-fold cross-validation on tests/gold/dev.jsonl and its perturbed
+# unanswerable questions); the module docstring of rag/calibrate.py says how, its output gives the folds.
+COVER_WEIGHT = 2.0  # a topic fully spelled out in an item is worth this many standard deviations of cosine
+KIND_BONUS = 0.5  # an item stating what the question's kind asks for (an amount, a date, units)
+EVIDENCE_MIN = 4.5  # below this, the best item does not answer the question
+KEEP_WITHIN = 1.0  # items scoring within this of the best (and above EVIDENCE_MIN) are used
+BASELINE_ROWS = 4096  # items sampled (evenly) for a question's mean and spread of cosines
+
+_DATE = re.compile(r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日|施行|生效|有效期|截止|之日起")
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One item of a retrieved clause with its scores."""
+
+    hit: Hit
+    position: int  # the item's position in clause.items
+    dense: float
+    cover: float
+    score: float
+
+    @property
+    def clause(self) -> Clause:
+        return self.hit.clause
+
+    @property
+    def item(self) -> Item:
+        return self.hit.clause.items[self.position]
+
+    @property
+    def text(self) -> str:
+        return self.hit.clause.item_text(self.item)
+
+
+# ---------------------------------------------------------------- words: rare character pairs
+
+
+class PairWeights:
+    """How rare each character pair is among the clauses: log((N+1)/(df+1)), 0 for pairs no clause has.
+
+    Example: w = PairWeights.of(index.clauses); w.weight("租金") -> 4.9; w.weight("人工") -> 0.02
+    """
+
+    def __init__(self, df: Counter[str], n: int) -> None:
+        self._df = df
+        self._n = n
+
+    @classmethod
+    def of(cls, clauses: Sequence[Clause]) -> PairWeights:
+        df: Counter[str] = Counter()
+        for c in clauses:
+            df.update(pairs(c.text))
+        return cls(df, len(clauses))
+
+    def weight(self, pair: str) -> float:
+        df = self._df.get(pair, 0)
+        return 0.0 if df == 0 else math.log((self._n + 1) / (df + 1))
+
+
+def pairs(text: str) -> set[str]:
+    """Character pairs of the letters and digits of each run of a text.
+
+    Example: pairs("租房 补贴") -> {"租房", "补贴"}
+    """
+    out: set[str] = set()
+    for run in norm_runs(text):
+        out.update(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def norm_runs(text: str) -> list[str]:
+    """Runs of letters and digits, NFKC-normalised and lower-cased. Example: "A、B c" -> ["a", "b", "c"]"""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return [r for r in re.split(r"[^\w]+|_", text) if r]
+
+
+def topic_weights(q: Question, weights: PairWeights) -> dict[str, float]:
+    """The question's topic as weighted character pairs."""
+    return {p: w for p in pairs(q.topic) if (w := weights.weight(p)) > 0}
+
+
+def cover(topic: dict[str, float], text: str) -> float:
+    """Share of the topic's weight that `text` spells out; 0 when the topic has no known pair.
+
+    Example: cover({"租金": 4.9, "补贴": 2.1}, "按实际租金的50%给予补贴") -> 1.0
+    """
+    total = sum(topic.values())
+    if total <= 0:
+        return 0.0
+    t = norm(text).lower()
+    return sum(w for p, w in topic.items() if p in t) / total
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def context(clause: Clause) -> str:
+    """What an item inherits from its clause for matching words: its headings and title."""
+    return " ".join((*clause.path, clause.title))
+
+
+def kind_fit(q: Question, clause: Clause, item: Item, text: str) -> bool:
+    """Whether the item states what the question's kind asks for."""
+    kinds = set(q.kinds)
+    if "units" in kinds and item.units:
+        return True
+    if "date" in kinds and _DATE.search(text):
+        return True
+    return bool(kinds & {"amount", "comparison"}) and states_quantity(text)
+
+
+def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]) -> list[Scored]:
+    """Every answering item of every hit, scored, best first (headings and units notes are not scored)."""
+    topic = topic_weights(q, pair_weights(index))
+    v = np.asarray(vector, dtype=np.float32).reshape(-1)
+    mean, spread = baseline(index.item_matrix, v)
+    out: list[Scored] = []
+    for hit in hits:
+        pos = index.position(hit.clause.id)
+        rows = index.item_rows[pos] if pos is not None else []
+        ctx = context(hit.clause)
+        for n, item in enumerate(hit.clause.items):
+            row = rows[n] if n < len(rows) else None
+            if row is None or item.role in ("heading", "units"):
+                continue
+            text = hit.clause.item_text(item)
+            dense = (float(index.item_matrix[row] @ v) - mean) / spread
+            cov = cover(topic, f"{ctx} {text}")
+            bonus = KIND_BONUS if kind_fit(q, hit.clause, item, text) else 0.0
+            out.append(Scored(hit, n, dense, cov, dense + COVER_WEIGHT * cov + bonus))
+    return sorted(out, key=lambda s: -s.score)
+
+
+def baseline(matrix: np.ndarray | None, v: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation of the question's cosine with (an even sample of) all items.
+
+    Example: e5-small gives about (0.85, 0.012): unrelated Chinese texts already sit near 0.85.
+    """
+    if matrix is None or len(matrix) < 2:
+        return 0.0, 1.0
+    step = max(1, len(matrix) // BASELINE_ROWS)
+    cosines = matrix[::step] @ v
+    return float(cosines.mean()), max(float(cosines.std()), 1e-6)
+
+
+def pair_weights(index: Any) -> PairWeights:
+    """The index's pair weights, computed once per loaded index."""
+    cached = getattr(index, "_pair_weights", None)
+    if cached is None:
+        cached = PairWeights.of(index.clauses)
+        index._pair_weights = cached
+    return cached
+
+
+def best(scored: Sequence[Scored]) -> float:
+    return scored[0].score if scored else float("-inf")
+
+
+def answers(scored: Sequence[Scored]) -> bool:
+    """Whether the best item is good enough to answer from (see EVIDENCE_MIN)."""
+    return best(scored) >= EVIDENCE_MIN
