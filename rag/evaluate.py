@@ -60,6 +60,10 @@ class GoldItem:
     type: str
     answer: str
     evidence: tuple[Evidence, ...] = ()
+    facts: tuple[str, ...] = ()  # amounts a right answer states ("500万元"); read from `answer` when not given
+    places: tuple[str, ...] = ()  # places a comparison or "哪些城市" answer must cover
+    units: tuple[str, ...] = ()  # units a 责任单位 answer must name; read from `answer` when not given
+    kind: str = ""  # for unanswerable items: "place", "measure", "article" or "year"
 
     @property
     def answerable(self) -> bool:
@@ -90,7 +94,9 @@ def _gold_item(line: str, where: str) -> GoldItem:
     try:
         data = json.loads(line)
         evidence = tuple(Evidence(e.get("file", ""), e.get("doc", ""), e["quote"]) for e in data.get("evidence", []))
-        item = GoldItem(str(data["id"]), data["question"], data.get("type", "other"), data.get("answer", ""), evidence)
+        extra = {name: tuple(str(v) for v in data.get(name, ())) for name in ("facts", "places", "units")}
+        item = GoldItem(str(data["id"]), data["question"], data.get("type", "other"), data.get("answer", ""), evidence,
+                        kind=str(data.get("kind", "")), **extra)  # fmt: skip
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"{where}: not a gold item ({exc!r}); need id, question, type, evidence[{{quote}}]") from None
     if any(not norm(q) for q in item.quotes):
@@ -221,6 +227,100 @@ def number_fidelity(outcomes: Iterable[Outcome]) -> float | None:
     return _mean([not unsupported_numbers(o.answer, o.item.question) for o in kept if o.answer])
 
 
+_UNIT_NAME = re.compile(r"[\u4e00-\u9fff（）()]{2,24}?(?:人民政府|政府|管委会|委员会|办公室|办公厅|集团|中心|分行|局|厅|委|办|处|室)$")
+_UNIT_SPLIT = re.compile(r"[、，,；;。：:\s]|以及|及|和|与|由|为|负责|牵头|配合|（[^）]*）")
+
+
+def gold_facts(item: GoldItem) -> tuple[str, ...]:
+    """The amounts a right answer states: the item's `facts`, else the amounts of its gold answer.
+
+    Example: an answer "给予最高1亿元的综合资助。" -> ("1亿元",)
+    """
+    from .checks import amounts
+
+    return item.facts or tuple(dict.fromkeys(amounts(item.answer)))
+
+
+def states_fact(answer_text: str, fact: str) -> bool:
+    """Whether an answer states an amount: its number followed by its unit's first character.
+
+    Example: states_fact("最高500万元[1]", "500万元") -> True; states_fact("最高50万元", "500万元") -> False
+    """
+    value = re.match(r"[\d.,]+", unicodedata.normalize("NFKC", fact).replace(",", ""))
+    text = _MARKER.sub("", unicodedata.normalize("NFKC", norm(answer_text)).replace(",", ""))
+    if value is None:
+        return norm(fact) in text
+    unit = norm(fact)[len(value.group(0)) :][:1]
+    return re.search(rf"(?<![\d.]){re.escape(value.group(0))}{re.escape(unit)}", text) is not None
+
+
+def fact_recall(outcomes: Iterable[Outcome]) -> float | None:
+    """Share of the gold answers' amounts (answerable items) that the answers state; a refusal states none."""
+    found: list[bool] = []
+    for o in _answerable(_answered(outcomes)):
+        assert o.answer is not None
+        text = "" if o.answer.refused else o.answer.text
+        found.extend(states_fact(text, f) for f in gold_facts(o.item))
+    return _mean(found)
+
+
+def gold_units(item: GoldItem) -> tuple[str, ...]:
+    """Units a 责任单位 answer must name: the item's `units`, else the unit names in its gold answer.
+
+    Example: "智慧交通任务由市公安局牵头，市科技局、市交通局配合。" -> ("市公安局", "市科技局", "市交通局")
+    """
+    if item.units:
+        return item.units
+    parts = (p.strip() for p in _UNIT_SPLIT.split(item.answer))
+    return tuple(dict.fromkeys(p for p in parts if p and _UNIT_NAME.fullmatch(p)))
+
+
+def units_named(outcomes: Iterable[Outcome]) -> float | None:
+    """Share of 责任单位 questions whose answer names every unit of the gold answer."""
+    named = []
+    for o in _answerable(_answered(outcomes)):
+        assert o.answer is not None
+        units = gold_units(o.item)
+        if o.item.type != "responsible_unit" or not units:
+            continue
+        text = "" if o.answer.refused else norm(o.answer.text)
+        named.append(all(norm(u) in text or norm(_without_place(u)) in text for u in units))
+    return _mean(named)
+
+
+def _without_place(unit: str) -> str:
+    """A unit name without the city that gold answers often add: "杭州市科技局" -> "市科技局"."""
+    from . import places as gazetteer
+
+    found = gazetteer.find(unit)
+    short = gazetteer.short(found[0].name) if found and found[0].start == 0 else ""
+    rest = unit[len(short) :] if short and unit.startswith(short) else unit
+    return rest if rest.startswith(("市", "省", "区", "县")) else unit
+
+
+def places_covered(outcomes: Iterable[Outcome]) -> float | None:
+    """Share of comparison and "哪些城市" questions (with `places`) whose answer cites a clause of every
+    place, or names it in a non-refused answer."""
+    from . import places as gazetteer
+
+    covered = []
+    for o in _answerable(_answered(outcomes)):
+        assert o.answer is not None
+        if not o.item.places:
+            continue
+        cited = " ".join(f"{c.clause.region or ''}{c.clause.doc_title}" for c in o.answer.citations)
+        text = "" if o.answer.refused else o.answer.text + cited
+        covered.append(all(any(a in text for a in gazetteer.aliases(gazetteer.names(p)[0] if gazetteer.names(p) else p)) for p in o.item.places))
+    return _mean(covered)
+
+
+def refused_by_kind(outcomes: Iterable[Outcome]) -> dict[str, float | None]:
+    """Refusal rate of unanswerable items by kind (place, measure, article, year; "" when not given)."""
+    unanswered = [o for o in _answered(outcomes) if not o.item.answerable]
+    kinds = sorted({o.item.kind for o in unanswered})
+    return {k or "unspecified": _mean([bool(o.answer and o.answer.refused) for o in unanswered if o.item.kind == k]) for k in kinds}
+
+
 def percentile(values: Sequence[float], q: float) -> float | None:
     """The q-th percentile (0–100) by linear interpolation between closest ranks, as numpy's default.
 
@@ -282,6 +382,10 @@ def metrics(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     result["refused_unanswerable"] = refusal_rate(outcomes, answerable=False)
     result["refused_answerable"] = refusal_rate(outcomes, answerable=True)
     result["number_fidelity"] = number_fidelity(outcomes)
+    result["fact_recall"] = fact_recall(outcomes)
+    result["units_named"] = units_named(outcomes)
+    result["places_covered"] = places_covered(outcomes)
+    result["refused_by_kind"] = refused_by_kind(outcomes)
     return result
 
 
@@ -429,7 +533,8 @@ _COLUMNS = (
     ("n", "questions", "d"), ("quotes", "quotes", "d"), ("R@1", "recall@1", "%"), ("R@5", "recall@5", "%"),
     ("R@10", "recall@10", "%"), ("AllEv@5", "all_evidence@5", "%"), ("MRR@10", "mrr@10", "f"),
     ("cited", "cited_recall", "%"), ("refuse-U", "refused_unanswerable", "%"),
-    ("refuse-A", "refused_answerable", "%"), ("numbers", "number_fidelity", "%"),
+    ("refuse-A", "refused_answerable", "%"), ("numbers", "number_fidelity", "%"), ("facts", "fact_recall", "%"),
+    ("units", "units_named", "%"), ("places", "places_covered", "%"),
 )
 
 
@@ -451,7 +556,9 @@ def format_table(rows: dict[str, dict[str, Any]]) -> str:
 _LEGEND = (
     "R@k: gold quotes in the top k (answerable items) · AllEv@5: questions with every quote in the top 5 · "
     "cited: quotes inside a clause the answer cites · refuse-U/-A: refusals on unanswerable/answerable "
-    "items · numbers: answers whose every number is in their cited clauses or the question"
+    "items · numbers: answers whose every number is in their cited clauses or the question · facts: gold "
+    "amounts the answers state · units: 责任单位 answers naming every gold unit · places: comparisons and "
+    "\"哪些城市\" answers covering every place"
 )
 
 
