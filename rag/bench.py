@@ -162,7 +162,7 @@ def bench_build(settings: Settings, plan: Plan, work: Path) -> tuple[dict[str, A
     from . import embed, store
 
     files = _bench_corpus(settings.corpus_dir, work / "corpus", plan.quick)
-    temp = replace(settings, index_dir=work / "index", corpus_dir=work / "corpus")
+    temp = replace(settings, index_dir=work / "index", corpus_dir=work / "corpus", home=work / "data")
     embedder = embed.get(settings.embedder)
     embedder.passages(["预热"])  # model load is not throughput
     report = store.build(temp)
