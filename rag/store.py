@@ -647,8 +647,8 @@ def _recover_locked(settings: Settings) -> None:
         for stale in _children(folder, STAGING_PREFIX) + _children(folder, ".manifest.json."):
             log.info("removing %s, left by an interrupted build", stale)
             _remove(stale)
-    if manifest:
-        _remove_unreferenced(settings.data_index_dir, set(manifest["data"].values()))
+    if settings.data_index_dir.is_dir():  # without a manifest, every data file there is an orphan
+        _remove_unreferenced(settings.data_index_dir, set(manifest.get("data", {}).values()))
     _remove_stale_uploads(Path(tempfile.gettempdir()))
 
 
