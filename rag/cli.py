@@ -112,7 +112,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
     from tqdm import tqdm
 
-    from . import store
+    from . import update
 
     if args.bundled and args.paths:
         raise InputError("--bundled rebuilds the shipped index from RAG_CORPUS_DIR and takes no paths")
@@ -124,9 +124,9 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         bar.refresh()
 
     if args.bundled:
-        report = store.build_bundled(settings, progress=progress)
+        report = update.build_bundled(settings, progress=progress)
     else:
-        report = store.build(settings, [Path(p) for p in args.paths], progress=progress)
+        report = update.build(settings, [Path(p) for p in args.paths], progress=progress)
     bar.close()
     _print_index_report(report)
     return EXIT_ERROR if report.failed else EXIT_OK

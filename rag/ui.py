@@ -25,7 +25,7 @@ from .errors import InputError, RagError
 from .model import Answer, Citation, Clause, Document
 
 if TYPE_CHECKING:
-    from . import store
+    from . import update
     from .store import Index
 
 MAX_UPLOAD_MB = 20
@@ -460,7 +460,7 @@ def _upload_row(r: FileResult) -> str:
 # ---------------------------------------------------------------- the app's state
 
 
-Progress = Callable[[int, int], None]  # (done, total), as store.build reports it
+Progress = Callable[[int, int], None]  # (done, total), as update.add reports it
 _EMPTY = "没有读出任何条款（文件可能是扫描件、空白或没有正文）"
 
 
@@ -480,9 +480,9 @@ class Workspace:
     @classmethod
     def load(cls, settings: Settings) -> Workspace:
         """The app's start: finish or clean up what a killed change left in RAG_HOME, then load."""
-        from . import store
+        from . import store, update
 
-        store.recover(settings)
+        update.recover(settings)
         return cls(settings, store.load(settings))
 
     @property
@@ -594,18 +594,18 @@ class Workspace:
         return [r if r is not None else next(filled) for r in results]
 
     def _add(self, accepted: list[tuple[Path, str]], progress: Progress | None) -> list[FileResult]:
-        """store.add the checked uploads and serve the new index; a failed change fails every file."""
-        from . import store
+        """update.add the checked uploads and serve the new index; a failed change fails every file."""
+        from . import store, update
 
         try:
-            report = store.add(self.settings, accepted, progress, budget=self.settings.upload_seconds)
+            report = update.add(self.settings, accepted, progress, budget=self.settings.upload_seconds)
             if report.built:
                 self._replace(store.load(self.settings))
         except (RagError, OSError) as exc:
             return [FileResult(name, error=f"建立索引失败，知识库保持原样：{exc}") for _, name in accepted]
         return [self._result(o) for o in report.added]
 
-    def _result(self, o: store.FileOutcome) -> FileResult:
+    def _result(self, o: update.FileOutcome) -> FileResult:
         if o.error:
             return FileResult(o.name, error=_EMPTY if o.empty else o.error)
         if o.duplicate_of:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from rag import store, ui
+from rag import ui, update
 from rag.config import Settings
 from rag.errors import InputError, RagError
 from rag.model import Answer, Citation, Clause, Document
@@ -290,7 +290,7 @@ POLICY = "上传市人工智能扶持办法\n\n第一条 对新落户的人工�
 
 @pytest.fixture
 def workspace(tiny_settings: Settings) -> ui.Workspace:
-    store.build(tiny_settings)
+    update.build(tiny_settings)
     return ui.Workspace.load(tiny_settings)
 
 

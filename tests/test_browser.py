@@ -105,7 +105,7 @@ def _free_port() -> int:
 
 def _prepare_data(root: Path) -> tuple[Path, Path]:
     """A copy of the committed index and corpus, with the injection policy indexed beside them."""
-    from rag import store
+    from rag import update
     from rag.config import Settings
 
     if not (PROJECT / "index" / "manifest.json").exists():
@@ -117,7 +117,7 @@ def _prepare_data(root: Path) -> tuple[Path, Path]:
     settings = Settings.from_env(
         {"RAG_INDEX_DIR": str(index_dir), "RAG_CORPUS_DIR": str(corpus_dir), "RAG_HOME": str(root / "data")}
     )
-    store.build(settings)  # reuses the committed vectors; embeds only the three new clauses
+    update.build(settings)  # reuses the committed vectors; embeds only the three new clauses
     return index_dir, corpus_dir
 
 

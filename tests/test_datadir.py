@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import FakeEmbedder
 
-from rag import embed, ingest, lock, store, ui
+from rag import embed, ingest, lock, store, ui, update
 from rag.config import Settings
 from rag.errors import BudgetError, BusyError, IndexMismatchError
 
@@ -25,7 +25,7 @@ POLICY_B = "乙市智能网联汽车办法\n\n第一条 支持智能网联汽车
 @pytest.fixture
 def shipped(tiny_settings: Settings) -> Settings:
     """tiny_settings with a bundled index of its corpus, as the product ships one."""
-    store.build_bundled(tiny_settings)
+    update.build_bundled(tiny_settings)
     return tiny_settings
 
 
@@ -42,7 +42,7 @@ def snapshot(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != store.LOCK_FILE
+        if p.is_file() and p.name != update.LOCK_FILE
     }
 
 
@@ -55,7 +55,7 @@ def test_without_added_files_the_bundled_index_serves(shipped: Settings) -> None
 def test_adding_writes_only_the_data_directory(shipped: Settings, tmp_path: Path) -> None:
     bundled_index, bundled_corpus = snapshot(shipped.index_dir), snapshot(shipped.corpus_dir)
     before = store.load(shipped)
-    report = store.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
+    report = update.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
     assert snapshot(shipped.index_dir) == bundled_index and snapshot(shipped.corpus_dir) == bundled_corpus
     after = store.load(shipped)
     assert after.location == shipped.data_index_dir and after.warnings == ()
@@ -68,7 +68,7 @@ def test_adding_writes_only_the_data_directory(shipped: Settings, tmp_path: Path
 def test_second_add_reads_only_the_new_file(
     shipped: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
+    update.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
     read: list[str] = []
     real_load = ingest.load
 
@@ -77,28 +77,28 @@ def test_second_add_reads_only_the_new_file(
         return real_load(path, limits)
 
     monkeypatch.setattr(ingest, "load", counting_load)
-    report = store.build(shipped, [write(tmp_path / "in", "乙市办法.txt", POLICY_B)])
+    report = update.build(shipped, [write(tmp_path / "in", "乙市办法.txt", POLICY_B)])
     assert read == ["乙市办法.txt"] and report.clauses_embedded == 1
 
 
 def test_rag_index_without_paths_rebuilds_bundled_and_added(shipped: Settings, tmp_path: Path) -> None:
-    store.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
+    update.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
     first = [c.id for c in store.load(shipped).clauses]
-    report = store.build(shipped)
+    report = update.build(shipped)
     assert report.clauses_embedded == 0
     assert [c.id for c in store.load(shipped).clauses] == first
 
 
 def test_data_index_warns_after_the_bundled_corpus_changed(shipped: Settings, tmp_path: Path) -> None:
     """An upgrade may ship a new corpus: the data index serves with a warning until `rag index`."""
-    store.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
+    update.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
     bundled = store.corpus_files(shipped.corpus_dir)[0]
     bundled.write_text(bundled.read_text(encoding="utf-8") + "\n第九条 新增的一条措施。\n", encoding="utf-8")
     index = store.load(shipped)
     assert index.location == shipped.data_index_dir
     [warning] = index.warnings
     assert str(shipped.corpus_dir) in warning and f"changed: {bundled.name}" in warning and "rag index" in warning
-    store.build(shipped)
+    update.build(shipped)
     index = store.load(shipped)
     assert index.warnings == () and "甲市办法.txt" in index.manifest["added_files"]
     assert any("新增的一条措施" in c.text for c in index.clauses)
@@ -117,7 +117,7 @@ def test_changed_embedder_builds_the_full_index_in_the_data_dir(
     with pytest.raises(IndexMismatchError, match="built with fake-embedder but RAG_EMBEDDER is other-embedder.*rag index"):
         store.load(other)
     bundled = snapshot(shipped.index_dir)
-    report = store.build(other)
+    report = update.build(other)
     assert report.clauses_embedded == report.clauses_total > 0
     assert snapshot(shipped.index_dir) == bundled
     index = store.load(other)
@@ -125,16 +125,16 @@ def test_changed_embedder_builds_the_full_index_in_the_data_dir(
 
 
 def test_same_bytes_under_another_name_are_not_added_again(shipped: Settings, tmp_path: Path) -> None:
-    store.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
+    update.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
     manifest = (shipped.data_index_dir / "manifest.json").read_bytes()
-    report = store.add(shipped, [(write(tmp_path / "in", "x", POLICY_A), "另一个名字.txt")])
-    assert report.added == (store.FileOutcome("另一个名字.txt", duplicate_of="甲市办法.txt"),)
+    report = update.add(shipped, [(write(tmp_path / "in", "x", POLICY_A), "另一个名字.txt")])
+    assert report.added == (update.FileOutcome("另一个名字.txt", duplicate_of="甲市办法.txt"),)
     assert not report.built and (shipped.data_index_dir / "manifest.json").read_bytes() == manifest
 
 
 def test_a_taken_stem_gets_a_free_name(shipped: Settings, tmp_path: Path) -> None:
     bundled = store.corpus_files(shipped.corpus_dir)[0]
-    report = store.add(shipped, [(write(tmp_path / "in", "x", POLICY_A), bundled.stem.upper() + ".md")])
+    report = update.add(shipped, [(write(tmp_path / "in", "x", POLICY_A), bundled.stem.upper() + ".md")])
     [outcome] = report.added
     assert outcome.stored_as == bundled.stem.upper() + "-2.md" and outcome.clauses == 2
 
@@ -144,7 +144,7 @@ def test_a_taken_stem_gets_a_free_name(shipped: Settings, tmp_path: Path) -> Non
     [("a.txt", set(), "a.txt"), ("a.txt", {"a.txt"}, "a-2.txt"), ("a.txt", {"A.md", "a-2.pdf"}, "a-3.txt")],
 )
 def test_free_name(name: str, taken: set[str], free: str) -> None:
-    assert store.free_name(name, taken) == free
+    assert update.free_name(name, taken) == free
 
 
 @pytest.mark.parametrize(
@@ -155,7 +155,7 @@ def test_free_name(name: str, taken: set[str], free: str) -> None:
 def test_names_that_cannot_be_corpus_files_are_refused(
     shipped: Settings, tmp_path: Path, name: str, problem: str
 ) -> None:
-    [outcome] = store.add(shipped, [(write(tmp_path / "in", "x", POLICY_A), name)]).added
+    [outcome] = update.add(shipped, [(write(tmp_path / "in", "x", POLICY_A), name)]).added
     assert outcome.error is not None and problem in outcome.error
 
 
@@ -164,7 +164,7 @@ def test_an_added_file_with_a_bundled_stem_is_left_out(
 ) -> None:
     bundled = store.corpus_files(shipped.corpus_dir)[0]
     write(shipped.added_dir, bundled.stem + ".txt", POLICY_A)  # put there by hand
-    store.build(shipped)
+    update.build(shipped)
     assert "has the name of a bundled file" in caplog.text
     assert store.load(shipped).manifest["added_files"] == []
 
@@ -173,13 +173,13 @@ def test_an_added_file_with_a_bundled_stem_is_left_out(
 
 
 def test_recover_removes_what_interrupted_changes_left(shipped: Settings, tmp_path: Path) -> None:
-    store.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
+    update.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
     write(shipped.added_dir / ".build-dead", "半截.txt", POLICY_B)
     write(shipped.data_index_dir / ".build-dead", "vectors-x.faiss", "x")
     write(shipped.data_index_dir, "vectors-deadbeef0000.faiss", "x")
     write(shipped.data_index_dir, ".manifest.json.abc", "{")
     write(shipped.index_dir / ".build-old", "clauses-x.jsonl", "x")  # left in index/ by older versions
-    store.recover(shipped)
+    update.recover(shipped)
     assert sorted(p.name for p in shipped.added_dir.iterdir()) == ["甲市办法.txt"]
     manifest = store.read_manifest(shipped.data_index_dir)
     assert sorted(p.name for p in shipped.data_index_dir.iterdir()) == sorted(["manifest.json", *manifest["data"].values()])
@@ -188,7 +188,7 @@ def test_recover_removes_what_interrupted_changes_left(shipped: Settings, tmp_pa
 
 def test_recover_finishes_a_committed_move(shipped: Settings, tmp_path: Path) -> None:
     """Killed after the manifest swap: the staged file the manifest lists is moved into place."""
-    store.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
+    update.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
     staging = shipped.added_dir / ".build-killed"
     staging.mkdir()
     os.replace(shipped.added_dir / "甲市办法.txt", staging / "甲市办法.txt")
@@ -200,8 +200,8 @@ def test_recover_finishes_a_committed_move(shipped: Settings, tmp_path: Path) ->
 
 def test_recover_leaves_a_live_writer_alone(shipped: Settings) -> None:
     stale = write(shipped.added_dir / ".build-live", "进行中.txt", POLICY_B)
-    with lock.exclusive(shipped.home / store.LOCK_FILE, 1, "another writer"):
-        store.recover(shipped)
+    with lock.exclusive(shipped.home / update.LOCK_FILE, 1, "another writer"):
+        update.recover(shipped)
     assert stale.exists()
 
 
@@ -209,9 +209,9 @@ def test_stale_upload_folders_are_removed(tmp_path: Path) -> None:
     old, fresh = tmp_path / "rag-upload-old", tmp_path / "rag-upload-fresh"
     write(old, "a.txt", "x")
     write(fresh, "b.txt", "x")
-    long_ago = time.time() - store.STALE_UPLOAD_SECONDS - 60
+    long_ago = time.time() - update.STALE_UPLOAD_SECONDS - 60
     os.utime(old, (long_ago, long_ago))
-    store._remove_stale_uploads(tmp_path)
+    update._remove_stale_uploads(tmp_path)
     assert not old.exists() and fresh.exists()
 
 
@@ -221,8 +221,8 @@ def test_stale_upload_folders_are_removed(tmp_path: Path) -> None:
 def test_a_second_writer_gives_up_naming_the_holder(shipped: Settings, tmp_path: Path) -> None:
     impatient = replace(shipped, lock_timeout=0.3)
     busy = pytest.raises(BusyError, match=r"pid \d+, held by the test.*0\.3 s \(RAG_LOCK_TIMEOUT\)")
-    with lock.exclusive(shipped.home / store.LOCK_FILE, 1, "held by the test"), busy:
-        store.build(impatient, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
+    with lock.exclusive(shipped.home / update.LOCK_FILE, 1, "held by the test"), busy:
+        update.build(impatient, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
     assert not shipped.data_index_dir.exists()
 
 
@@ -232,7 +232,7 @@ def test_a_second_writer_waits_and_then_goes_ahead(
     held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
-        with lock.exclusive(shipped.home / store.LOCK_FILE, 1, "another upload"):
+        with lock.exclusive(shipped.home / update.LOCK_FILE, 1, "another upload"):
             held.set()
             release.wait(10)
 
@@ -240,7 +240,7 @@ def test_a_second_writer_waits_and_then_goes_ahead(
     holder.start()
     held.wait(10)
     threading.Timer(0.5, release.set).start()
-    report = store.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
+    report = update.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
     holder.join()
     assert report.built and "another upload" in caplog.text and "waiting up to" in caplog.text
 
@@ -254,7 +254,7 @@ class SlowEmbedder(FakeEmbedder):
 def test_an_upload_past_its_time_budget_changes_nothing(
     shipped: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
+    update.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
     workspace = ui.Workspace.load(replace(shipped, upload_seconds=1))
     home = snapshot(shipped.home)
     monkeypatch.setitem(embed._CACHE, "fake-embedder", SlowEmbedder())
@@ -267,7 +267,7 @@ def test_an_upload_past_its_time_budget_changes_nothing(
 def test_budget_error_from_add(shipped: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(embed._CACHE, "fake-embedder", SlowEmbedder())
     with pytest.raises(BudgetError, match="time budget"):
-        store.add(shipped, [(write(tmp_path / "in", "甲", POLICY_A), "甲市办法.txt")], budget=0.5)
+        update.add(shipped, [(write(tmp_path / "in", "甲", POLICY_A), "甲市办法.txt")], budget=0.5)
     assert not shipped.data_index_dir.exists() and list(shipped.added_dir.iterdir()) == []
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, PROJECT
 
-from rag import retrieve, store, ui
+from rag import retrieve, store, ui, update
 from rag.config import Settings
 
 WRITER = """
@@ -26,7 +26,7 @@ from dataclasses import asdict
 from pathlib import Path
 sys.path[:0] = [{tests!r}, {project!r}]
 from conftest import FakeEmbedder
-from rag import embed, store
+from rag import embed, update
 from rag.config import Settings
 
 embed._CACHE["fake-embedder"] = FakeEmbedder()
@@ -37,7 +37,7 @@ def hook(point):
         print(point, flush=True)
         time.sleep(pause)  # killed here, or holding the lock while another writer starts
 
-store.on_checkpoint = hook
+update.on_checkpoint = hook
 mode, paths = sys.argv[1], sys.argv[2:]
 if mode == "cli":
     from rag.cli import main
@@ -56,7 +56,7 @@ COMMITTED = {"manifest-swapped", "corpus-moved"}
 
 @pytest.fixture
 def shipped(tiny_settings: Settings) -> Settings:
-    store.build_bundled(tiny_settings)
+    update.build_bundled(tiny_settings)
     return tiny_settings
 
 
@@ -108,7 +108,7 @@ def test_kill_at_any_point_leaves_an_index_that_loads_and_serves(
     shipped: Settings, tmp_path: Path, point: str, first: bool
 ) -> None:
     if not first:
-        store.build(shipped, [policy(tmp_path / "in", "甲市办法.txt", POLICY_A)])
+        update.build(shipped, [policy(tmp_path / "in", "甲市办法.txt", POLICY_A)])
     before = store.load(shipped)
     proc = writer(shipped, "cli", [policy(tmp_path / "in", "乙市办法.txt", POLICY_B)], stop_at=point)
     assert proc.stdout is not None and proc.stdout.readline().strip() == point, proc.stderr
@@ -126,7 +126,7 @@ def test_kill_at_any_point_leaves_an_index_that_loads_and_serves(
     index = assert_consistent(shipped)
     assert ("乙市办法.txt" in index.manifest["added_files"]) is (point in COMMITTED)
 
-    again = store.build(shipped, [policy(tmp_path / "in", "丙市办法.txt", POLICY_B.replace("乙", "丙"))])
+    again = update.build(shipped, [policy(tmp_path / "in", "丙市办法.txt", POLICY_B.replace("乙", "丙"))])
     assert again.built  # the lock died with the process
     assert_consistent(shipped)
 

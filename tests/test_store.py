@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from rag import clauses, ingest, store
+from rag import clauses, ingest, store, update
 from rag.config import Settings
 from rag.errors import IndexMismatchError
 
 
 def test_build_writes_readable_manifest_and_no_pickle(tiny_settings: Settings) -> None:
-    report = store.build(tiny_settings)
+    report = update.build(tiny_settings)
     assert report.index_dir == tiny_settings.data_index_dir
     manifest = json.loads((tiny_settings.data_index_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["format_version"] == store.FORMAT_VERSION
@@ -33,7 +33,7 @@ def test_build_writes_readable_manifest_and_no_pickle(tiny_settings: Settings) -
 
 
 def test_load_round_trips_clauses_and_documents(tiny_settings: Settings) -> None:
-    store.build(tiny_settings)
+    update.build(tiny_settings)
     index = store.load(tiny_settings)
     docs, _ = ingest.load_many(store.corpus_files(tiny_settings.corpus_dir))
     expected = [c for d in docs for c in clauses.split(d)]
@@ -45,22 +45,22 @@ def test_load_round_trips_clauses_and_documents(tiny_settings: Settings) -> None
 
 
 def test_rebuild_gives_same_clause_ids(tiny_settings: Settings) -> None:
-    store.build(tiny_settings)
+    update.build(tiny_settings)
     first = [c.id for c in store.load(tiny_settings).clauses]
-    report = store.build(tiny_settings)
+    report = update.build(tiny_settings)
     assert [c.id for c in store.load(tiny_settings).clauses] == first
     assert report.clauses_embedded == 0  # nothing changed, every vector reused
 
 
 def test_adding_one_file_embeds_only_its_clauses(tiny_settings: Settings, tmp_path: Path) -> None:
-    store.build(tiny_settings)
+    update.build(tiny_settings)
     before = store.load(tiny_settings)
     new = tmp_path / "新政策.txt"
     new.write_text("新城市人工智能政策\n\n第一条 支持智能网联汽车测试，给予最高200万元补助。\n", encoding="gb18030")
-    report = store.build(tiny_settings, [new])
+    report = update.build(tiny_settings, [new])
     after = store.load(tiny_settings)
     assert report.files == ("新政策.txt",)
-    assert report.added == (store.FileOutcome("新政策.txt", stored_as="新政策.txt", clauses=1),)
+    assert report.added == (update.FileOutcome("新政策.txt", stored_as="新政策.txt", clauses=1),)
     assert report.clauses_embedded == len(after.clauses) - len(before.clauses) > 0
     assert {c.id for c in before.clauses} <= {c.id for c in after.clauses}
     assert (tiny_settings.added_dir / "新政策.txt").read_bytes() == new.read_bytes()  # kept for rebuilds
@@ -68,14 +68,14 @@ def test_adding_one_file_embeds_only_its_clauses(tiny_settings: Settings, tmp_pa
 
 
 def test_bad_file_is_named_and_nothing_is_lost(tiny_settings: Settings, tmp_path: Path) -> None:
-    store.build(tiny_settings)
+    update.build(tiny_settings)
     before = [c.id for c in store.load(tiny_settings).clauses]
     bad = tmp_path / "表格.xlsx"
     bad.write_bytes(b"PK\x03\x04 not a policy")
     broken = tmp_path / "坏文件.pdf"
     broken.write_bytes(b"%PDF-1.4 truncated")
     manifest = (tiny_settings.data_index_dir / "manifest.json").read_bytes()
-    report = store.build(tiny_settings, [bad, broken, tmp_path / "不存在.txt"])
+    report = update.build(tiny_settings, [bad, broken, tmp_path / "不存在.txt"])
     failed = dict(report.failed)
     assert set(failed) == {str(bad), str(broken), str(tmp_path / "不存在.txt")}
     assert "xlsx" in failed[str(bad)] and "cannot read" in failed[str(tmp_path / "不存在.txt")]
@@ -86,7 +86,7 @@ def test_bad_file_is_named_and_nothing_is_lost(tiny_settings: Settings, tmp_path
 
 
 def test_other_embedder_is_a_clear_mismatch(tiny_settings: Settings) -> None:
-    store.build(tiny_settings)
+    update.build(tiny_settings)
     with pytest.raises(IndexMismatchError, match="rag index"):
         store.load(replace(tiny_settings, embedder="BAAI/bge-m3"))
 
@@ -94,7 +94,7 @@ def test_other_embedder_is_a_clear_mismatch(tiny_settings: Settings) -> None:
 def test_changed_corpus_warns_and_serves_the_last_good_index(
     tiny_settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    store.build(tiny_settings)
+    update.build(tiny_settings)
     before = [c.id for c in store.load(tiny_settings).clauses]
     (tiny_settings.corpus_dir / "另一份.txt").write_text("另一份政策\n\n第一条 内容。\n", encoding="utf-8")
     index = store.load(tiny_settings)
@@ -102,13 +102,13 @@ def test_changed_corpus_warns_and_serves_the_last_good_index(
     [warning] = index.warnings
     assert re.search(r"not indexed: 另一份\.txt.*serves as it is; run `rag index`", warning)
     assert warning in caplog.text
-    store.build(tiny_settings)
+    update.build(tiny_settings)
     assert store.load(tiny_settings).warnings == ()
 
 
 @pytest.mark.parametrize("manifest", ["{not json", json.dumps({"format_version": 999})])
 def test_bad_manifest_names_the_fix(tiny_settings: Settings, manifest: str) -> None:
-    store.build(tiny_settings)
+    update.build(tiny_settings)
     (tiny_settings.data_index_dir / "manifest.json").write_text(manifest, encoding="utf-8")
     with pytest.raises(IndexMismatchError, match="rag index"):
         store.load(tiny_settings)
@@ -133,7 +133,7 @@ def test_committed_index_is_fresh() -> None:
 
 
 def test_copy_of_index_is_self_contained(tmp_path: Path, fake_embedder: object, tiny_settings: Settings) -> None:
-    store.build(tiny_settings)
+    update.build(tiny_settings)
     moved = tmp_path / "moved"
     shutil.copytree(tiny_settings.data_index_dir, moved)
     shutil.rmtree(tiny_settings.data_index_dir)
