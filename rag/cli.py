@@ -138,7 +138,7 @@ def _print_index_report(report: Any) -> None:
             renamed = f" as {o.stored_as} (the name was taken)" if o.stored_as != o.name else ""
             print(f"added {o.name}{renamed}: {o.clauses} clauses")
         elif o.duplicate_of:
-            print(f"{o.name} is already in the knowledge base as {o.duplicate_of}; not added again")
+            print(f"{o.name} is already in the corpus as {o.duplicate_of}; not copied again")
     for name, error in report.failed:
         print(f"rag: skipped {name}: {error}", file=sys.stderr)
     if not report.built:

@@ -44,6 +44,7 @@ from .store import (
     APPROX_THRESHOLD,
     EMBED_BATCH,
     FORMAT_VERSION,
+    active_dir,
     corpus_digest,
     corpus_files,
     file_digest,
@@ -142,7 +143,7 @@ def add(
         try:
             outcomes, staged = _accept(settings, files, staging, deadline)
             _reached("staged")
-            if files and not staged:
+            if files and not staged and not _unindexed(settings, outcomes):
                 return _nothing_built(files, outcomes, started)
             priors = [p for p in (_read_prior(settings.data_index_dir), _read_prior(settings.index_dir)) if p]
             sources = _sources(settings, staging, set(staged))
@@ -234,6 +235,13 @@ def _accept_one(
         target.unlink()
         return FileOutcome(name, error=f"{name}: no clause found (scanned, blank, or no body text?)", empty=True), None
     return FileOutcome(name, stored_as=final, clauses=_whole_clauses(found)), _Parsed(digest, docs, found)
+
+
+def _unindexed(settings: Settings, outcomes: list[FileOutcome]) -> bool:
+    """Whether a file given again is in the corpus but not in the index that serves (copied there by
+    hand): then the change goes on and indexes it."""
+    indexed = _manifest_or_empty(active_dir(settings)).get("files", {})
+    return any(o.duplicate_of and o.duplicate_of not in indexed for o in outcomes)
 
 
 def _name_problem(name: str) -> str | None:

@@ -169,6 +169,15 @@ def test_an_added_file_with_a_bundled_stem_is_left_out(
     assert store.load(shipped).manifest["added_files"] == []
 
 
+def test_a_file_copied_into_the_data_corpus_by_hand_is_indexed_when_named(shipped: Settings) -> None:
+    by_hand = write(shipped.added_dir, "手工放入.txt", POLICY_A)
+    assert "not indexed: 手工放入.txt" in store.load(shipped).warnings[0]
+    report = update.build(shipped, [by_hand])
+    assert report.built and report.added == (update.FileOutcome("手工放入.txt", duplicate_of="手工放入.txt"),)
+    index = store.load(shipped)
+    assert index.warnings == () and index.manifest["added_files"] == ["手工放入.txt"]
+
+
 # ---------------------------------------------------------------- recovery
 
 
