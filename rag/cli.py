@@ -18,10 +18,13 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .config import Settings, check_question
 from .errors import InputError, RagError
+
+if TYPE_CHECKING:
+    from .update import BuildReport
 
 log = logging.getLogger("rag")
 
@@ -123,16 +126,20 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         bar.n = done
         bar.refresh()
 
-    if args.bundled:
-        report = update.build_bundled(settings, progress=progress)
-    else:
-        report = update.build(settings, [Path(p) for p in args.paths], progress=progress)
-    bar.close()
+    try:
+        if args.bundled:
+            report = update.build_bundled(settings, progress=progress)
+        else:
+            report = update.build(settings, [Path(p) for p in args.paths], progress=progress)
+    except OSError as exc:  # e.g. RAG_HOME not writable
+        raise RagError(f"cannot write the knowledge base in {settings.home}: {exc}") from exc
+    finally:
+        bar.close()
     _print_index_report(report)
     return EXIT_ERROR if report.failed else EXIT_OK
 
 
-def _print_index_report(report: Any) -> None:
+def _print_index_report(report: BuildReport) -> None:
     for o in report.added:
         if o.stored_as:
             renamed = f" as {o.stored_as} (the name was taken)" if o.stored_as != o.name else ""
