@@ -2,7 +2,7 @@
 
 Sections, each a dict in the report (None figures mean "not measured", with a note saying why):
 
-    build     index build throughput through store.build (temp dir) vs the bare embedder on the same texts
+    build     index build throughput through update.build (temp dir) vs the bare embedder on the same texts
     add       incremental add of one document (tests/gold/评测市…txt): seconds, clauses embedded
     latency   search and extractive-answer p50/p95 over the gold questions vs bare query embedding
     app       `python app.py` ready time (HTTP 200 on / of a free 127.0.0.1 port)
@@ -158,14 +158,14 @@ def _bench_corpus(corpus_dir: Path, target: Path, quick: bool) -> list[Path]:
 
 
 def bench_build(settings: Settings, plan: Plan, work: Path) -> tuple[dict[str, Any], Settings]:
-    """store.build into work/ and the bare embedder on the same passage texts, in clauses/s."""
-    from . import embed, store
+    """update.build into work/ and the bare embedder on the same passage texts, in clauses/s."""
+    from . import embed, store, update
 
     files = _bench_corpus(settings.corpus_dir, work / "corpus", plan.quick)
-    temp = replace(settings, index_dir=work / "index", corpus_dir=work / "corpus")
+    temp = replace(settings, index_dir=work / "index", corpus_dir=work / "corpus", home=work / "data")
     embedder = embed.get(settings.embedder)
     embedder.passages(["预热"])  # model load is not throughput
-    report = store.build(temp)
+    report = update.build(temp)
     texts = [store.passage_text(c) for c in store.load(temp).clauses]
     bare_s = timed_ms(lambda: _embed_batches(embedder, texts)) / 1000
     build_rate, bare_rate = report.clauses_total / report.seconds, len(texts) / bare_s
@@ -190,9 +190,9 @@ def _embed_batches(embedder: Any, texts: list[str]) -> None:
 
 def bench_add(temp: Settings, path: Path = ADD_FIXTURE) -> dict[str, Any]:
     """Add one document to the index built by bench_build: seconds and clauses embedded."""
-    from . import store
+    from . import update
 
-    report = store.build(temp, paths=[path])
+    report = update.build(temp, paths=[path])
     return {
         "file": path.name,
         "seconds": round(report.seconds, 2),

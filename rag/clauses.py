@@ -131,7 +131,9 @@ class _Node:
 
 
 def split(doc: Document, max_chars: int = 400) -> list[Clause]:
-    """Clauses of a document, in reading order.
+    """Clauses of a document, in reading order. A long clause is cut into parts of about
+    `max_chars` at sentence ends; no part is longer than `hard_cap(max_chars)`, even in text
+    without punctuation (RAG_CLAUSE_CHARS sets max_chars).
 
     Example: split(tenth_of_beijing_measures) -> 15 clauses numbered "第一条" … "第十五条".
     """
@@ -327,6 +329,42 @@ def _runs(indexes: list[int]) -> list[list[int]]:
     return runs
 
 
+def hard_cap(max_chars: int) -> int:
+    """The longest a clause part may be. Example: hard_cap(400) -> 520."""
+    return max_chars * 13 // 10
+
+
+_SOFT_BREAK = "，,、：: "  # where an over-long sentence is cut when it has no sentence end
+
+
+def _cut(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """[start, end) in pieces of at most max_chars: after the last comma or space of the second half
+    of each window, else at max_chars exactly. Example: 1,000 characters without punctuation ->
+    spans of 400, 400, 200."""
+    pieces = []
+    while end - start > max_chars:
+        window = text[start + max_chars // 2 : start + max_chars]
+        soft = max(window.rfind(ch) for ch in _SOFT_BREAK)
+        stop = start + max_chars // 2 + soft + 1 if soft >= 0 else start + max_chars
+        pieces.append((start, stop))
+        start = stop
+    pieces.append((start, end))
+    return pieces
+
+
+def _sentences(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """Sentence spans of [start, end); one longer than hard_cap(max_chars) is cut (`_cut`)."""
+    spans: list[tuple[int, int]] = []
+    for m in _SENTENCE.finditer(text, start, end):
+        if m.end() == m.start():
+            continue
+        if m.end() - m.start() > hard_cap(max_chars):
+            spans.extend(_cut(text, m.start(), m.end(), max_chars))
+        else:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
 def _chunks(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
     """Cut doc text [start, end) at sentence ends into pieces of at most ~max_chars.
 
@@ -334,13 +372,11 @@ def _chunks(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, 
     """
     pieces: list[tuple[int, int]] = []
     cur_start, cur_end = start, start
-    for m in _SENTENCE.finditer(text, start, end):
-        if m.end() == m.start():
-            continue
-        if cur_end > cur_start and m.end() - cur_start > max_chars:
+    for s_start, s_end in _sentences(text, start, end, max_chars):
+        if cur_end > cur_start and s_end - cur_start > max_chars:
             pieces.append((cur_start, cur_end))
-            cur_start = m.start()
-        cur_end = m.end()
+            cur_start = s_start
+        cur_end = s_end
     if cur_end > cur_start:
         pieces.append((cur_start, cur_end))
     # A short tail reads better with the piece before it than as a part of its own.
@@ -356,10 +392,12 @@ def _chunks(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, 
     ]
 
 
-def _table_chunks(spans: list[tuple[int, int]], max_chars: int) -> list[tuple[int, int]]:
-    """Table rows grouped into pieces of at most ~max_chars, never splitting a row."""
+def _table_chunks(text: str, spans: list[tuple[int, int]], max_chars: int) -> list[tuple[int, int]]:
+    """Table rows grouped into pieces of at most ~max_chars; a row is split only past the hard cap."""
+    cap = hard_cap(max_chars)
+    rows = [cut for s, e in spans for cut in (_cut(text, s, e, max_chars) if e - s > cap else [(s, e)])]
     pieces: list[tuple[int, int]] = []
-    for s, e in spans:
+    for s, e in rows:
         if pieces and e - pieces[-1][0] <= max_chars:
             pieces[-1] = (pieces[-1][0], e)
         else:
@@ -376,7 +414,7 @@ def _emit(
     for run in _runs(node.paras):
         if node.kind == "table":
             header = doc.text[slice(*spans[run[0]])]
-            pieces.extend(_table_chunks([spans[i] for i in run], max_chars))
+            pieces.extend(_table_chunks(doc.text, [spans[i] for i in run], max_chars))
         else:
             pieces.extend(_chunks(doc.text, spans[run[0]][0], spans[run[-1]][1], max_chars))
     labels = tuple(n.label for n in path if n.kind == "heading")
@@ -387,7 +425,8 @@ def _emit(
         part = k + 1 if len(pieces) > 1 else 0
         text = doc.text[start:end]
         if node.kind == "table" and k > 0 and header:  # each part keeps the header row: years and units
-            text = header + "\n" + text
+            room = hard_cap(max_chars) - len(text) - 1
+            text = header[:room] + "\n" + text if room > 0 else text
         digest = hashlib.sha1("\x1f".join([doc.id, ref, str(number), str(part), text]).encode()).hexdigest()[
             :12
         ]

@@ -1,6 +1,7 @@
 """`rag` command line: a thin client of the library.
 
-    rag index [PATHS...]                       build or update index/ (incremental)
+    rag index [PATHS...]                       add files to RAG_HOME (data/) and update its index
+    rag index --bundled                        maintainers: rebuild the shipped index/ from corpus/
     rag search [-k K] [--region R] [--doc D] [--json] QUESTION|-
     rag ask [--json] [--region R] [--doc D] QUESTION|-
     rag docs                                   list indexed policies
@@ -17,10 +18,13 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .config import Settings, check_question
 from .errors import InputError, RagError
+
+if TYPE_CHECKING:
+    from .update import BuildReport
 
 log = logging.getLogger("rag")
 
@@ -52,8 +56,18 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="政策问答: cited answers over AI-industry policy")
     sub = parser.add_subparsers(dest="command")
 
-    p = sub.add_parser("index", help="build or update the index (adding PATHS copies them into the corpus)")
+    p = sub.add_parser(
+        "index",
+        help="add PATHS to the knowledge base in RAG_HOME (data/) and update its index; "
+        "with no paths, rebuild that index from the bundled corpus and every added file",
+    )
     p.add_argument("paths", nargs="*", help="files to add (.txt .md .html .docx .pdf)")
+    p.add_argument(
+        "--bundled",
+        action="store_true",
+        help="for maintainers: rebuild the index that ships with the product (RAG_INDEX_DIR) from "
+        "RAG_CORPUS_DIR alone; this rewrites tracked files",
+    )
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="the clauses that answer a question")
@@ -101,8 +115,10 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
     from tqdm import tqdm
 
-    from . import store
+    from . import update
 
+    if args.bundled and args.paths:
+        raise InputError("--bundled rebuilds the shipped index from RAG_CORPUS_DIR and takes no paths")
     bar = tqdm(total=0, unit="clause", desc="embedding", file=sys.stderr, disable=None)
 
     def progress(done: int, total: int) -> None:
@@ -110,15 +126,35 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         bar.n = done
         bar.refresh()
 
-    report = store.build(settings, [Path(p) for p in args.paths], progress=progress)
-    bar.close()
+    try:
+        if args.bundled:
+            report = update.build_bundled(settings, progress=progress)
+        else:
+            report = update.build(settings, [Path(p) for p in args.paths], progress=progress)
+    except OSError as exc:  # e.g. RAG_HOME not writable
+        raise RagError(f"cannot write the knowledge base in {settings.home}: {exc}") from exc
+    finally:
+        bar.close()
+    _print_index_report(report)
+    return EXIT_ERROR if report.failed else EXIT_OK
+
+
+def _print_index_report(report: BuildReport) -> None:
+    for o in report.added:
+        if o.stored_as:
+            renamed = f" as {o.stored_as} (the name was taken)" if o.stored_as != o.name else ""
+            print(f"added {o.name}{renamed}: {o.clauses} clauses")
+        elif o.duplicate_of:
+            print(f"{o.name} is already in the corpus as {o.duplicate_of}; not copied again")
     for name, error in report.failed:
         print(f"rag: skipped {name}: {error}", file=sys.stderr)
+    if not report.built:
+        print("nothing new to add; the index is unchanged", file=sys.stderr)
+        return
     print(
         f"indexed {report.clauses_total} clauses ({report.clauses_embedded} embedded, "
-        f"{report.clauses_total - report.clauses_embedded} reused) in {report.seconds:.1f}s → {settings.index_dir}"
+        f"{report.clauses_total - report.clauses_embedded} reused) in {report.seconds:.1f}s → {report.index_dir}"
     )
-    return EXIT_ERROR if report.failed else EXIT_OK
 
 
 # ---------------------------------------------------------------- search and ask

@@ -15,3 +15,16 @@ class IndexMismatchError(RagError):
 
 class LoaderError(RagError):
     """A file could not be read or parsed; names the file and the reason."""
+
+
+class LimitError(LoaderError):
+    """A file is over a configured limit (characters, unzipped size); names the file, the limit and its
+    setting. Like any LoaderError it fails that file only."""
+
+
+class BudgetError(RagError):
+    """A change to the knowledge base ran past its time budget and was abandoned; nothing was changed."""
+
+
+class BusyError(RagError):
+    """Another process kept the knowledge base locked for longer than this one would wait."""

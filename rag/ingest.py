@@ -9,6 +9,11 @@ Stages, in order: read the bytes (txt/md/html/docx/pdf) into lines; split a
 compilation into its policies using its 目录; clean each policy (drop site chrome,
 page numbers and figure captions, rejoin paragraphs broken across lines and
 pages, normalise whitespace); read title, region, issuer and year from it.
+
+Work per file is bounded (`Limits`): a zip-based file (.docx) is refused from its
+zip directory when it would decompress past a cap, before any parsing; extracted
+text past a character cap is refused; every stage runs in time linear in the
+text; and a `Deadline` shared by an upload is checked between pages and parts.
 """
 
 from __future__ import annotations
@@ -16,17 +21,20 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import time
 import unicodedata
+import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import LoaderError
+from .errors import BudgetError, LimitError, LoaderError
 from .model import Document
 
 log = logging.getLogger(__name__)
 
 SUPPORTED = {".txt", ".md", ".html", ".htm", ".docx", ".pdf"}
+ZIP_BASED = {".docx", ".xlsx", ".pptx", ".odt", ".epub"}  # checked as zip archives before parsing
 
 # A line ending in one of these closes its paragraph; anything else may continue.
 _TERMINAL = '。；！？：:;!?”"’）)】]〕>'
@@ -65,6 +73,45 @@ _BREAK = "\x00"  # paragraph boundary left where chrome was removed
 _TAGS = re.compile(r"</?(?:u|b|i|em|strong|span|sup|sub)>")
 
 
+class Deadline:
+    """A time budget shared by the stages of one job; `check` raises BudgetError once it is spent.
+
+    Example: d = Deadline(600, "RAG_UPLOAD_SECONDS"); d.check("政策.pdf") -> None, or after 600 s
+    BudgetError("政策.pdf: the upload ran past its time budget of 600 s (RAG_UPLOAD_SECONDS) …")
+    """
+
+    def __init__(self, seconds: float, setting: str = "RAG_UPLOAD_SECONDS") -> None:
+        self.seconds = seconds
+        self.setting = setting
+        self._end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self._end - time.monotonic()
+
+    def check(self, where: str) -> None:
+        if self.left() < 0:
+            raise BudgetError(
+                f"{where}: the upload ran past its time budget of {self.seconds:g} s ({self.setting}) and was "
+                "abandoned; nothing was added and the previous index keeps serving"
+            )
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on the work one file may cause. Example: Limits(max_chars=500_000, max_unzipped=64 << 20)."""
+
+    max_chars: int = 500_000  # RAG_MAX_FILE_CHARS
+    max_unzipped: int = 64 << 20  # bytes; RAG_MAX_UNZIPPED_MB
+    deadline: Deadline | None = field(default=None, compare=False)
+
+    def check_time(self, where: str) -> None:
+        if self.deadline is not None:
+            self.deadline.check(where)
+
+
+NO_LIMITS = Limits(max_chars=1 << 62, max_unzipped=1 << 62)
+
+
 @dataclass(frozen=True)
 class _Part:
     """A policy inside a file before cleaning: its title and raw lines."""
@@ -74,23 +121,30 @@ class _Part:
     section: str | None = None  # the compilation section header it sits under
 
 
-def load(path: Path) -> list[Document]:
+def load(path: Path, limits: Limits = NO_LIMITS) -> list[Document]:
     """Read one file into its Documents (several for a compilation).
 
     Example: load(Path("corpus/004_19fc23e80da6329a.txt")) -> 33 Documents with ids
     "004_19fc23e80da6329a-01" … "-33", each with its own title and city.
+    Raises LoaderError (LimitError past a limit) naming the file; BudgetError past the deadline.
     """
     path = Path(path)
-    lines = read_lines(path)
+    lines = read_lines(path, limits)
+    limits.check_time(path.name)
     parts = split_compilation(lines)
     if parts is None:
         doc = _make_document(path.stem, path, _Part(None, lines))
         return [doc] if doc.text else []
-    docs = [_make_document(f"{path.stem}-{i:02d}", path, p) for i, p in enumerate(parts, 1)]
+    docs = []
+    for i, part in enumerate(parts, 1):
+        limits.check_time(path.name)
+        docs.append(_make_document(f"{path.stem}-{i:02d}", path, part))
     return [d for d in docs if d.text]
 
 
-def load_many(paths: Iterable[Path]) -> tuple[list[Document], list[tuple[Path, str]]]:
+def load_many(
+    paths: Iterable[Path], limits: Limits = NO_LIMITS
+) -> tuple[list[Document], list[tuple[Path, str]]]:
     """Load several files; a file that fails is reported, not fatal.
 
     Example: load_many([good, broken]) -> ([Document…], [(broken, "cannot read …")])
@@ -99,7 +153,7 @@ def load_many(paths: Iterable[Path]) -> tuple[list[Document], list[tuple[Path, s
     failed: list[tuple[Path, str]] = []
     for path in paths:
         try:
-            docs.extend(load(Path(path)))
+            docs.extend(load(Path(path), limits))
         except LoaderError as exc:
             log.warning("skipping %s: %s", path, exc)
             failed.append((Path(path), str(exc)))
@@ -109,8 +163,8 @@ def load_many(paths: Iterable[Path]) -> tuple[list[Document], list[tuple[Path, s
 # ---------------------------------------------------------------- reading
 
 
-def read_lines(path: Path) -> list[str]:
-    """Raw text lines of a supported file. Raises LoaderError naming the file."""
+def read_lines(path: Path, limits: Limits = NO_LIMITS) -> list[str]:
+    """Raw text lines of a supported file. Raises LoaderError (LimitError past a limit) naming the file."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise LoaderError(
@@ -121,6 +175,8 @@ def read_lines(path: Path) -> list[str]:
     except OSError as exc:
         raise LoaderError(f"{path.name}: cannot read the file ({exc.strerror or exc})") from exc
     try:
+        if suffix in ZIP_BASED:
+            check_zip(path, limits.max_unzipped)  # before any parser inflates it
         if suffix in {".txt", ".md"}:
             text = decode_text(data)
         elif suffix in {".html", ".htm"}:
@@ -128,12 +184,42 @@ def read_lines(path: Path) -> list[str]:
         elif suffix == ".docx":
             text = docx_to_text(path)
         else:
-            text = pdf_to_text(path)
+            text = pdf_to_text(path, limits)
     except LoaderError:
         raise
     except Exception as exc:  # parsers raise many unrelated types on corrupt files
         raise LoaderError(f"{path.name}: cannot parse as {suffix[1:]} ({type(exc).__name__}: {exc})") from exc
+    check_chars(path.name, len(text), limits.max_chars)
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def check_chars(name: str, chars: int, limit: int) -> None:
+    """LimitError when a file yields more text than RAG_MAX_FILE_CHARS allows."""
+    if chars > limit:
+        raise LimitError(
+            f"{name}: the file holds over {limit:,} characters of text, the limit per file "
+            f"(RAG_MAX_FILE_CHARS); split it into smaller files"
+        )
+
+
+def check_zip(path: Path, limit: int) -> None:
+    """LimitError when a zip-based file (.docx) would decompress past `limit` bytes
+    (RAG_MAX_UNZIPPED_MB), read from its zip directory before anything is inflated.
+
+    Python's zipfile never inflates a member past the size its directory entry declares,
+    so the declared sizes checked here bound what a parser can later be handed.
+    Example: a 2.7 MB .docx whose document.xml expands to 1.1 GB -> LimitError.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise LoaderError(f"{path.name}: not a valid {path.suffix[1:]} file ({exc})") from exc
+    if total > limit:
+        raise LimitError(
+            f"{path.name}: the file would decompress to {total / 2**20:,.0f} MB, over the limit of "
+            f"{limit / 2**20:,.0f} MB (RAG_MAX_UNZIPPED_MB); refused before parsing"
+        )
 
 
 def decode_text(data: bytes) -> str:
@@ -190,12 +276,19 @@ def _unique_cells(cells: Iterable[str]) -> list[str]:
     return result
 
 
-def pdf_to_text(path: Path) -> str:
-    """Text of every page of a PDF; page breaks become blank lines, rejoined by cleaning."""
+def pdf_to_text(path: Path, limits: Limits = NO_LIMITS) -> str:
+    """Text of every page of a PDF; page breaks become blank lines, rejoined by cleaning.
+    Stops with LimitError as soon as the pages read pass the character cap."""
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
-    pages = [page.extract_text() or "" for page in reader.pages]
+    pages: list[str] = []
+    chars = 0
+    for page in reader.pages:
+        limits.check_time(path.name)
+        pages.append(page.extract_text() or "")
+        chars += len(pages[-1]) + 2
+        check_chars(path.name, chars, limits.max_chars)
     if not any(p.strip() for p in pages):
         raise LoaderError(f"{path.name}: the PDF has no extractable text (scanned? run OCR first)")
     return "\n\n".join(pages)
@@ -248,8 +341,9 @@ def split_compilation(lines: list[str]) -> list[_Part] | None:
         return None
     found: list[tuple[int, int, str, str | None]] = []  # (first line, heading lines, title, section)
     cursor = _toc_end(lines)
+    keys = [_key(ln) for ln in lines]  # once per line, not once per line per title
     for title, section in toc:
-        hit = _find_heading(lines, _key(title), cursor)
+        hit = _find_heading(keys, _key(title), cursor)
         if hit is None:
             log.warning("compilation: no heading found for %s", title)
             continue
@@ -280,12 +374,14 @@ def _toc_end(lines: list[str]) -> int:
     return last + 1
 
 
-def _find_heading(lines: list[str], key: str, start: int) -> tuple[int, int] | None:
-    """(line, height) where `key` is spelt out by 1–3 consecutive non-empty short lines."""
-    for i in range(start, len(lines)):
+def _find_heading(keys: list[str], key: str, start: int) -> tuple[int, int] | None:
+    """(line, height) where `key` is spelt out by the keys of 1–3 consecutive non-empty lines."""
+    for i in range(start, len(keys)):
+        if keys[i] and not key.startswith(keys[i][:1]):
+            continue  # the common case, decided without the inner loop
         joined, used = "", []
-        for j in range(i, min(i + 8, len(lines))):
-            piece = _key(lines[j])
+        for j in range(i, min(i + 8, len(keys))):
+            piece = keys[j]
             if not piece:
                 continue
             joined += piece
@@ -314,15 +410,45 @@ def clean_lines(lines: list[str]) -> list[str]:
                 kept.append(_BREAK)
         elif text:
             kept.append(text)
-    paragraphs: list[str] = []
+    paragraphs: list[_Paragraph | None] = []  # None where chrome separated paragraphs
     for line in _drop_short_runs(kept):
         if line == _BREAK:
-            paragraphs.append(line)
-        elif paragraphs and paragraphs[-1] != _BREAK and continues(paragraphs[-1], line):
-            paragraphs[-1] += line
+            paragraphs.append(None)
+        elif paragraphs and (last := paragraphs[-1]) is not None and _continues(last, line):
+            last.add(line)
         else:
-            paragraphs.append(line)
-    return [p for p in paragraphs if p != _BREAK]
+            paragraphs.append(_Paragraph(line))
+    return [p.text() for p in paragraphs if p is not None]
+
+
+_HEAD = 200  # characters of a paragraph's start that the anchored patterns of `continues` can need
+
+
+class _Paragraph:
+    """A paragraph being rejoined from its lines, in time linear in them: `+=` on one str copied the
+    whole paragraph for every line (40k broken lines took 22 s). It keeps what `continues` reads."""
+
+    __slots__ = ("cells", "head", "length", "pieces")
+
+    def __init__(self, first: str) -> None:
+        self.pieces = [first]
+        self.head = first[:_HEAD]
+        self.length = len(first)
+        # Only a first line can hold cells: `continues` never joins a line to or from a table row.
+        self.cells = " | " in first
+
+    def add(self, piece: str) -> None:
+        self.pieces.append(piece)
+        self.length += len(piece)
+        if len(self.head) < _HEAD:
+            self.head = (self.head + piece)[:_HEAD]
+
+    @property
+    def last(self) -> str:
+        return self.pieces[-1][-1]
+
+    def text(self) -> str:
+        return "".join(self.pieces)
 
 
 def normalise_line(line: str) -> str:
@@ -375,21 +501,26 @@ def continues(prev: str, line: str) -> bool:
     Example: continues("…认知推理、人机交互", "能力为重点，推进…") -> True;
     continues("一、总体要求", "（一）指导思想。…") -> False
     """
-    if prev[-1] in _TERMINAL or " | " in prev or " | " in line:
+    return _continues(_Paragraph(prev), line)
+
+
+def _continues(prev: _Paragraph, line: str) -> bool:
+    """`continues`, reading only the paragraph's head, last character and length: O(len(line))."""
+    if prev.last in _TERMINAL or prev.cells or " | " in line:
         return False
-    if HEADING_RE.match(line) or _DATE_LINE.match(line) or _SLASH_DATE.match(line) or _SLASH_DATE.match(prev):
+    if HEADING_RE.match(line) or _DATE_LINE.match(line) or _SLASH_DATE.match(line) or _SLASH_DATE.match(prev.head):
         return False
     if (
         line.endswith(("：", ":")) and len(line) <= 40
     ):  # an addressee line: "各市、州、县人民政府，省政府各部门："
         return False
-    if prev[-1] in "，,、（(“‘《—":  # cut mid-sentence, whatever its length
+    if prev.last in "，,、（(“‘《—":  # cut mid-sentence, whatever its length
         return True
-    if len(prev) < 20:  # short unfinished lines are titles and headings, not broken text
+    if prev.length < 20:  # short unfinished lines are titles and headings, not broken text
         return False
     # A numbered heading without a full stop ("（二）打造“3+2+N”示范创新应用") is short;
     # a numbered paragraph broken mid-sentence is a long line.
-    return not (HEADING_RE.match(prev) and len(prev) <= 30)
+    return not (HEADING_RE.match(prev.head) and prev.length <= 30)
 
 
 # ---------------------------------------------------------------- metadata

@@ -1,15 +1,23 @@
-"""Build, save and load the index: FAISS vectors + BM25 over jieba tokens + the clauses, no pickle.
+"""The index on disk: FAISS vectors + BM25 over jieba tokens + the clauses, no pickle; and loading it.
 
-index/ holds
+Two places hold an index (rag/config.py, "Where data lives"):
 
-    manifest.json              readable: format, embedder, dimension, corpus hash, counts, files, built_at
+    RAG_INDEX_DIR  (index/)      the bundled index of RAG_CORPUS_DIR (corpus/). The product never writes
+                                 either; `rag index --bundled` is how maintainers refresh them.
+    RAG_HOME/index (data/index)  an index of the bundled corpus plus the files users added, which live
+                                 in RAG_HOME/corpus. When it exists, it is the index that loads.
+
+An index directory holds
+
+    manifest.json              readable: format, embedder, dimension, file digests, counts, built_at
     vectors-<digest>.faiss     FAISS's own binary format
-    clauses-<digest>.jsonl     one Clause per line, in vector order
+    clauses-<digest>.jsonl     one Clause per line, in vector order, with its items (rag/items.py)
     documents-<digest>.jsonl   one Document per line (its cleaned text, for showing clauses in place)
+    items-<digest>.npy         the vectors of the clauses' items (rag/item_vectors.py), numpy's format
 
-A build writes the data files under new names, then replaces manifest.json with one atomic rename,
-then deletes files no manifest names. An interrupted build leaves the previous manifest pointing at
-complete files, so the previous index still loads.
+rag/update.py writes them (one writer at a time, committed by the manifest's atomic rename). Loading
+checks the embedder (a mismatch names the command that fixes it) and compares the corpus files on
+disk with what the index covers: a difference is a warning, and the last good index serves.
 """
 
 from __future__ import annotations
@@ -17,47 +25,46 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
-import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import clauses as clause_splitter
-from . import embed, ingest, item_vectors
+from . import ingest, item_vectors
 from .config import Settings
-from .errors import IndexMismatchError, InputError, LoaderError
+from .errors import IndexMismatchError, InputError
 from .model import Clause, Document
 from .text import tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: clauses carry their items (rag/items.py), whose vectors are in items-*.npy
+FORMAT_VERSION = 2  # 2: clauses carry their items, whose vectors are in items-*.npy
 # Above this many clauses the vectors go into an HNSW graph instead of a flat (exact) index:
 # flat search time grows linearly and passes ~10 ms near 200k clauses of 384 dimensions on 2 cores,
 # while HNSW stays near 1 ms with recall@10 above 0.95 (see `rag bench`).
 APPROX_THRESHOLD = 200_000
 EMBED_BATCH = 32
-
-Progress = Callable[[int, int], None]  # (done, total)
-
-
 @dataclass
 class Index:
-    """A loaded index. `vectors[i]` belongs to `clauses[i]`."""
+    """A loaded index. `vectors[i]` belongs to `clauses[i]`.
+
+    `warnings` say how it disagrees with the corpus files on disk (it is served anyway); `location`
+    is the directory it was loaded from.
+    """
 
     manifest: dict[str, Any]
     clauses: list[Clause]
     documents: dict[str, Document]
     faiss_index: Any
     tokens: list[list[str]]
-    item_matrix: np.ndarray | None = None  # item vectors, rows as item_vectors.layout(clauses)
     _bm25: Any = field(default=None, repr=False)
     _by_id: dict[str, int] = field(default_factory=dict, repr=False)
+    warnings: tuple[str, ...] = ()
+    location: Path | None = None
+    item_matrix: np.ndarray | None = None  # item vectors, rows as item_vectors.layout(clauses)
     item_rows: list[list[int | None]] = field(default_factory=list, repr=False)
     _catalog: Any = field(default=None, repr=False)
 
@@ -128,154 +135,23 @@ def corpus_digest(files: dict[str, str]) -> str:
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Supported files directly in corpus_dir, sorted by name."""
+    """Supported files directly in corpus_dir, sorted by name; hidden names (staging) excluded."""
     if not corpus_dir.is_dir():
         raise InputError(f"corpus directory {corpus_dir} does not exist")
-    return sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in ingest.SUPPORTED)
-
-
-# ---------------------------------------------------------------- build
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What `build`/`add` did. Example: added 1 file, 42 clauses embedded, 2801 reused, 0 failed."""
-
-    files: tuple[str, ...]
-    failed: tuple[tuple[str, str], ...]
-    clauses_total: int
-    clauses_embedded: int
-    seconds: float
-
-
-def build(
-    settings: Settings,
-    paths: Sequence[Path] | None = None,
-    progress: Progress | None = None,
-) -> BuildReport:
-    """(Re)build the index at settings.index_dir from the corpus directory, incrementally.
-
-    With `paths`, those files are first copied into the corpus directory (so a later full rebuild
-    keeps them) and indexed beside what is there. Clauses whose text is already in the index with
-    the same embedder reuse their vectors: adding one file embeds only its clauses. A file that
-    cannot be read is reported in `failed`; every other file is still indexed.
-    """
-    started = time.perf_counter()
-    added = _copy_into_corpus(settings.corpus_dir, paths or [])
-    files = corpus_files(settings.corpus_dir)
-    documents, failed = ingest.load_many(files)
-    failed += added.failed
-    if not documents:
-        raise LoaderError("no document could be read: " + "; ".join(f"{n}: {e}" for n, e in failed))
-    clause_list = [c for doc in documents for c in clause_splitter.split(doc)]
-    embedder = embed.get(settings.embedder)
-    old = _previous(settings)
-    vectors, embedded = _vectors_for(clause_list, embedder, _reusable(old), progress)
-    reused_items = item_vectors.reusable(old.clauses, old.item_matrix) if old else {}
-    items, _ = item_vectors.embed_items(clause_list, embedder, reused_items, progress)
-    ok_files = {d.source for d in documents}
-    manifest = _manifest(settings, embedder, clause_list, documents, files, ok_files)
-    _write(settings.index_dir, manifest, clause_list, documents, vectors, items)
-    return BuildReport(
-        files=tuple(added.copied) or tuple(sorted(ok_files)),
-        failed=tuple((str(n), e) for n, e in failed),
-        clauses_total=len(clause_list),
-        clauses_embedded=embedded,
-        seconds=time.perf_counter() - started,
+    return sorted(
+        p
+        for p in corpus_dir.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in ingest.SUPPORTED
     )
 
 
-@dataclass
-class _Copied:
-    copied: list[str] = field(default_factory=list)
-    failed: list[tuple[Path, str]] = field(default_factory=list)
+def active_dir(settings: Settings) -> Path:
+    """The index that loads: RAG_HOME/index when it has a manifest, else the bundled RAG_INDEX_DIR."""
+    data = settings.data_index_dir
+    return data if (data / "manifest.json").is_file() else settings.index_dir
 
 
-def _copy_into_corpus(corpus_dir: Path, paths: Iterable[Path]) -> _Copied:
-    """Copy new files into the corpus directory; reject unsupported or unreadable ones by name."""
-    result = _Copied()
-    corpus_dir.mkdir(parents=True, exist_ok=True)
-    for path in map(Path, paths):
-        try:
-            ingest.load(path)  # fail early, before the file joins the corpus
-        except LoaderError as exc:
-            result.failed.append((path, str(exc)))
-            continue
-        target = corpus_dir / path.name
-        if path.resolve() != target.resolve():
-            _atomic_write_bytes(target, path.read_bytes())
-        result.copied.append(path.name)
-    return result
-
-
-def _previous(settings: Settings) -> Index | None:
-    """The current index, when it was built by the same embedder: its vectors can be reused."""
-    try:
-        return load(settings, check_corpus=False)
-    except (IndexMismatchError, FileNotFoundError, OSError, ValueError) as exc:
-        log.info("not reusing vectors: %s", exc)
-        return None
-
-
-def _reusable(old: Index | None) -> dict[str, np.ndarray]:
-    """Vectors of the current index by embedded text."""
-    if old is None:
-        return {}
-    return {_passage_key(c): _reconstruct(old.faiss_index, i) for i, c in enumerate(old.clauses)}
-
-
-def _passage_key(clause: Clause) -> str:
-    """Vectors are reused by what was embedded, so a changed title or path is embedded again."""
-    return hashlib.sha256(passage_text(clause).encode()).hexdigest()
-
-
-def _vectors_for(
-    clause_list: list[Clause],
-    embedder: Any,
-    reusable: dict[str, np.ndarray],
-    progress: Progress | None,
-) -> tuple[np.ndarray, int]:
-    """Vectors in clause order; only clauses not in `reusable` are embedded, in batches."""
-    keys = [_passage_key(c) for c in clause_list]
-    todo = [i for i, key in enumerate(keys) if key not in reusable]
-    out = np.zeros((len(clause_list), embedder.dim), dtype=np.float32)
-    for i, key in enumerate(keys):
-        if key in reusable:
-            out[i] = reusable[key]
-    for start in range(0, len(todo), EMBED_BATCH):
-        batch = todo[start : start + EMBED_BATCH]
-        out[batch] = embedder.passages([passage_text(clause_list[i]) for i in batch])
-        if progress:
-            progress(min(start + EMBED_BATCH, len(todo)), len(todo))
-    if progress and not todo:
-        progress(0, 0)
-    return out, len(todo)
-
-
-def _manifest(
-    settings: Settings,
-    embedder: Any,
-    clause_list: list[Clause],
-    documents: list[Document],
-    files: list[Path],
-    ok_files: set[str],
-) -> dict[str, Any]:
-    digests = {p.name: file_digest(p) for p in files if p.name in ok_files}
-    return {
-        "format_version": FORMAT_VERSION,
-        "embedder": embedder.id,
-        "dimension": int(embedder.dim),
-        "corpus_hash": corpus_digest(digests),
-        "splitter_hash": splitter_digest(),
-        "files": digests,
-        "document_count": len(documents),
-        "clause_count": len(clause_list),
-        "faiss_type": "hnsw" if len(clause_list) > APPROX_THRESHOLD else "flat",
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
-
-
-# ---------------------------------------------------------------- write (atomic) and load
+# ---------------------------------------------------------------- FAISS, and load
 
 
 def in_memory(clause_list: Sequence[Clause], documents: Sequence[Document], embedder: Any) -> Index:
@@ -293,7 +169,7 @@ def in_memory(clause_list: Sequence[Clause], documents: Sequence[Document], embe
     manifest = {"embedder": embedder.id, "dimension": int(embedder.dim), "format_version": FORMAT_VERSION}
     tokens = [tokenize(passage_text(c)) for c in clause_list]
     faiss_index = make_faiss(np.asarray(vectors, dtype=np.float32), "flat")
-    return Index(manifest, list(clause_list), {d.id: d for d in documents}, faiss_index, tokens, item_matrix)
+    return Index(manifest, list(clause_list), {d.id: d for d in documents}, faiss_index, tokens, item_matrix=item_matrix)
 
 
 def make_faiss(vectors: np.ndarray, kind: str) -> Any:
@@ -313,64 +189,6 @@ def make_faiss(vectors: np.ndarray, kind: str) -> Any:
     return index
 
 
-def _write(
-    index_dir: Path,
-    manifest: dict[str, Any],
-    clause_list: list[Clause],
-    documents: list[Document],
-    vectors: np.ndarray,
-    items: np.ndarray,
-) -> None:
-    import faiss
-
-    index_dir.mkdir(parents=True, exist_ok=True)
-    clauses_blob = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in clause_list)
-    docs_blob = "".join(json.dumps(asdict(d), ensure_ascii=False) + "\n" for d in documents)
-    digest = hashlib.sha256(clauses_blob.encode() + vectors.tobytes()).hexdigest()[:12]
-    names = {
-        "vectors": f"vectors-{digest}.faiss",
-        "clauses": f"clauses-{digest}.jsonl",
-        "documents": f"documents-{digest}.jsonl",
-        "items": f"items-{digest}.npy",
-    }
-    with tempfile.TemporaryDirectory(dir=index_dir, prefix=".build-") as tmp:
-        faiss.write_index(make_faiss(vectors, manifest["faiss_type"]), str(Path(tmp) / names["vectors"]))
-        (Path(tmp) / names["clauses"]).write_text(clauses_blob, encoding="utf-8")
-        (Path(tmp) / names["documents"]).write_text(docs_blob, encoding="utf-8")
-        np.save(Path(tmp) / names["items"], np.ascontiguousarray(items, dtype=np.float32), allow_pickle=False)
-        for name in names.values():
-            _fsync(Path(tmp) / name)
-            os.replace(Path(tmp) / name, index_dir / name)
-    manifest = {**manifest, "data": names}
-    _atomic_write_bytes(index_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode())
-    _remove_unreferenced(index_dir, set(names.values()))
-
-
-def _atomic_write_bytes(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as f:
-        os.fsync(f.fileno())
-
-
-def _remove_unreferenced(index_dir: Path, keep: set[str]) -> None:
-    for path in index_dir.iterdir():
-        stale_data = path.name.startswith(("vectors-", "clauses-", "documents-", "items-")) and path.name not in keep
-        if stale_data and path.is_file():
-            path.unlink()
-
-
 def read_manifest(index_dir: Path) -> dict[str, Any]:
     path = index_dir / "manifest.json"
     if not path.exists():
@@ -388,63 +206,102 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
 
 
 def load(settings: Settings, check_corpus: bool = True) -> Index:
-    """The index at settings.index_dir, validated against the embedder and (optionally) the corpus.
+    """The index that serves: RAG_HOME/index when it exists, else the bundled index.
 
-    Raises IndexMismatchError, with the command that fixes it, when the index was built by another
-    embedder or from other corpus files; FileNotFoundError when there is no index.
+    Raises IndexMismatchError, with the command that fixes it, when it was built by another embedder
+    or cannot be read; FileNotFoundError when there is none. Files on disk that it does not match
+    (changed, removed or not indexed) are logged as warnings and kept in `Index.warnings`: the last
+    good index keeps serving until `rag index` updates it.
     """
-    import faiss
-
-    index_dir = settings.index_dir
+    index_dir = active_dir(settings)
     manifest = read_manifest(index_dir)
     if manifest["embedder"] != settings.embedder:
         raise IndexMismatchError(
             f"{index_dir} was built with {manifest['embedder']} but RAG_EMBEDDER is {settings.embedder}: "
             f"run `rag index` to rebuild it with {settings.embedder}"
         )
-    if check_corpus:
-        check_corpus_matches(manifest, settings.corpus_dir)
+    try:
+        clause_list, documents, vectors, items = read_data(index_dir, manifest)
+    except FileNotFoundError:  # a writer replaced the index between our two reads: read the new one
+        manifest = read_manifest(index_dir)
+        clause_list, documents, vectors, items = read_data(index_dir, manifest)
+    warnings = tuple(corpus_warnings(settings, manifest, index_dir)) if check_corpus else ()
+    for warning in warnings:
+        log.warning("%s", warning)
+    # One question at a time: extra OpenMP threads only contend on a small or busy machine
+    # (flat search at 128k clauses: 9 ms on one thread, 37-47 ms on two under load; `rag bench`).
+    import faiss
+
+    faiss.omp_set_num_threads(1)
+    tokens = [tokenize(passage_text(c)) for c in clause_list]
+    return Index(manifest, clause_list, {d.id: d for d in documents}, vectors, tokens,
+                 warnings=warnings, location=index_dir, item_matrix=items)
+
+
+def read_data(index_dir: Path, manifest: dict[str, Any]) -> tuple[list[Clause], list[Document], Any, np.ndarray]:
+    """Clauses, documents, FAISS index and item vectors named by a manifest, checked against each other."""
+    import faiss
+
     names = manifest["data"]
     clause_list = [Clause.from_json(json.loads(line)) for line in _lines(index_dir / names["clauses"])]
     documents = [Document(**json.loads(line)) for line in _lines(index_dir / names["documents"])]
-    vectors = faiss.read_index(str(index_dir / names["vectors"]))
-    # One question at a time: extra OpenMP threads only contend on a small or busy machine
-    # (flat search at 128k clauses: 9 ms on one thread, 37-47 ms on two under load; `rag bench`).
-    faiss.omp_set_num_threads(1)
+    path = index_dir / names["vectors"]
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing")
+    vectors = faiss.read_index(str(path))
     if vectors.ntotal != len(clause_list) or vectors.d != manifest["dimension"]:
         raise IndexMismatchError(f"{index_dir} is inconsistent (vectors vs clauses): run `rag index` to rebuild")
-    tokens = [tokenize(passage_text(c)) for c in clause_list]
     items = np.load(index_dir / names["items"], allow_pickle=False)
-    index = Index(manifest, clause_list, {d.id: d for d in documents}, vectors, tokens, items)
-    if items.shape != (sum(r is not None for rows in index.item_rows for r in rows), vectors.d):
+    rows = sum(r is not None for c in item_vectors.layout(clause_list) for r in c)
+    if items.shape != (rows, vectors.d):
         raise IndexMismatchError(f"{index_dir} is inconsistent (item vectors vs clauses): run `rag index` to rebuild")
-    return index
+    return clause_list, documents, vectors, items
 
 
-def check_corpus_matches(manifest: dict[str, Any], corpus_dir: Path) -> None:
-    """IndexMismatchError naming the files that changed since the index was built."""
-    if not corpus_dir.is_dir():
-        return  # an index shipped without its corpus can still be searched
+def corpus_warnings(settings: Settings, manifest: dict[str, Any], index_dir: Path) -> list[str]:
+    """How the corpus files on disk differ from what an index covers, one sentence per place, each
+    naming the fix. Example: ["data/index does not match data/corpus (not indexed: 新.txt): it serves
+    as it is; run `rag index` to update it"]"""
     indexed: dict[str, str] = manifest.get("files", {})
-    current = {p.name: p for p in corpus_files(corpus_dir)}
+    added = set(manifest.get("added_files", []))
+    places = [
+        (settings.corpus_dir, {n: d for n, d in indexed.items() if n not in added}),
+        (settings.added_dir, {n: d for n, d in indexed.items() if n in added}),
+    ]
+    out = []
+    for folder, covered in places:
+        if not folder.is_dir():
+            continue  # an index shipped without its corpus, or nothing added yet
+        if detail := _difference(covered, {p.name: p for p in corpus_files(folder)}):
+            out.append(
+                f"{index_dir} does not match {folder} ({detail}): it serves as it is; "
+                "run `rag index` to update it"
+            )
+    return out
+
+
+def _difference(indexed: dict[str, str], current: dict[str, Path]) -> str:
+    """"changed: a; removed: b; not indexed: c" or "" when they agree."""
     changed = [n for n, d in indexed.items() if n in current and file_digest(current[n]) != d]
     removed = [n for n in indexed if n not in current]
     new = [n for n in current if n not in indexed]
-    if changed or removed or new:
-        detail = "; ".join(
-            f"{label}: {', '.join(sorted(names))}"
-            for label, names in (("changed", changed), ("removed", removed), ("not indexed", new))
-            if names
-        )
-        raise IndexMismatchError(f"the index is out of date with {corpus_dir} ({detail}): run `rag index`")
+    return "; ".join(
+        f"{label}: {', '.join(sorted(names))}"
+        for label, names in (("changed", changed), ("removed", removed), ("not indexed", new))
+        if names
+    )
 
 
 def _lines(path: Path) -> list[str]:
     return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _reconstruct(faiss_index: Any, i: int) -> np.ndarray:
-    return np.asarray(faiss_index.reconstruct(i), dtype=np.float32)
+def vectors_of(faiss_index: Any) -> np.ndarray:
+    """Every stored vector as an (n, dim) array, in one call."""
+    n = faiss_index.ntotal
+    if n == 0:
+        return np.zeros((0, faiss_index.d), dtype=np.float32)
+    return np.asarray(faiss_index.reconstruct_n(0, n), dtype=np.float32).reshape(n, faiss_index.d)
 
 
 def _bm25_of(tokens: list[list[str]]) -> Any:
@@ -459,4 +316,4 @@ def _bm25_of(tokens: list[list[str]]) -> Any:
 
 def all_vectors(index: Index) -> np.ndarray:
     """All clause vectors as an (n, dim) array (flat indexes only hold them directly)."""
-    return np.vstack([_reconstruct(index.faiss_index, i) for i in range(index.faiss_index.ntotal)])
+    return vectors_of(index.faiss_index)

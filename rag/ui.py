@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import html
 import re
-import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +25,7 @@ from .errors import InputError, RagError
 from .model import Answer, Citation, Clause, Document
 
 if TYPE_CHECKING:
+    from . import update
     from .store import Index
 
 MAX_UPLOAD_MB = 20
@@ -442,18 +442,6 @@ def safe_name(name: str) -> str:
     return base or "upload.txt"
 
 
-def free_name(corpus_dir: Path, name: str, data: bytes) -> str | None:
-    """A name for new file contents in the corpus: `name`, or `stem-2.ext`… if taken by other
-    contents; None when the same contents are already there under that name."""
-    candidate, stem, suffix, n = name, Path(name).stem, Path(name).suffix, 1
-    while (corpus_dir / candidate).exists():
-        if (corpus_dir / candidate).read_bytes() == data:
-            return None
-        n += 1
-        candidate = f"{stem}-{n}{suffix}"
-    return candidate
-
-
 def upload_report_html(results: Sequence[FileResult]) -> str:
     """One row per uploaded file: clauses found, or the named error."""
     if not results:
@@ -472,7 +460,8 @@ def _upload_row(r: FileResult) -> str:
 # ---------------------------------------------------------------- the app's state
 
 
-Progress = Callable[[int, int], None]  # (done, total), as store.build reports it
+Progress = Callable[[int, int], None]  # (done, total), as update.add reports it
+_EMPTY = "没有读出任何条款（文件可能是扫描件、空白或没有正文）"
 
 
 class Workspace:
@@ -490,8 +479,10 @@ class Workspace:
 
     @classmethod
     def load(cls, settings: Settings) -> Workspace:
-        from . import store
+        """The app's start: finish or clean up what a killed change left in RAG_HOME, then load."""
+        from . import store, update
 
+        update.recover(settings)
         return cls(settings, store.load(settings))
 
     @property
@@ -579,65 +570,51 @@ class Workspace:
     def add_files(
         self, uploads: Sequence[tuple[Path, str]], progress: Progress | None = None
     ) -> list[FileResult]:
-        """Check, parse and index uploaded (path, original name) pairs; one FileResult per file.
+        """Check uploaded (path, original name) pairs and add them to the knowledge base in RAG_HOME;
+        one FileResult per upload, in order.
 
-        Files that fail a check are never copied into the corpus. If indexing fails, the files this
-        call copied are removed again and the previous index stays in place (it is replaced atomically).
+        A file that fails a check is never stored. The change takes the knowledge base's lock (waiting
+        for another upload or `rag index` up to RAG_LOCK_TIMEOUT) and has RAG_UPLOAD_SECONDS to finish;
+        if it fails or runs out of time, nothing is stored and the previous index keeps serving.
         """
-        with self._build_lock, tempfile.TemporaryDirectory(prefix="rag-upload-") as tmp:
-            results: dict[str, FileResult] = {}
-            staged: list[Path] = []
-            for path, name in uploads:
-                result, ready = self._stage(Path(path), name, Path(tmp))
-                results[result.name] = result
-                if ready is not None:
-                    staged.append(ready)
-            if staged:
-                self._index_files(staged, results, progress)
-            return list(results.values())
+        results: list[FileResult | None] = []
+        accepted: list[tuple[Path, str]] = []
+        for path, name in uploads:
+            name = safe_name(name)
+            try:
+                check_upload(Path(path), name)
+            except (RagError, OSError) as exc:
+                results.append(FileResult(name, error=str(exc)))
+                continue
+            results.append(None)
+            accepted.append((Path(path), name))
+        with self._build_lock:
+            done = self._add(accepted, progress) if accepted else []
+        filled = iter(done)
+        return [r if r is not None else next(filled) for r in results]
 
-    def _stage(self, path: Path, name: str, tmp: Path) -> tuple[FileResult, Path | None]:
-        """Check one upload and copy it into `tmp` under the name it will have in the corpus."""
-        from . import clauses, ingest
-
-        name = safe_name(name)
-        try:
-            check_upload(path, name)
-            data = path.read_bytes()
-            final = free_name(self.settings.corpus_dir, name, data)
-            if final is None:
-                return FileResult(
-                    name, self._clause_count(name), notes=("知识库中已有这个文件，未重复加入",)
-                ), None
-            target = tmp / final
-            target.write_bytes(data)
-            found = sum(len(clauses.split(d)) for d in ingest.load(target))
-        except (RagError, OSError) as exc:
-            return FileResult(name, error=str(exc)), None
-        if not found:
-            return FileResult(name, error="没有读出任何条款（文件可能是扫描件、空白或没有正文）"), None
-        notes = (f"知识库中已有同名文件，新文件保存为 {final}",) if final != name else ()
-        return FileResult(final, notes=notes), target
-
-    def _index_files(
-        self, staged: list[Path], results: dict[str, FileResult], progress: Progress | None
-    ) -> None:
-        """Index the staged files and record each one's clause count (or error) in `results`."""
-        from . import store
+    def _add(self, accepted: list[tuple[Path, str]], progress: Progress | None) -> list[FileResult]:
+        """update.add the checked uploads and serve the new index; a failed change fails every file."""
+        from . import store, update
 
         try:
-            report = store.build(self.settings, staged, progress)
-            index = store.load(self.settings)
+            report = update.add(self.settings, accepted, progress, budget=self.settings.upload_seconds)
+            if report.built:
+                self._replace(store.load(self.settings))
         except (RagError, OSError) as exc:
-            for path in staged:
-                (self.settings.corpus_dir / path.name).unlink(missing_ok=True)
-                results[path.name] = replace(results[path.name], error=f"建立索引失败，知识库保持原样：{exc}")
-            return
-        self._replace(index)
-        failed = {Path(name).name: reason for name, reason in report.failed}
-        for path in staged:
-            done = replace(results[path.name], clauses=self._clause_count(path.name))
-            results[path.name] = replace(done, error=failed[path.name]) if path.name in failed else done
+            return [FileResult(name, error=f"建立索引失败，知识库保持原样：{exc}") for _, name in accepted]
+        return [self._result(o) for o in report.added]
+
+    def _result(self, o: update.FileOutcome) -> FileResult:
+        if o.error:
+            return FileResult(o.name, error=_EMPTY if o.empty else o.error)
+        if o.duplicate_of:
+            note = "知识库中已有这个文件，未重复加入" if o.duplicate_of == o.name else (
+                f"知识库中已有内容相同的文件 {o.duplicate_of}，未重复加入"
+            )
+            return FileResult(o.name, self._clause_count(o.duplicate_of), notes=(note,))
+        renamed = (f"知识库中已有同名文件，新文件保存为 {o.stored_as}",) if o.stored_as != o.name else ()
+        return FileResult(o.stored_as or o.name, o.clauses, notes=renamed)
 
     def _replace(self, index: Index) -> None:
         with self._pipeline_lock:

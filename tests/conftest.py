@@ -63,6 +63,15 @@ def _guarded_connect_ex(self: socket.socket, address: object) -> int:
 
 
 @pytest.fixture(autouse=True)
+def rag_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """RAG_HOME in a temp folder for every test (and its subprocesses): tests never read or write the
+    project's data/ directory, whatever a developer has added there."""
+    home = tmp_path / "rag-home"
+    monkeypatch.setenv("RAG_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any outbound connection that is not loopback fails the test."""
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
@@ -131,7 +140,9 @@ def tiny_corpus(tmp_path: Path) -> Path:
 def tiny_settings(tmp_path: Path, tiny_corpus: Path, fake_embedder: FakeEmbedder):  # type: ignore[no-untyped-def]
     from rag.config import Settings
 
-    return Settings(index_dir=tmp_path / "index", corpus_dir=tiny_corpus, embedder=fake_embedder.id)
+    return Settings(
+        index_dir=tmp_path / "index", corpus_dir=tiny_corpus, home=tmp_path / "data", embedder=fake_embedder.id
+    )
 
 
 @pytest.fixture
@@ -145,9 +156,9 @@ def tiny_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def bundled_index():  # type: ignore[no-untyped-def]
+def bundled_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The committed index of the bundled corpus, loaded once (real e5 embedder for queries)."""
     from rag import store
     from rag.config import Settings
 
-    return store.load(Settings())
+    return store.load(Settings(home=tmp_path_factory.mktemp("no-data")))

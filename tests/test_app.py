@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from rag import store, ui
+from rag import ui, update
 from rag.config import Settings
 from rag.errors import InputError, RagError
 from rag.model import Answer, Citation, Clause, Document
@@ -285,19 +285,12 @@ def test_safe_name_keeps_uploads_inside_the_corpus(name: str, safe: str) -> None
     assert ui.safe_name(name) == safe
 
 
-def test_free_name_never_overwrites_a_corpus_file(tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_bytes(b"old")
-    assert ui.free_name(tmp_path, "a.txt", b"old") is None
-    assert ui.free_name(tmp_path, "a.txt", b"new") == "a-2.txt"
-    assert ui.free_name(tmp_path, "b.txt", b"new") == "b.txt"
-
-
 POLICY = "上传市人工智能扶持办法\n\n第一条 对新落户的人工智能企业给予一次性奖励88万元。\n\n第二条 对算力券给予50%补贴。\n"
 
 
 @pytest.fixture
 def workspace(tiny_settings: Settings) -> ui.Workspace:
-    store.build(tiny_settings)
+    update.build(tiny_settings)
     return ui.Workspace.load(tiny_settings)
 
 
@@ -308,7 +301,8 @@ def test_upload_adds_a_policy_and_reports_its_clauses(workspace: ui.Workspace, t
     [result] = workspace.add_files([(path, "上传市办法.txt")], lambda done, total: seen.append((done, total)))
     assert result == ui.FileResult("上传市办法.txt", clauses=2)
     assert seen and seen[-1][0] == seen[-1][1]
-    assert (workspace.settings.corpus_dir / "上传市办法.txt").exists()
+    assert (workspace.settings.added_dir / "上传市办法.txt").exists()
+    assert not (workspace.settings.corpus_dir / "上传市办法.txt").exists()
     titles = [d.title for d in workspace.documents()]
     assert "上传市人工智能扶持办法" in titles
     assert any("88万元" in c.text for c in workspace.lookup("上传市人工智能扶持办法 第一条"))
@@ -318,7 +312,7 @@ def test_upload_adds_a_policy_and_reports_its_clauses(workspace: ui.Workspace, t
 
 def test_failed_uploads_leave_corpus_and_index_untouched(workspace: ui.Workspace, tmp_path: Path) -> None:
     corpus = sorted(p.name for p in workspace.settings.corpus_dir.iterdir())
-    manifest = (workspace.settings.index_dir / "manifest.json").read_bytes()
+    manifest = (workspace.settings.data_index_dir / "manifest.json").read_bytes()
     bad_pdf, blank, exe = tmp_path / "bad.pdf", tmp_path / "blank.txt", tmp_path / "x.exe"
     bad_pdf.write_bytes(b"not a pdf at all")
     blank.write_text("\n\n  \n", encoding="utf-8")
@@ -328,7 +322,8 @@ def test_failed_uploads_leave_corpus_and_index_untouched(workspace: ui.Workspace
     assert all(r.error for r in results), results
     assert "不支持的文件类型" in (results[2].error or "")
     assert sorted(p.name for p in workspace.settings.corpus_dir.iterdir()) == corpus
-    assert (workspace.settings.index_dir / "manifest.json").read_bytes() == manifest
+    assert list(workspace.settings.added_dir.iterdir()) == []
+    assert (workspace.settings.data_index_dir / "manifest.json").read_bytes() == manifest
 
 
 def test_upload_with_a_taken_name_is_saved_beside_it(workspace: ui.Workspace, tmp_path: Path) -> None:

@@ -92,6 +92,7 @@ class Server:
     url: str
     index_dir: Path
     corpus_dir: Path
+    home: Path  # RAG_HOME: uploads and the index built with them
     ready_seconds: float
     net_log: Path
 
@@ -104,7 +105,7 @@ def _free_port() -> int:
 
 def _prepare_data(root: Path) -> tuple[Path, Path]:
     """A copy of the committed index and corpus, with the injection policy indexed beside them."""
-    from rag import store
+    from rag import update
     from rag.config import Settings
 
     if not (PROJECT / "index" / "manifest.json").exists():
@@ -113,8 +114,10 @@ def _prepare_data(root: Path) -> tuple[Path, Path]:
     shutil.copytree(PROJECT / "index", index_dir)
     shutil.copytree(PROJECT / "corpus", corpus_dir)
     (corpus_dir / XSS_NAME).write_text(XSS_POLICY, encoding="utf-8")
-    settings = Settings.from_env({"RAG_INDEX_DIR": str(index_dir), "RAG_CORPUS_DIR": str(corpus_dir)})
-    store.build(settings)  # reuses the committed vectors; embeds only the three new clauses
+    settings = Settings.from_env(
+        {"RAG_INDEX_DIR": str(index_dir), "RAG_CORPUS_DIR": str(corpus_dir), "RAG_HOME": str(root / "data")}
+    )
+    update.build(settings)  # reuses the committed vectors; embeds only the three new clauses
     return index_dir, corpus_dir
 
 
@@ -141,6 +144,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         **os.environ,
         "RAG_INDEX_DIR": str(index_dir),
         "RAG_CORPUS_DIR": str(corpus_dir),
+        "RAG_HOME": str(root / "data"),
         "GRADIO_SERVER_NAME": "127.0.0.1",
         "GRADIO_SERVER_PORT": str(port),
         "NET_GUARD_LOG": str(root / "net-guard.log"),
@@ -157,7 +161,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             ready = _wait_ready(url + "/", proc, started, log)
             ARTIFACTS.mkdir(exist_ok=True)
             (ARTIFACTS / "ready-seconds.txt").write_text(f"{ready:.2f}\n")
-            yield Server(url, index_dir, corpus_dir, ready, root / "net-guard.log")
+            yield Server(url, index_dir, corpus_dir, root / "data", ready, root / "net-guard.log")
         finally:
             proc.terminate()
             try:
@@ -306,7 +310,7 @@ def test_injected_html_in_clauses_and_questions_shows_as_text(page: Any) -> None
 
 
 def test_failed_upload_names_the_error_and_keeps_the_index(page: Any, server: Server, tmp_path: Path) -> None:
-    manifest = (server.index_dir / "manifest.json").read_bytes()
+    manifest = (server.home / "index" / "manifest.json").read_bytes()
     broken = tmp_path / "损坏的文件.pdf"
     broken.write_bytes(b"this is not a pdf")
     page.get_by_role("tab", name="添加文件").click()
@@ -315,8 +319,8 @@ def test_failed_upload_names_the_error_and_keeps_the_index(page: Any, server: Se
     row = page.locator("#upload-report tr.failed")
     row.wait_for(timeout=WAIT_MS)
     assert "损坏的文件.pdf" in row.inner_text()
-    assert (server.index_dir / "manifest.json").read_bytes() == manifest
-    assert not (server.corpus_dir / broken.name).exists()
+    assert (server.home / "index" / "manifest.json").read_bytes() == manifest
+    assert not (server.home / "corpus" / broken.name).exists()
 
 
 def test_uploaded_docx_becomes_searchable_and_citable(page: Any, tmp_path: Path) -> None:
@@ -385,6 +389,7 @@ def llm_page(browser: Any, server: Server, tmp_path: Path) -> Iterator[Any]:
         **os.environ,
         "RAG_INDEX_DIR": str(server.index_dir),
         "RAG_CORPUS_DIR": str(server.corpus_dir),
+        "RAG_HOME": str(server.home),
         "GRADIO_SERVER_PORT": str(port),
         "RAG_LLM_BASE_URL": "",
         "RAG_LLM_MODEL": "fake-qwen",

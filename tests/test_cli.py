@@ -80,8 +80,10 @@ def test_index_reports_unsupported_file_and_keeps_going(tmp_path, fake_embedder,
     monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("RAG_CORPUS_DIR", str(tiny_corpus))
     monkeypatch.setenv("RAG_EMBEDDER", fake_embedder.id)
-    bad = tmp_path / "slides.pptx"
+    bad, good = tmp_path / "slides.pptx", tmp_path / "新办法.txt"
     bad.write_bytes(b"not supported")
-    assert cli.main(["index", str(bad)]) == 1
+    good.write_text("新办法\n\n第一条 对人工智能企业给予奖励。\n", encoding="utf-8")
+    assert cli.main(["index", str(bad), str(good)]) == 1
     captured = capsys.readouterr()
-    assert "slides.pptx" in captured.err and "indexed" in captured.out
+    assert "slides.pptx" in captured.err and "added 新办法.txt: 1 clauses" in captured.out
+    assert "indexed" in captured.out
