@@ -41,6 +41,7 @@ GRID = {
     "KIND_BONUS": (0.0, 0.5),
     "EVIDENCE_MIN": tuple(round(2.0 + 0.2 * i, 1) for i in range(26)),
     "KEEP_WITHIN": (0.5, 1.0, 1.5),
+    "ELSEWHERE_GAP": (1.0, 2.0, 3.0, float("inf")),
 }
 SWAPS_PER_QUESTION = 2
 EVIDENCE_SHARED = 0.5  # a swapped-in place whose clause shares this much of the evidence may answer it
@@ -180,14 +181,43 @@ def result(item: GoldItem, answer: Answer) -> Result:
 
 
 def run_grid(cases: Sequence[Case], pipeline: Any) -> dict[tuple[float, ...], list[Result]]:
-    """Every grid point's results on every case; retrieval runs once per case."""
+    """Every grid point's results on every case. Retrieval runs once per case, and item scoring once per
+    case and weighting (thresholds do not change scores)."""
     states = [pipeline._retrieve({"question": c.item.question, "standalone": c.item.question}) for c in cases]
     names = list(GRID)
+    weights = [n for n in names if n in SCORING]
     out: dict[tuple[float, ...], list[Result]] = {}
-    for point in itertools.product(*(GRID[n] for n in names)):
-        with parameters(dict(zip(names, point))):
-            out[point] = [result(c.item, pipeline.extractive.answer(s.retrieved)) for c, s in zip(cases, states)]
+    for scoring in itertools.product(*(GRID[n] for n in weights)):
+        with parameters(dict(zip(weights, scoring))), _memoized_scoring():
+            rest = [n for n in names if n not in SCORING]
+            for thresholds in itertools.product(*(GRID[n] for n in rest)):
+                values = {**dict(zip(weights, scoring)), **dict(zip(rest, thresholds))}
+                with parameters(values):
+                    point = tuple(values[n] for n in names)
+                    out[point] = [result(c.item, pipeline.extractive.answer(s.retrieved)) for c, s in zip(cases, states)]
     return out
+
+
+SCORING = ("COVER_WEIGHT", "KIND_BONUS")  # the parameters that change item scores
+
+
+@contextmanager
+def _memoized_scoring() -> Iterator[None]:
+    """evidence.score_items remembered per (question, hits) while the weights stay the same."""
+    original = evidence.score_items
+    memo: dict[tuple[str, tuple[str, ...]], list[evidence.Scored]] = {}
+
+    def remembered(index: Any, q: Any, vector: Any, hits: Sequence[Any]) -> list[evidence.Scored]:
+        key = (q.text, tuple(h.clause.id for h in hits))
+        if key not in memo:
+            memo[key] = original(index, q, vector, hits)
+        return memo[key]
+
+    evidence.score_items = remembered  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        evidence.score_items = original  # type: ignore[assignment]
 
 
 # ---------------------------------------------------------------- scoring and folds

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from . import items as clause_items
 from .model import Clause, Document
+from .text import sentence_spans
 
 _CN_DIGITS = "零一二三四五六七八九"
 _CN_NUM = r"[一二三四五六七八九十百零〇两]+"
@@ -39,7 +40,6 @@ _MARKERS: list[tuple[str, int, re.Pattern[str]]] = [
     ("circle", 7, re.compile(f"^([{_CIRCLED}])\\s*")),
 ]
 _TITLE_END = re.compile(r"[。：:；;！!？?]")
-_SENTENCE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)]*|\n|$)")
 _DATE = re.compile(r"^\d{4}年\d{1,2}月(?:\d{1,2}日)?")
 MIN_CHARS = 6  # shorter text (number and punctuation aside) is noise, not a clause
 
@@ -355,13 +355,11 @@ def _cut(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int
 def _sentences(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
     """Sentence spans of [start, end); one longer than hard_cap(max_chars) is cut (`_cut`)."""
     spans: list[tuple[int, int]] = []
-    for m in _SENTENCE.finditer(text, start, end):
-        if m.end() == m.start():
-            continue
-        if m.end() - m.start() > hard_cap(max_chars):
-            spans.extend(_cut(text, m.start(), m.end(), max_chars))
+    for s_start, s_end in sentence_spans(text, start, end):
+        if s_end - s_start > hard_cap(max_chars):
+            spans.extend(_cut(text, s_start, s_end, max_chars))
         else:
-            spans.append((m.start(), m.end()))
+            spans.append((s_start, s_end))
     return spans
 
 

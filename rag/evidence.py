@@ -36,6 +36,7 @@ COVER_WEIGHT = 2.0  # a topic fully spelled out in an item is worth this many st
 KIND_BONUS = 0.5  # an item stating what the question's kind asks for (an amount, a date, units)
 EVIDENCE_MIN = 4.5  # below this, the best item does not answer the question
 KEEP_WITHIN = 1.0  # items scoring within this of the best (and above EVIDENCE_MIN) are used
+ELSEWHERE_GAP = float("inf")  # a named place's best item this far below other places' best: it lacks the measure
 BASELINE_ROWS = 4096  # items sampled (evenly) for a question's mean and spread of cosines
 
 _DATE = re.compile(r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日|施行|生效|有效期|截止|之日起")
@@ -188,6 +189,7 @@ def best(scored: Sequence[Scored]) -> float:
     return scored[0].score if scored else float("-inf")
 
 
-def answers(scored: Sequence[Scored]) -> bool:
-    """Whether the best item is good enough to answer from (see EVIDENCE_MIN)."""
-    return best(scored) >= EVIDENCE_MIN
+def answers(scored: Sequence[Scored], elsewhere: Sequence[Scored] = ()) -> bool:
+    """Whether the best item is good enough to answer from: above EVIDENCE_MIN and, when the question
+    names a place or policy, not far below what other places provide (ELSEWHERE_GAP)."""
+    return best(scored) >= EVIDENCE_MIN and best(scored) >= best(elsewhere) - ELSEWHERE_GAP

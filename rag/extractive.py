@@ -109,7 +109,8 @@ class Extractive:
                 return Verdict(True)
             return Verdict(False, self._not_covered(r, []), scope=False)
         scored = evidence.score_items(self.index, q, r.vector, r.hits)
-        if not evidence.answers(scored):
+        other = evidence.score_items(self.index, q, r.vector, r.elsewhere) if r.elsewhere else []
+        if not evidence.answers(scored, other):
             return Verdict(False, self._not_covered(r, scored), scope=bool(q.scope))
         chosen = compose.choose(q, scored, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)
         refusal = self._year_of_evidence(q, chosen)

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import places
 from .errors import BudgetError, LimitError, LoaderError
 from .model import Document
 
@@ -526,113 +527,6 @@ def _continues(prev: _Paragraph, line: str) -> bool:
 # ---------------------------------------------------------------- metadata
 
 
-_PROVINCES = [
-    "北京市",
-    "天津市",
-    "上海市",
-    "重庆市",
-    "河北省",
-    "山西省",
-    "辽宁省",
-    "吉林省",
-    "黑龙江省",
-    "江苏省",
-    "浙江省",
-    "安徽省",
-    "福建省",
-    "江西省",
-    "山东省",
-    "河南省",
-    "湖北省",
-    "湖南省",
-    "广东省",
-    "海南省",
-    "四川省",
-    "贵州省",
-    "云南省",
-    "陕西省",
-    "甘肃省",
-    "青海省",
-    "台湾省",
-    "内蒙古自治区",
-    "广西壮族自治区",
-    "西藏自治区",
-    "宁夏回族自治区",
-    "新疆维吾尔自治区",
-    "香港特别行政区",
-    "澳门特别行政区",
-]
-_CITIES = [
-    "武汉市",
-    "长沙市",
-    "广州市",
-    "深圳市",
-    "杭州市",
-    "合肥市",
-    "成都市",
-    "西安市",
-    "济南市",
-    "苏州市",
-    "郑州市",
-    "沈阳市",
-    "南京市",
-    "宁波市",
-    "青岛市",
-    "厦门市",
-    "大连市",
-    "哈尔滨市",
-    "长春市",
-    "石家庄市",
-    "太原市",
-    "南昌市",
-    "福州市",
-    "昆明市",
-    "贵阳市",
-    "南宁市",
-    "兰州市",
-    "海口市",
-    "呼和浩特市",
-    "乌鲁木齐市",
-    "银川市",
-    "西宁市",
-    "拉萨市",
-    "无锡市",
-    "东莞市",
-    "佛山市",
-    "襄阳市",
-    "宜昌市",
-    "十堰市",
-    "鄂州市",
-    "德清县",
-]
-# "湖北" and "湖北省" both name Hubei; the short form is what titles often use.
-_REGIONS = {
-    name[:-1] if name.endswith(("省", "市", "县")) else name[:2]: name for name in _PROVINCES + _CITIES
-}
-_REGIONS.update({"内蒙古": "内蒙古自治区", "广西": "广西壮族自治区", "黑龙江": "黑龙江省"})
-_REGION_RE = re.compile("|".join(sorted(map(re.escape, _REGIONS), key=len, reverse=True)))
-_GENERIC_REGION = re.compile(
-    r"([\u4e00-\u9fff]{2,4}?[省市县])(?:人民政府|关于|新一代|人工智能|加快|建设|推进)"
-)
-
-
-def find_region(*texts: str | None) -> str | None:
-    """First 省/市/县 named in the given texts, in order, as its full name.
-
-    Example: find_region("推进上海马桥人工智能创新试验区建设工作方案") -> "上海市"
-    """
-    for text in texts:
-        if not text:
-            continue
-        known = _REGION_RE.search(text)
-        generic = _GENERIC_REGION.search(text)
-        if known and (generic is None or known.start() <= generic.start()):
-            return _REGIONS[known.group(0)]
-        if generic:
-            return generic.group(1)
-    return None
-
-
 _ISSUER_SUFFIX = r"(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|委员会|管委会|局|厅|委)"
 _ISSUER_LINE = re.compile(rf"^[\u4e00-\u9fff]{{2,30}}{_ISSUER_SUFFIX}$")
 _ISSUER_IN_TITLE = re.compile(rf"^([\u4e00-\u9fff]{{0,20}}?{_ISSUER_SUFFIX})关于")
@@ -711,7 +605,7 @@ def _make_document(doc_id: str, path: Path, part: _Part) -> Document:
     if part.title:
         paragraphs.insert(0, title)  # the heading was cut off with the compilation split
     raw = [normalise_line(ln) for ln in part.lines]
-    region = find_region(title, part.section, "\n".join(paragraphs[:5]))
+    region = places.first(title, part.section, "\n".join(paragraphs[:5]))
     return Document(
         id=doc_id,
         title=title,

@@ -162,12 +162,20 @@ def names(text: str) -> list[str]:
     return list(dict.fromkeys(m.region for m in find(text)))
 
 
+# A place the gazetteer lacks, named as the issuer or subject of a policy: "某某县人民政府关于…".
+_NAMED_AS_ISSUER = re.compile(r"([\u4e00-\u9fff]{2,4}?[省市县区])(?:人民政府|关于|新一代|人工智能|加快|建设|推进)")
+
+
 def first(*texts: str | None) -> str | None:
-    """The first place named in the first text that names one. Example: first("推进上海马桥…方案") -> "上海市" """
+    """The first place named in the first text that names one (a gazetteer name, or a 省/市/县/区 the text
+    names as a policy's issuer or subject). Example: first("推进上海马桥…方案") -> "上海市" """
     for text in texts:
         found = find(text or "")
-        if found:
+        issuer = _NAMED_AS_ISSUER.search(text or "")
+        if found and (issuer is None or found[0].start <= issuer.start()):
             return found[0].region
+        if issuer:
+            return issuer.group(1)
     return None
 
 

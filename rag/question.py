@@ -137,7 +137,7 @@ _KIND_PATTERNS = {
     "comparison": r"一样|相同|不同|区别|差别|差异|对比|比较|哪个更|谁更|哪里更|两地|两份|两个文件|异同",
 }
 _CROSS = re.compile(r"哪些(?:城市|地方|地区|省份?|市|试验区|先导区|区县)|哪几个(?:城市|地方|地区|省)|哪个(?:城市|地方)|各地|各个?城市|"
-                    r"全国|哪里|什么地方|哪儿|各试验区")  # fmt: skip
+                    r"各试验区|哪些地|哪里有|什么地方有|哪儿有")  # fmt: skip
 # Words that ask rather than say what about: removed from the topic. General Chinese only.
 _ASKING = re.compile(
     r"请问|想问|问一下|请教|我想知道|想知道|告诉我|帮我|查一下|看看|有关|关于|相关|具体|政策|文件|规定|条款|内容|"
@@ -286,10 +286,10 @@ def _kinds(text: str, found: Sequence[Place], policies: Sequence[str], ref: str 
 
 
 def _topic(text: str, found: Sequence[Place], policies: Sequence[str], catalog: Catalog) -> str:
-    """The words of a question that say what it is about: runs of the question with places, policy type
-    words, clause numbers, years, question words and function words taken out, space-separated.
+    """The words of a question that say what it is about, space-separated: the question with places,
+    policy type words, clause numbers, years, question words and function words taken out.
 
-    Example: "合肥对AI企业租房有补贴吗" -> "人工智能企业租房 补贴"
+    Example: "合肥对AI企业租房有补贴吗" -> "人工智能 企业 租房 补贴"
     """
     out = text
     for p in found:
@@ -298,9 +298,6 @@ def _topic(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
         out = out.replace(m.group(0), " ")
     out = re.sub(r"第\s*[一二三四五六七八九十百零〇两\d]+\s*[条章节]|专栏\s*\d+|[（(][一二三四五六七八九十\d]+[)）]", " ", out)
     out = _ASKING.sub(" ", _CROSS.sub(" ", _YEAR.sub(" ", out)))
-    out = re.sub(r"(?i)\bai\b|(?i:ai)(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?i:ai)", "人工智能", out)
-    chunks = []
-    for part in out.split():
-        words = tokenize_exact(part)
-        chunks.append("".join(" " if w in _FUNCTION_WORDS or w in STOPWORDS or w == "年" else w for w in words))
-    return " ".join(" ".join(chunks).split())
+    out = re.sub(r"(?i)\bai\b|(?i:ai)(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?i:ai)", " 人工智能 ", out)
+    words = [w for part in out.split() for w in tokenize_exact(part)]
+    return " ".join(w for w in words if w not in _FUNCTION_WORDS and w not in STOPWORDS and w != "年")

@@ -39,21 +39,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
-# Short forms people use for several places at once (general usage, not tied to any question).
-REGION_GROUPS: dict[str, tuple[str, ...]] = {
-    "成渝": ("成都", "重庆"),
-    "京津冀": ("北京", "天津", "河北"),
-    "长三角": ("上海", "江苏", "浙江", "安徽"),
-}
-
-
-def expand_region_groups(question: str) -> str:
-    """Short forms for several places spelled out. Example: "成渝两地" -> "成都、重庆两地" """
-    for group, members in REGION_GROUPS.items():
-        question = question.replace(group, "、".join(members))
-    return question
-
-
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """[start, end) of each sentence of text[start:end], surrounding whitespace excluded; the one
     sentence splitter of the product (clauses, answer items and LLM answers all use it).

@@ -237,10 +237,13 @@ def test_normalise_line_removes_pdf_padding_and_joins_table_cells() -> None:
         ("《武汉国家新一代人工智能创新发展试验区建设若干政策》实施细则", "武汉市"),
         ("德清县新一代人工智能应用县发展规划", "德清县"),
         ("关于加快人工智能发展的意见", None),
+        ("某某县人民政府关于加快人工智能发展的意见", "某某县"),
     ],
 )
-def test_find_region(text: str, region: str | None) -> None:
-    assert ingest.find_region(text) == region
+def test_region_of_a_policy(text: str, region: str | None) -> None:
+    from rag import places
+
+    assert places.first(text) == region
 
 
 def test_guess_title_unwraps_notices_and_falls_back_to_file_name() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.question import Catalog, analyse
 from rag.model import Document
+from rag.question import Catalog, analyse
 
 
 @pytest.fixture(scope="module")
