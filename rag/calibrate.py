@@ -1,6 +1,6 @@
 """Fit the answerer's evidence weights and thresholds by k-fold cross-validation on a gold set.
 
-    python -m rag.calibrate tests/gold/dev.jsonl [--folds 5] [--json]
+    python -m rag.calibrate tests/gold/dev.jsonl tests/gold/dev_swaps.jsonl [--folds 5] [--json]
 
 What is fitted (rag/evidence.py): COVER_WEIGHT and KIND_BONUS (how an item's score adds word overlap and
 kind fit to its cosine), EVIDENCE_MIN (the score below which the policies in scope do not answer) and
@@ -16,6 +16,9 @@ rare character pairs) — the "a known place lacks the measure" questions a thre
 with no policy in the index; a year no policy speaks of; an article past the last one.
 
     python -m rag.calibrate tests/gold/dev.jsonl --write-perturbed tests/gold/perturbed.jsonl
+
+tests/gold/dev_swaps.jsonl holds dev questions with another place put in, each labelled by a reader
+(answerable, with the evidence from that place's own policies, or not).
 """
 
 from __future__ import annotations
@@ -72,9 +75,12 @@ ABSENT_YEAR = 2045  # later than any policy of the bundled corpus speaks of
 ARTICLE_SHIFT = 30  # articles past the last of any bundled policy
 
 
-def perturbed(items: Sequence[GoldItem], index: Any, seed: int = 0) -> list[GoldItem]:
-    """Unanswerable questions made from the answerable ones, of every kind (see the module docstring)."""
-    return swapped(items, index, seed) + unknown_places(items, index, seed) + absent_years(items) + absent_articles(items, index)
+def perturbed(items: Sequence[GoldItem], index: Any, seed: int = 0, swaps: bool = False) -> list[GoldItem]:
+    """Unanswerable questions made from the answerable ones (see the module docstring). Place swaps need
+    a reader to tell which swapped places do provide the measure, so by default they come from a labelled
+    file (tests/gold/dev_swaps.jsonl) given as a gold file, and `swaps` only adds unchecked ones."""
+    made = unknown_places(items, index, seed) + absent_years(items) + absent_articles(items, index)
+    return (swapped(items, index, seed) if swaps else []) + made
 
 
 def unknown_places(items: Sequence[GoldItem], index: Any, seed: int = 0) -> list[GoldItem]:
@@ -291,12 +297,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--write-perturbed", type=Path, help="write the made unanswerable questions to this JSONL and stop")
+    parser.add_argument("--auto-swaps", action="store_true", help="add unchecked place swaps (labels from the evidence only)")
     args = parser.parse_args(argv)
     from .pipeline import Pipeline
 
     pipeline = Pipeline(replace(Settings.from_env(), llm_base_url=None))
     items = [i for path in args.gold for i in load_gold(path)]
-    made = perturbed(items, pipeline.index)
+    made = perturbed([i for i in items if i.type != "swapped"], pipeline.index, swaps=args.auto_swaps)
     if args.write_perturbed:
         lines = [json.dumps({"id": i.id, "question": i.question, "type": i.type, "kind": i.kind, "answer": "", "evidence": []},
                             ensure_ascii=False) for i in made]  # fmt: skip

@@ -231,6 +231,21 @@ def _with_lead_items(chosen: list[Scored]) -> list[Scored]:
     return out
 
 
+def list_members(clause: Clause, doc_clauses: Sequence[Clause]) -> list[Clause]:
+    """The numbered clauses a list question's best clause heads ("（一）总体目标" -> its 1. 2. 3. 4.), or
+    else the numbered clauses beside it under the same heading; [] when it is neither.
+
+    Example: the clause "（一）总体目标" of a plan -> [二（一）1, 二（一）2, 二（一）3, 二（一）4]
+    """
+    whole = [c for c in doc_clauses if c.part <= 1]
+    label = f"{clause.number or ''}{clause.title}"
+    children = [c for c in whole if c.path[:-1] == clause.path and c.path and label and c.path[-1].replace("、", "") == label.replace("、", "")]
+    if len(children) >= 2:
+        return children[:RUN_LIMIT]
+    siblings = [c for c in whole if c.path == clause.path and c.number and c.id != clause.id]
+    return [clause, *siblings][:RUN_LIMIT] if len(siblings) >= 1 and clause.path else []
+
+
 def in_order(chosen: Sequence[Scored]) -> list[Scored]:
     """Items grouped by clause (best clause first) and in reading order inside a clause."""
     rank: dict[str, int] = {}
@@ -275,21 +290,24 @@ def compose(q: Question, chosen: Sequence[Scored], topic: dict[str, float], rela
 
 
 def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:
-    """What the question asks, said first: the units, the amount, the date, or "有" for a yes/no question."""
+    """What the question asks, said first: the units, the date, the amount (each that it asks for, in
+    that order: "由哪个部门牵头？有效期到什么时候？" gets both), or "有相关规定：" for a yes/no question."""
     if not ordered:
         return ""
     kinds = set(q.kinds)
+    lines = []
     if "units" in kinds:
-        return _units_line(ordered, numbering)
+        lines.append(_units_line(ordered, numbering))
     if "date" in kinds:
         dated = next(((s, p) for s in ordered if (p := date_phrase(s.text))), None)
         if dated:
-            return f"{dated[1]}[{numbering.of(dated[0].clause, dated[0].text)}]。"
-    if kinds & {"amount"}:
-        return _amount_line(q, ordered, numbering)
-    if "yesno" in kinds:
-        return "有相关规定："
-    return ""
+            lines.append(f"{dated[1]}[{numbering.of(dated[0].clause, dated[0].text)}]。")
+    if q.how_much or ("amount" in kinds and not kinds & {"list", "definition"}):
+        lines.append(_amount_line(q, ordered, numbering))
+    lines = [line for line in lines if line]
+    if not lines and "yesno" in kinds:
+        lines.append("有相关规定：")
+    return "\n".join(lines)
 
 
 def _units_line(ordered: Sequence[Scored], numbering: Numbering) -> str:
@@ -306,7 +324,7 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -
     stated = [(s, amount_phrase(s.text)) for s in ordered if s.clause.id == top and states_quantity(s.text)]
     stated = [(s, p) for s, p in stated if p]
     if not stated:
-        return "相关条款没有规定具体数额或比例，条款内容如下："
+        return "相关条款没有规定具体数额或比例，条款内容如下：" if q.how_much else ""
     s, phrase = stated[0]
     when = period(s.clause, s.position) or _own_period(s.text)
     prefix = f"{when}，" if when and when not in phrase else ""

@@ -128,8 +128,10 @@ def cover(topic: dict[str, float], text: str) -> float:
 
 
 def context(clause: Clause) -> str:
-    """What an item inherits from its clause for matching words: its headings and title."""
-    return " ".join((*clause.path, clause.title))
+    """What an item inherits from its clause for matching words: its headings, title and a named ref
+    (序言, 落款)."""
+    named = clause.ref if clause.ref and not re.search(r"[\d一二三四五六七八九十（）()]", clause.ref) else ""
+    return " ".join((*clause.path, clause.title, named))
 
 
 def kind_fit(q: Question, clause: Clause, item: Item, text: str) -> bool:
@@ -157,6 +159,8 @@ def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]
             if row is None or item.role in ("heading", "units"):
                 continue
             text = hit.clause.item_text(item)
+            if norm(text).strip("。") in norm(hit.clause.doc_title):  # a policy's title repeated is no answer
+                continue
             dense = (float(index.item_matrix[row] @ v) - mean) / spread
             cov = cover(topic, f"{ctx} {text}")
             bonus = KIND_BONUS if kind_fit(q, hit.clause, item, text) else 0.0

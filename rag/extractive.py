@@ -80,7 +80,7 @@ class Extractive:
             quoted = [(h.clause, h.clause.text) for h in lookups]
             return lookup_answer(lookups, compose.cross_references(quoted, self._clauses_by_doc()))
         keep = self._keep(q)
-        if q.comparison and len(q.known_places) >= 2:
+        if q.comparison and self._compares(q):
             return compose.compare(q, self._blocks(r), keep)
         if q.cross and not q.known_places and r.by_region:
             return compose.cross_places(q, self._places_providing(r), keep)
@@ -99,7 +99,7 @@ class Extractive:
                 return Verdict(False, refusal, scope=True)
         if any(h.why == "lookup" for h in r.hits):
             return Verdict(True)
-        if q.comparison and len(q.known_places) >= 2:
+        if q.comparison and self._compares(q):
             blocks = self._blocks(r)
             if any(chosen for _, chosen in blocks):
                 return Verdict(True)
@@ -113,6 +113,8 @@ class Extractive:
         if not evidence.answers(scored, other):
             return Verdict(False, self._not_covered(r, scored), scope=bool(q.scope))
         chosen = compose.choose(q, scored, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)
+        if "list" in q.kinds:
+            chosen = self._whole_list(q, chosen)
         refusal = self._year_of_evidence(q, chosen)
         if refusal is not None:
             return Verdict(False, refusal, scope=True)
@@ -198,16 +200,48 @@ class Extractive:
 
     # ------------------------------------------------------------ places
 
+    def _compares(self, q: Question) -> bool:
+        """Two or more places named, or two or more policies (named, or of the one place named)."""
+        return len(q.known_places) >= 2 or len(q.policies) >= 2 or (len(q.known_places) == 1 and len(q.scope) >= 2)
+
     def _blocks(self, r: Retrieved) -> list[tuple[Place, list[Scored]]]:
-        """For a comparison: each named place's own best items."""
+        """For a comparison: each named place's own best items; for two policies of one place ("武汉两份
+        文件…分别"), each policy's own best items (the policies with evidence, best first, at most three)."""
         q = r.question
         out = []
-        for place in q.known_places:
-            own = [h for h in r.hits if h.clause.doc_id in place.docs]
+        if len(q.known_places) >= 2:
+            groups = [(place, place.docs) for place in q.known_places]
+        else:
+            titles = self._titles()
+            groups = [(Place(titles.get(d, d), q.known_places[0].region if q.known_places else "", (d,), f"《{titles.get(d, d)}》"), (d,))
+                      for d in q.scope]  # fmt: skip
+        for place, docs in groups:
+            own = [h for h in r.hits if h.clause.doc_id in docs]
             scored = evidence.score_items(self.index, q, r.vector, own)
             chosen = compose.choose(q, scored, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)[:PER_PLACE]
             out.append((place, chosen))
+        if len(q.known_places) < 2:  # policies of one place: those that say something, best first
+            said = sorted((b for b in out if b[1]), key=lambda b: -b[1][0].score)[:3]
+            out = said if len(said) >= 2 else out
         return out
+
+    def _whole_list(self, q: Question, chosen: list[Scored]) -> list[Scored]:
+        """A list question whose best clause heads numbered clauses (or sits among them) gets them all,
+        when the list is what it asks for: as many members as the question counts ("四个先导"), or two or
+        more of them among the items chosen."""
+        if not chosen:
+            return chosen
+        best = chosen[0]
+        members = compose.list_members(best.clause, self._clauses_by_doc().get(best.clause.doc_id, []))
+        hit = {s.clause.id for s in chosen} & {m.id for m in members}
+        if not members or not (len(hit) >= 2 or q.count == len(members)):
+            return chosen
+        listed = []
+        for clause in members:
+            pos = next((i for i, item in enumerate(clause.items) if item.role in ("heading", "")), None)
+            if pos is not None:
+                listed.append(Scored(Hit(clause, 0.0, "list"), pos, best.dense, best.cover, best.score))
+        return listed + [s for s in chosen if s.clause.id not in {m.id for m in members}][:2]
 
     def _places_providing(self, r: Retrieved) -> list[tuple[str, list[Scored]]]:
         out = []

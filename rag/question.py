@@ -136,6 +136,7 @@ _KIND_PATTERNS = {
     "yesno": r"吗[？?。!！]*$|是否|有没有|能不能|可不可以|能否|可否|算不算|是不是|有无",
     "comparison": r"一样|相同|不同|区别|差别|差异|对比|比较|哪个更|谁更|哪里更|两地|两份|两个文件|异同",
 }
+_HOW_MUCH = re.compile(r"多少|几[个家项所条种名位批次成倍亿万千百]|多大|多高|比例|金额|额度|上限|封顶|数额|能拿|补多少|给多少|几成|百分之")
 _CROSS = re.compile(r"哪些(?:城市|地方|地区|省份?|市|试验区|先导区|区县)|哪几个(?:城市|地方|地区|省)|哪个(?:城市|地方)|各地|各个?城市|"
                     r"各试验区|哪些地|哪里有|什么地方有|哪儿有")  # fmt: skip
 # Words that ask rather than say what about: removed from the topic. General Chinese only.
@@ -160,6 +161,8 @@ class Question:
     kinds: tuple[str, ...] = ()  # what it asks, most specific first (see KINDS)
     cross: bool = False  # asks which places provide something ("哪些城市…")
     topic: str = ""  # the question without places, policy names, clause refs, years and question words
+    how_much: bool = False  # asks outright for an amount, ratio or count (多少, 几个, 比例, 封顶…)
+    count: int | None = None  # how many things it says there are: "四个先导" -> 4, "哪两家" -> 2
 
     @property
     def kind(self) -> str:
@@ -213,6 +216,8 @@ def analyse(question: str, catalog: Catalog) -> Question:
         kinds=kinds,
         cross=bool(_CROSS.search(text)),
         topic=_topic(text, found, policies, catalog),
+        how_much=bool(_HOW_MUCH.search(text)),
+        count=_count(text),
     )
 
 
@@ -274,6 +279,15 @@ def _best_by_title(window: str, fits: list[Policy]) -> list[Policy]:
 
 def _bigrams(text: str) -> set[str]:
     return lookup.bigrams(text)
+
+
+_COUNT = re.compile(r"([两二三四五六七八九十])(?:个|大|项|类|家|方面|块|部分|条|种|所)")
+
+
+def _count(text: str) -> int | None:
+    """Example: "四个“先导”分别是什么" -> 4; "分哪两块" -> 2; "有哪些" -> None"""
+    m = _COUNT.search(text)
+    return None if m is None else "一两三四五六七八九十".index(m.group(1)) + 1 if m.group(1) != "二" else 2
 
 
 def _kinds(text: str, found: Sequence[Place], policies: Sequence[str], ref: str | None) -> tuple[str, ...]:
