@@ -311,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {len(made)} questions to {args.write_perturbed}", file=sys.stderr)
         return 0
     cases = [Case(i) for i in items] + [Case(i, made=True) for i in made]
-    print(f"calibrating on {len(cases)} questions ({sum(c.made for c in cases)} made by swapping the place)…", file=sys.stderr)
+    print(f"calibrating on {len(cases)} questions ({sum(c.made for c in cases)} made unanswerable)…", file=sys.stderr)
     report = cross_validate(run_grid(cases, pipeline), args.folds)
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else _format(report))
     return 0

@@ -332,3 +332,50 @@ def test_bench_register_and_plans() -> None:
     assert (args.quick, args.json, args.func) == (True, True, bench.command)
     assert bench.Plan.of(quick=True).scales == (1, 10) and bench.Plan.of(quick=False).scales == (1, 10, 100)
     assert bench.bench_app(Path("/nonexistent/app.py"))["ready_s"] is None
+
+
+# ---------------------------------------------------------------- facts, units, places, refusals by kind
+
+
+def _clause(text: str, region: str = "某市") -> Clause:
+    return Clause("c", "d", "某市措施", (), None, text, (0, len(text)), region=region)
+
+
+def test_fact_recall_counts_gold_amounts_the_answer_states() -> None:
+    from rag.model import Answer
+
+    item = ev.GoldItem("F", "补多少", "number", "按30%给予补助，最高500万元。", (ev.Evidence("f", "d", "最高500万元"),))
+    assert ev.gold_facts(item) == ("30%", "500万元")
+    said = ev.Outcome(item, answer=Answer("最高500万元[1]。"))
+    assert ev.fact_recall([said]) == pytest.approx(0.5)
+    assert ev.fact_recall([ev.Outcome(item, answer=Answer("最高500万元，30%", refused=True))]) == 0.0
+    assert ev.states_fact("1,000万元", "1000万元") and not ev.states_fact("最高50万元", "500万元")
+
+
+def test_units_named_reads_unit_names_from_the_gold_answer() -> None:
+    from rag.model import Answer
+
+    item = ev.GoldItem("R", "谁牵头", "responsible_unit", "由杭州市科技局牵头，市财政局配合。", (ev.Evidence("f", "d", "q"),))
+    assert ev.gold_units(item) == ("杭州市科技局", "市财政局")
+    ok = ev.Outcome(item, answer=Answer("牵头单位：市科技局；配合单位：市财政局[1]。"))
+    missing = ev.Outcome(item, answer=Answer("牵头单位：市科技局[1]。"))
+    assert ev.units_named([ok]) == 1.0 and ev.units_named([missing]) == 0.0
+
+
+def test_places_covered_needs_every_place_cited_or_named() -> None:
+    from rag.model import Answer, Citation
+
+    item = ev.GoldItem("C", "成渝一样吗", "comparison", "", (ev.Evidence("f", "d", "q"),), places=("成都", "重庆"))
+    both = Answer("…[1]…[2]", (Citation(1, _clause("a", "成都市")), Citation(2, _clause("b", "重庆市"))))
+    one = Answer("…[1]", (Citation(1, _clause("a", "成都市")),))
+    assert ev.places_covered([ev.Outcome(item, answer=both)]) == 1.0
+    assert ev.places_covered([ev.Outcome(item, answer=one)]) == 0.0
+
+
+def test_refusals_are_broken_down_by_kind() -> None:
+    from rag.model import Answer
+
+    place = ev.GoldItem("P", "厦门", "unanswerable", "", kind="place")
+    year = ev.GoldItem("Y", "2045", "unanswerable", "", kind="year")
+    out = ev.refused_by_kind([ev.Outcome(place, answer=Answer("无", refused=True)), ev.Outcome(year, answer=Answer("有"))])
+    assert out == {"place": 1.0, "year": 0.0}
