@@ -48,6 +48,7 @@ _BOUND_AFTER = re.compile(r"^\s*(?:[（(]含[^）)]{0,12}[）)])?\s*及?\s*(?:�
 _COMPARATOR_END = re.compile(r"(?:达到|达|超过|突破|不低于|不少于|低于|高于|不足|少于|小于|大于|不超过|不高于|在|满|首次达到)\s*$")
 _SIZE_NOUN = re.compile(r"收入|营收|投资|资本|出资|贷款额|贷款|交易额|产值|规模|工资|薪金|销售额|总额|投入|营业额|占比|比重|比例")
 _INCLUSIVE = re.compile(r"\s*[（(]\s*含\s*")
+_CAPPED_LIST_GAP = re.compile(r"\s*(?:[（(][^（）()]{0,10}[）)])?\s*[、和或及]\s*")
 _LIST_GAP = re.compile(r"\s*[、和或及]\s*")
 _AGGREGATE = re.compile(r"产业规模|规模|产值|增加值")  # an industry's size is a target, not a condition
 _SHARE = re.compile(r"(?:占比|比重)\s*(?:超过|达到|不低于|高于)")
@@ -133,7 +134,12 @@ def _quantities(
             # "投资总额达到5000万元、1亿元、5亿元的" lists several conditions; "不低于50万元（含50万元）" repeats one
             thresholds.append(q)
         elif paid:
-            (ratios if is_ratio else amounts).append(_with_cap(q, text, before, after))
+            same = ratios if is_ratio else amounts
+            listed_cap = bool(same) and same[-1].cap and same[-1].span.end >= segment_start
+            if listed_cap and _CAPPED_LIST_GAP.fullmatch(before):
+                same.append(replace(q, cap=True))  # "分别给予最高100万元、50万元、30万元": 最高 covers the list
+            else:
+                same.append(_with_cap(q, text, before, after))
     return amounts, ratios, thresholds
 
 
@@ -209,8 +215,11 @@ def _is_threshold(before: str, after: str, is_ratio: bool, paid: bool, fund: boo
 
 
 def _with_cap(q: Quantity, text: str, before: str, after: str) -> Quantity:
-    """Mark a paid value as a cap when a limit word stands just before it (or 为上限 after it)."""
-    window = before[-12:]
+    """Mark a paid value as a cap when a limit word stands just before it (or 为上限 after it).
+
+    A ratio's base can be long ("不超过应用示范项目人工智能软件及设备实际总投入30%"), so its window is wider.
+    """
+    window = before[-(24 if q.unit in ("%", "‰") else 12) :]
     found = None
     for found in _CAP_BEFORE.finditer(window):
         break
