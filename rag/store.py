@@ -21,14 +21,14 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import clauses as clause_splitter
-from . import embed, ingest
+from . import dates, embed, ingest, measures
 from .config import Settings
 from .errors import IndexMismatchError, InputError, LoaderError
 from .model import Clause, Document
@@ -36,7 +36,7 @@ from .text import tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: clauses carry measures and their policy's dates; documents carry PolicyDates
 # Above this many clauses the vectors go into an HNSW graph instead of a flat (exact) index:
 # flat search time grows linearly and passes ~10 ms near 200k clauses of 384 dimensions on 2 cores,
 # while HNSW stays near 1 ms with recall@10 above 0.95 (see `rag bench`).
@@ -100,7 +100,7 @@ def passage_text(clause: Clause) -> str:
 def splitter_digest() -> str:
     """Hash of the ingest and clause-splitting code: a changed splitter makes the index stale."""
     h = hashlib.sha256()
-    for module in (ingest, clause_splitter):
+    for module in (ingest, clause_splitter, dates, measures):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()[:16]
 
@@ -155,6 +155,8 @@ def build(
     if not documents:
         raise LoaderError("no document could be read: " + "; ".join(f"{n}: {e}" for n, e in failed))
     clause_list = [c for doc in documents for c in clause_splitter.split(doc)]
+    documents, clause_list = dates.annotate(documents, clause_list)
+    clause_list = measures.annotate(clause_list)
     embedder = embed.get(settings.embedder)
     vectors, embedded = _vectors_for(clause_list, embedder, _reusable(settings), progress)
     ok_files = {d.source for d in documents}
@@ -284,7 +286,7 @@ def _write(
 
     index_dir.mkdir(parents=True, exist_ok=True)
     clauses_blob = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in clause_list)
-    docs_blob = "".join(json.dumps(asdict(d), ensure_ascii=False) + "\n" for d in documents)
+    docs_blob = "".join(json.dumps(d.to_json(), ensure_ascii=False) + "\n" for d in documents)
     digest = hashlib.sha256(clauses_blob.encode() + vectors.tobytes()).hexdigest()[:12]
     names = {
         "vectors": f"vectors-{digest}.faiss",
@@ -363,7 +365,7 @@ def load(settings: Settings, check_corpus: bool = True) -> Index:
         check_corpus_matches(manifest, settings.corpus_dir)
     names = manifest["data"]
     clause_list = [Clause.from_json(json.loads(line)) for line in _lines(index_dir / names["clauses"])]
-    documents = [Document(**json.loads(line)) for line in _lines(index_dir / names["documents"])]
+    documents = [Document.from_json(json.loads(line)) for line in _lines(index_dir / names["documents"])]
     vectors = faiss.read_index(str(index_dir / names["vectors"]))
     # One question at a time: extra OpenMP threads only contend on a small or busy machine
     # (flat search at 128k clauses: 9 ms on one thread, 37-47 ms on two under load; `rag bench`).
