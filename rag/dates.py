@@ -41,7 +41,9 @@ _EFFECTIVE_FROM_ISSUE = re.compile(
 )
 _EXPIRES_ON = re.compile(rf"有效期\s*(?:至|到|截至|截止到?)\s*{_DATE}")
 _EXPIRES_AFTER = re.compile(rf"有效期\s*(?:为)?\s*(\d+|[{_CN}]+)\s*年")
-_EXPIRES_WITH = re.compile(r"有效期\s*(?:与|同)\s*《([^《》]{4,120})》\s*(?:[（(]([^（）()]{0,40})[）)])?\s*(?:保持)?\s*一致")
+_EXPIRES_WITH = re.compile(
+    r"有效期\s*(?:与|同)\s*《([^《》]{4,120})》\s*(?:[（(]([^（）()]{0,40})[）)])?\s*(?:保持)?\s*一致"
+)
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 _NOTICE = re.compile(r"^(?:.*?关于)?印发\s*[《〈]?(.+?)[》〉]?\s*的通知$")
 _DOC_NUMBER_YEAR = re.compile(r"〔\s*(\d{4})\s*〕")
@@ -80,10 +82,19 @@ def expiry_note(policy: Document | Clause, today: date | None = None) -> str | N
     """
     if isinstance(policy, Document):
         fact = policy.dates.expires
-        title, effective, expires = policy.title, policy.dates.value("effective"), policy.dates.value("expires")
+        title, effective, expires = (
+            policy.title,
+            policy.dates.value("effective"),
+            policy.dates.value("expires"),
+        )
         expires_by = fact.latest if fact else None
     else:
-        title, effective, expires, expires_by = policy.doc_title, policy.effective, policy.expires, policy.expires_by
+        title, effective, expires, expires_by = (
+            policy.doc_title,
+            policy.effective,
+            policy.expires,
+            policy.expires_by,
+        )
     if status_on(effective, expires, today, expires_by) != EXPIRED:
         return None
     if expires:
@@ -147,7 +158,12 @@ def _expires(text: str, effective: DateFact | None) -> DateFact | None:
     years = _number(m.group(1))
     if effective is None or effective.value is None:
         return DateFact(None, sentence, span, basis=f"有效期{m.group(1)}年，施行日期未载明")
-    return DateFact(_after_years(effective.value, years), sentence, span, basis=f"有效期{m.group(1)}年，自{effective.value}起")
+    return DateFact(
+        _after_years(effective.value, years),
+        sentence,
+        span,
+        basis=f"有效期{m.group(1)}年，自{effective.value}起",
+    )
 
 
 def _last(pattern: re.Pattern[str], text: str) -> tuple[re.Match[str], tuple[int, int], str] | None:
@@ -276,13 +292,20 @@ def _resolve_link(doc: Document, dated: dict[str, Document]) -> Document:
     name = fact.basis[2 : fact.basis.index("》")]
     target = _find_policy(name, doc, dated)
     if target is None or target.id == doc.id:
-        return replace(doc, dates=replace(doc.dates, expires=replace(fact, basis=f"与《{name}》保持一致，该政策未收录")))
+        return replace(
+            doc, dates=replace(doc.dates, expires=replace(fact, basis=f"与《{name}》保持一致，该政策未收录"))
+        )
     if target.dates.expires is None:
         return doc
     theirs = target.dates.expires
     detail = f"有效期至{theirs.value}" if theirs.value else theirs.basis
     basis = f"与《{target.title}》保持一致：{detail}"
-    return replace(doc, dates=replace(doc.dates, expires=replace(fact, value=theirs.value, latest=theirs.latest, basis=basis)))
+    return replace(
+        doc,
+        dates=replace(
+            doc.dates, expires=replace(fact, value=theirs.value, latest=theirs.latest, basis=basis)
+        ),
+    )
 
 
 def _years_from_numbers(documents: list[Document]) -> dict[str, int]:

@@ -30,34 +30,51 @@ KINDS = (
 )  # fmt: skip
 # "配套" is support only as 配套支持/配套资金/…配套。, not 配套服务 or 配套设施.
 _KIND = re.compile(
-    "|".join(k if k != "配套" else r"配套(?=支持|资金|资助|奖励|补助|[，,。；;]|$)" for k in sorted(KINDS, key=len, reverse=True))
+    "|".join(
+        k if k != "配套" else r"配套(?=支持|资金|资助|奖励|补助|[，,。；;]|$)"
+        for k in sorted(KINDS, key=len, reverse=True)
+    )
 )
-_GIVES = re.compile(r"给予|予以|发放|奖励|补助|补贴|资助|贴息|奖补|扶持|配套|一事一议|基金|服务券|创新券|算力券|减免")
-_ACTS = re.compile(r"给予|给与|予以|发放|设立|组建|成立|实行|实施|享受|提供|推行|安排|采取|探索|纳入|发挥|兑现|落实")
+_GIVES = re.compile(
+    r"给予|予以|发放|奖励|补助|补贴|资助|贴息|奖补|扶持|配套|一事一议|基金|服务券|创新券|算力券|减免"
+)
+_ACTS = re.compile(
+    r"给予|给与|予以|发放|设立|组建|成立|实行|实施|享受|提供|推行|安排|采取|探索|纳入|发挥|落实|建立"
+)
 _TARGET = re.compile(r"到\s*20\d\d\s*年|力争|目标")
 _CN_NUM = "零〇一二两三四五六七八九十百千"
 # "500万元", "1.2亿元", "千元", a range "500—1000万元" (valued at its top), "10亿美元".
 _MONEY = re.compile(
     rf"(?:\d+(?:\.\d+)?\s*[—–~～至到-]\s*)?(\d+(?:\.\d+)?|[{_CN_NUM}]+)\s*(万亿|千万|百万|亿|万|千)?\s*(美元|元)"
 )
-_FUND_SIZE = re.compile(rf"(?<=规模)\s*(?:达|为)?\s*(\d+(?:\.\d+)?|[{_CN_NUM}]+)\s*(亿|万)(?![元级])|(\d+(?:\.\d+)?|[{_CN_NUM}]+)\s*(亿|万)(?=规模)")
+_FUND_SIZE = re.compile(
+    rf"(?<=规模)\s*(?:达|为)?\s*(\d+(?:\.\d+)?|[{_CN_NUM}]+)\s*(亿|万)(?![元级])|(\d+(?:\.\d+)?|[{_CN_NUM}]+)\s*(亿|万)(?=规模)"
+)
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*([%％‰])")
 _CAP_BEFORE = re.compile(r"最高|不超过|不高于|最多|至多|上限|封顶")
 _CAP_AFTER = re.compile(r"^\s*(?:为上限|封顶|为限)")
 _BOUND_AFTER = re.compile(r"^\s*(?:[（(]含[^）)]{0,12}[）)])?\s*及?\s*(?:以上|以下|以内)|^\s*[（(]含")
-_COMPARATOR_END = re.compile(r"(?:达到|达|超过|突破|不低于|不少于|低于|高于|不足|少于|小于|大于|不超过|不高于|在|满|首次达到)\s*$")
-_SIZE_NOUN = re.compile(r"收入|营收|投资|资本|出资|贷款额|贷款|交易额|产值|规模|工资|薪金|销售额|总额|投入|营业额|占比|比重|比例")
+_COMPARATOR_END = re.compile(
+    r"(?:达到|达|超过|突破|不低于|不少于|低于|高于|不足|少于|小于|大于|不超过|不高于|在|满|首次达到)\s*$"
+)
+_SIZE_NOUN = re.compile(
+    r"收入|营收|投资|资本|出资|贷款额|贷款|交易额|产值|规模|工资|薪金|销售额|总额|投入|营业额|占比|比重|比例"
+)
 _INCLUSIVE = re.compile(r"\s*[（(]\s*含\s*")
 _CAPPED_LIST_GAP = re.compile(r"\s*(?:[（(][^（）()]{0,10}[）)])?\s*[、和或及]\s*")
 _LIST_GAP = re.compile(r"\s*[、和或及]\s*")
 _AGGREGATE = re.compile(r"产业规模|规模|产值|增加值")  # an industry's size is a target, not a condition
 _SHARE = re.compile(r"(?:占比|比重)\s*(?:超过|达到|不低于|高于)")
 _PAID_WORD = re.compile(r"最高|补助|补贴|资助|奖励|给予|予以|额度|支持")
-_ENTITY = re.compile(r"(?:企业|机构|单位|平台|团队|人才|高校|院所|孵化器|众创空间|主体|载体|学校|院校|学院|园区|中心|项目|联盟|协会)$")
+_ENTITY = re.compile(
+    r"(?:企业|机构|单位|平台|团队|人才|高校|院所|孵化器|众创空间|主体|载体|学校|院校|学院|园区|中心|项目|联盟|协会)$"
+)
 _GIVEN_TO = re.compile(
     r"(?:给予|予以)([^，,。；\d]{2,30}?)(?=\d|最高|各|每|一次性|不超过|不高于|按|补贴|补助|奖励|资助|资金|配套|贴息|支持)"
 )
-_RESPONSIBLE_LABEL = re.compile(r"(?:责任单位|牵头单位|配合单位|责任部门|牵头部门|配合部门|政策咨询部门|实施单位)\s*[:：]")
+_RESPONSIBLE_LABEL = re.compile(
+    r"(?:责任单位|牵头单位|配合单位|责任部门|牵头部门|配合部门|政策咨询部门|实施单位)\s*[:：]"
+)
 _OPEN, _CLOSE = "（([【", "）)]】"
 _UNIT_SPLIT = re.compile(r"[、，,；;]")
 
@@ -90,7 +107,9 @@ def _measure(text: str, start: int, end: int, title: Span | None) -> Measure | N
     sentence = text[start:end]
     gives = bool(_GIVES.search(sentence))
     target = bool(_TARGET.search(sentence))
-    amounts, ratios, thresholds = _quantities(text, start, end, gives and not (target and not _KIND.search(sentence)))
+    amounts, ratios, thresholds = _quantities(
+        text, start, end, gives and not (target and not _KIND.search(sentence))
+    )
     if not gives and not thresholds:
         return None
     kind = _kind(text, start, end, bool(amounts or ratios))
@@ -137,7 +156,9 @@ def _quantities(
             same = ratios if is_ratio else amounts
             listed_cap = bool(same) and same[-1].cap and same[-1].span.end >= segment_start
             if listed_cap and _CAPPED_LIST_GAP.fullmatch(before):
-                same.append(replace(q, cap=True))  # "分别给予最高100万元、50万元、30万元": 最高 covers the list
+                same.append(
+                    replace(q, cap=True)
+                )  # "分别给予最高100万元、50万元、30万元": 最高 covers the list
             else:
                 same.append(_with_cap(q, text, before, after))
     return amounts, ratios, thresholds
@@ -151,7 +172,9 @@ def _numbers(text: str, start: int, end: int) -> Iterator[tuple[re.Match[str], s
         found.append((m, unit, _value(m.group(1), m.group(2)), False))
     for m in _FUND_SIZE.finditer(text, start, end):
         number, scale = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        if re.search("基金", text[start:end]) and not any(f[0].start() <= m.start() < f[0].end() for f in found):
+        if re.search("基金", text[start:end]) and not any(
+            f[0].start() <= m.start() < f[0].end() for f in found
+        ):
             found.append((_trimmed(m, text), scale, _value(number, scale), False))
     for m in _PERCENT.finditer(text, start, end):
         per_mille = m.group(2) == "‰"
@@ -170,7 +193,9 @@ def _trimmed(m: re.Match[str], text: str) -> re.Match[str]:
 def _value(number: str, scale: str | None) -> float:
     """In 元. Example: ("500", "万") -> 5e6; ("千", "亿") -> 1e11"""
     base = float(number) if number[0].isdigit() else float(_cn_int(number))
-    return base * {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "亿": 1e8, "万": 1e4, "千": 1e3}.get(scale or "", 1.0)
+    return base * {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "亿": 1e8, "万": 1e4, "千": 1e3}.get(
+        scale or "", 1.0
+    )
 
 
 def _cn_int(text: str) -> int:
@@ -235,11 +260,16 @@ def _with_cap(q: Quantity, text: str, before: str, after: str) -> Quantity:
 
 def _kind(text: str, start: int, end: int, has_amount: bool) -> Span | None:
     """The support word of the sentence: the first one after 给予/予以 ("…天使基金…，给予…风险补助" -> 补助),
-    else the first one; "支持" only when the sentence pays an amount."""
+    else the first one; "支持" when the sentence pays an amount or gives it ("给予…相关政策支持")."""
     given = re.compile(r"给予|予以|发放").search(text, start, end)
     m = (_KIND.search(text, given.end(), end) if given else None) or _KIND.search(text, start, end)
+    if m is None and given is not None:
+        segment_end = min(
+            (i for i in (text.find(ch, given.end(), end) for ch in "，,") if i >= 0), default=end
+        )
+        m = re.compile("支持").search(text, given.end(), segment_end)
     if m is None and has_amount:
-        m = re.compile("支持").search(text, given.end() if given else start, end)
+        m = re.compile("支持").search(text, start, end)
     return Span(m.group(0), m.start(), m.end()) if m else None
 
 

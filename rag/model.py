@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+
 def _plain(value: Any) -> Any:
     """JSON-shaped data: tuples become lists, at any depth. Example: {"a": (1, (2,))} -> {"a": [1, [2]]}"""
     if isinstance(value, dict):

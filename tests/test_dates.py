@@ -18,7 +18,9 @@ from rag.model import Citation, Clause, Document
 DAY = date(2026, 11, 30)  # statuses below are as of this day; the code's default is today
 
 
-def doc(text: str, doc_id: str = "d", title: str = "示例市人工智能若干政策", region: str = "示例市") -> Document:
+def doc(
+    text: str, doc_id: str = "d", title: str = "示例市人工智能若干政策", region: str = "示例市"
+) -> Document:
     return Document(id=doc_id, title=title, text=text, source=f"{doc_id}.txt", region=region)
 
 
@@ -28,19 +30,40 @@ def doc(text: str, doc_id: str = "d", title: str = "示例市人工智能若干�
 @pytest.mark.parametrize(
     ("text", "issued", "effective", "expires"),
     [
-        ("第一条 支持。\n本政策自2020年1月13日起施行，有效期至2023年12月31日，由市科技局负责。", None, "2020-01-13", "2023-12-31"),
+        (
+            "第一条 支持。\n本政策自2020年1月13日起施行，有效期至2023年12月31日，由市科技局负责。",
+            None,
+            "2020-01-13",
+            "2023-12-31",
+        ),
         ("第十五条本办法自 2021 年 11 月 12 日起施行，有效期两年。", None, "2021-11-12", "2023-11-11"),
         ("此方案自2020年12月10日实施，有效期至2022年12月31日止。", None, "2020-12-10", "2022-12-31"),
-        ("现印发给你们。\n2019年3月1日\n一、支持。\n本政策自印发之日起30日后施行，有效期四年。", "2019-03-01", "2019-03-31", "2023-03-30"),
-        ("现印发给你们。\n2018年9月17日\n本办法自发布之日起实施，有效期至2020年12月31日。", "2018-09-17", "2018-09-17", "2020-12-31"),
+        (
+            "现印发给你们。\n2019年3月1日\n一、支持。\n本政策自印发之日起30日后施行，有效期四年。",
+            "2019-03-01",
+            "2019-03-31",
+            "2023-03-30",
+        ),
+        (
+            "现印发给你们。\n2018年9月17日\n本办法自发布之日起实施，有效期至2020年12月31日。",
+            "2018-09-17",
+            "2018-09-17",
+            "2020-12-31",
+        ),
         ("本政策自印发之日起施行，有效期至2023年6月16日。", None, None, "2023-06-16"),
         ("一、总体要求\n（一）指导思想。深入贯彻落实。", None, None, None),
         ("2024年2月29日\n本办法自印发之日起施行，有效期一年。", "2024-02-29", "2024-02-29", "2025-02-28"),
     ],
 )
-def test_extract_reads_the_three_dates(text: str, issued: str | None, effective: str | None, expires: str | None) -> None:
+def test_extract_reads_the_three_dates(
+    text: str, issued: str | None, effective: str | None, expires: str | None
+) -> None:
     found = dates.extract(text)
-    assert (found.value("issued"), found.value("effective"), found.value("expires")) == (issued, effective, expires)
+    assert (found.value("issued"), found.value("effective"), found.value("expires")) == (
+        issued,
+        effective,
+        expires,
+    )
     for fact in (found.issued, found.effective, found.expires):
         if fact is not None:  # every date keeps the sentence that states it, verbatim
             assert text[fact.span[0] : fact.span[1]] == fact.text
@@ -81,7 +104,9 @@ def test_with_year_fills_only_a_missing_year() -> None:
         (None, None, "2027-01-29", "未知"),
     ],
 )
-def test_status_on_a_given_day(effective: str | None, expires: str | None, expires_by: str | None, status: str) -> None:
+def test_status_on_a_given_day(
+    effective: str | None, expires: str | None, expires_by: str | None, status: str
+) -> None:
     assert dates.status_on(effective, expires, DAY, expires_by) == status
 
 
@@ -93,7 +118,9 @@ def test_expiry_note_names_the_policy_and_its_last_day() -> None:
 
 
 def test_clauses_carry_their_policys_dates_into_citations() -> None:
-    policy = doc("第一条 对企业给予最高100万元补助。\n第二条 本政策自2020年1月13日起施行，有效期至2023年12月31日。")
+    policy = doc(
+        "第一条 对企业给予最高100万元补助。\n第二条 本政策自2020年1月13日起施行，有效期至2023年12月31日。"
+    )
     docs, dated = dates.annotate([policy], clauses.split(policy))
     first = dated[0]
     assert (first.effective, first.expires, first.status(DAY)) == ("2020-01-13", "2023-12-31", "已失效")
@@ -108,7 +135,9 @@ def test_clauses_carry_their_policys_dates_into_citations() -> None:
 
 
 def test_a_term_kept_in_step_with_another_indexed_policy_is_resolved() -> None:
-    parent = doc("2021年5月6日\n一、支持。\n本政策自印发之日起施行，有效期三年。", "p", "示例市人工智能专项政策")
+    parent = doc(
+        "2021年5月6日\n一、支持。\n本政策自印发之日起施行，有效期三年。", "p", "示例市人工智能专项政策"
+    )
     rules = doc(
         "一、细则。\n本细则自发布之日起实施，有效期与《示例市人民政府办公厅关于印发示例市人工智能专项政策的通知》"
         "（示办函〔2021〕7号）保持一致。",
@@ -118,7 +147,11 @@ def test_a_term_kept_in_step_with_another_indexed_policy_is_resolved() -> None:
     docs, _ = dates.annotate([parent, rules], [])
     assert docs[0].dates.value("expires") == "2024-05-05"
     linked = docs[1].dates.expires
-    assert linked is not None and linked.value == "2024-05-05" and "与《示例市人工智能专项政策》保持一致" in linked.basis
+    assert (
+        linked is not None
+        and linked.value == "2024-05-05"
+        and "与《示例市人工智能专项政策》保持一致" in linked.basis
+    )
 
 
 def test_a_policy_cited_with_its_document_number_gets_that_year_and_a_bounded_term() -> None:
@@ -134,11 +167,16 @@ def test_a_policy_cited_with_its_document_number_gets_that_year_and_a_bounded_te
     assert docs[0].dates.expires is not None and docs[0].dates.expires.latest == "2024-01-29"
     assert docs[0].dates.status(DAY) == "已失效" and docs[1].dates.status(DAY) == "已失效"
     assert docs[0].dates.status(date(2023, 1, 1)) == "未知"
-    assert dates.expiry_note(docs[1], DAY) == "注：《示例市人工智能专项政策实施细则》的有效期最迟于2024年1月29日届满，已失效。"
+    assert (
+        dates.expiry_note(docs[1], DAY)
+        == "注：《示例市人工智能专项政策实施细则》的有效期最迟于2024年1月29日届满，已失效。"
+    )
 
 
 def test_a_link_to_a_policy_not_indexed_stays_unknown_and_says_so() -> None:
-    rules = doc("本细则自印发之日起施行，有效期与《关于加快示例产业发展的实施意见》（示管办〔2017〕77号）一致。")
+    rules = doc(
+        "本细则自印发之日起施行，有效期与《关于加快示例产业发展的实施意见》（示管办〔2017〕77号）一致。"
+    )
     found = dates.annotate([rules], [])[0][0].dates.expires
     assert found is not None and found.value is None and "未收录" in found.basis
 
@@ -155,7 +193,13 @@ BUNDLED = {
     "-02": (None, None, None, None, "未知"),  # 自发布之日起实施, no date
     "-03": (2017, None, None, None, "未知"),  # cited by -05 as 沪府办发〔2017〕66号
     "-04": (None, None, None, None, "未知"),
-    "-05": (2018, "2018-09-17", "2018-09-17", "2020-12-31", "已失效"),  # 落款 2018年9月17日, 自发布之日起, 有效期至2020年12月31日
+    "-05": (
+        2018,
+        "2018-09-17",
+        "2018-09-17",
+        "2020-12-31",
+        "已失效",
+    ),  # 落款 2018年9月17日, 自发布之日起, 有效期至2020年12月31日
     "-06": (None, None, None, None, "未知"),
     "-07": (None, None, None, None, "未知"),
     "-08": (2019, None, None, None, "未知"),  # title (2019—2023年): a plan period, not a term
