@@ -199,7 +199,7 @@ def _format_hits(result: dict[str, Any]) -> str:
 def _format_answer(answer: Any) -> str:
     lines = [answer.text, ""]
     for note in answer.notices:
-        lines.append(f"注意：{note}")
+        lines.append(note if note.startswith("注：") else f"注意：{note}")
     for c in answer.citations:
         lines.append(f"[{c.n}] {c.clause.citation}  ({c.clause.id})")
     return "\n".join(lines).rstrip()

@@ -71,6 +71,7 @@ class Row:
     expires: str | None
     status: str
     score: float  # retrieval score within its region: higher is more on topic
+    expires_by: str | None = None  # the latest the term can end when `expires` is not stated
 
     def to_json(self) -> dict[str, Any]:
         """The `rag compare --json` row (a contract)."""
@@ -85,6 +86,7 @@ class Row:
             "amounts": list(self.amounts),
             "text": self.text,
             "expires": self.expires,
+            "expires_by": self.expires_by,
             "status": self.status,
         }
 
@@ -245,6 +247,7 @@ def _row(clause: Clause, matched: list[Measure], score: float, today: date | Non
         expires=clause.expires,
         status=clause.status(today),
         score=score,
+        expires_by=clause.expires_by,
     )
 
 
