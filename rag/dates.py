@@ -230,12 +230,13 @@ def annotate(documents: Sequence[Document], clauses: Sequence[Clause]) -> tuple[
     for c in clauses:
         by_doc.setdefault(c.doc_id, []).append(c)
     dated = {d.id: replace(d, dates=_with_refs(extract(d.text), by_doc.get(d.id, []))) for d in documents}
-    years = _years_from_numbers(list(dated.values()))
+    titles = {(d.region, _title_key(d.title, d.region)): d.id for d in documents}
+    years = _years_from_numbers(list(dated.values()), titles)
     for doc_id, doc in dated.items():
         doc = replace(doc, year=doc.year or years.get(doc_id))
         dated[doc_id] = replace(doc, dates=_bounded(doc.dates, doc.year))
     for doc_id, doc in dated.items():
-        dated[doc_id] = _resolve_link(doc, dated)
+        dated[doc_id] = _resolve_link(doc, dated, titles)
     return [dated[d.id] for d in documents], [_dated_clause(c, dated.get(c.doc_id)) for c in clauses]
 
 
@@ -284,13 +285,17 @@ def _with_refs(found: PolicyDates, doc_clauses: list[Clause]) -> PolicyDates:
     return PolicyDates(named(found.issued), named(found.effective), named(found.expires))
 
 
-def _resolve_link(doc: Document, dated: dict[str, Document]) -> Document:
+Titles = dict[tuple[str | None, str], str]  # (region, title key) -> document id
+
+
+def _resolve_link(doc: Document, dated: dict[str, Document], titles: Titles) -> Document:
     """An expiry "与《X》保持一致" takes X's expiry (or its latest day) when X is indexed."""
     fact = doc.dates.expires
     if fact is None or fact.value is not None or not fact.basis.startswith("与《"):
         return doc
     name = fact.basis[2 : fact.basis.index("》")]
-    target = _find_policy(name, doc, dated)
+    found = _find_policy(name, doc, titles)
+    target = dated[found] if found else None
     if target is None or target.id == doc.id:
         return replace(
             doc, dates=replace(doc.dates, expires=replace(fact, basis=f"与《{name}》保持一致，该政策未收录"))
@@ -308,7 +313,7 @@ def _resolve_link(doc: Document, dated: dict[str, Document]) -> Document:
     )
 
 
-def _years_from_numbers(documents: list[Document]) -> dict[str, int]:
+def _years_from_numbers(documents: list[Document], titles: Titles) -> dict[str, int]:
     """Years of undated policies that another policy cites with a document number.
 
     Example: "《关于本市推动新一代人工智能发展的实施意见》（沪府办发〔2017〕66号）" in a Shanghai policy
@@ -319,22 +324,19 @@ def _years_from_numbers(documents: list[Document]) -> dict[str, int]:
     for citing in documents:
         for m in re.finditer(r"《([^《》]{4,120})》\s*[（(]([^（）()]{2,40})[）)]", citing.text):
             number = _DOC_NUMBER_YEAR.search(m.group(2))
-            cited = _find_policy(m.group(1), citing, by_id) if number else None
-            if cited is not None and cited.id != citing.id and cited.year is None and number:
-                years.setdefault(cited.id, int(number.group(1)))
+            cited = _find_policy(m.group(1), citing, titles) if number else None
+            if number and cited and cited != citing.id and by_id[cited].year is None:
+                years.setdefault(cited, int(number.group(1)))
     return years
 
 
-def _find_policy(name: str, citing: Document, documents: dict[str, Document]) -> Document | None:
-    """The indexed policy a title names, written as a notice or with 本市 for the citing policy's city.
+def _find_policy(name: str, citing: Document, titles: Titles) -> str | None:
+    """The id of the policy of the citing policy's region that a title names, written as a notice or
+    with 本市 for that city.
 
-    Example: "成都市人民政府办公厅关于印发成都市加快人工智能产业发展专项政策的通知" -> 成都市加快人工智能产业发展专项政策
+    Example: "成都市人民政府办公厅关于印发成都市加快人工智能产业发展专项政策的通知" -> id of 成都市加快人工智能产业发展专项政策
     """
-    wanted = _title_key(name, citing.region)
-    for doc in documents.values():
-        if doc.region == citing.region and _title_key(doc.title, doc.region) == wanted:
-            return doc
-    return None
+    return titles.get((citing.region, _title_key(name, citing.region)))
 
 
 def _title_key(title: str, region: str | None) -> str:
