@@ -278,7 +278,8 @@ def _format_compare(topic: str, table: list[Any]) -> str:
     lines = []
     for r in table:
         amounts = "、".join(r.amounts) or "（未写明金额）"
-        status = f"  [{r.status}，有效期至{r.expires}]" if r.expires else ""
+        term = f"有效期至{r.expires}" if r.expires else (f"有效期最迟至{r.expires_by}" if r.expires_by else "")
+        status = f"  [{r.status}，{term}]" if term else ""
         lines.append(f"{r.region}  {r.citation}  {'/'.join(r.kinds) or '-'}：{amounts}{status}\n    {r.measure}")
     regions = len({r.region for r in table})
     return "\n".join(lines) + f"\n\n“{topic}”：{regions} 个地区，{len(table)} 条措施"

@@ -50,6 +50,9 @@ TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "孵化": ("孵化器", "众创空间"),
 }
 _BOUNDARY = "。；;！？!?\n"
+_REFERS_BACK = re.compile(
+    r"\s*(?:[(（]?\d{1,2}[)）.、．]|[(（][一二三四五六七八九十]+[)）])?\s*(?:对于|对|经|凡|该|上述|此类|以上|符合)"
+)
 _TOPIC_SPLIT = re.compile(r"[/、，,；;|\s]+|或")
 CSV_HEADER = ("地区", "政策", "条款", "措施", "金额与比例", "有效期至", "状态", "条款原文", "条款id")
 
@@ -199,8 +202,9 @@ def resolve_regions(index: Index, regions: Sequence[str] | None) -> list[str]:
 
 
 def on_topic(clause: Clause, terms: Sequence[tuple[str, ...]], lead: str = "") -> list[Measure]:
-    """The clause's measures on the topic: named in the measure's sentence or the one before it
-    ("支持建设人工智能计算中心。对…给予…"), or — for all its measures — in the clause's heading.
+    """The clause's measures on the topic: named in the measure's sentence (or the one before it, when
+    the measure's sentence points back at it: "支持建设计算平台。对于…的平台，给予…"), or — for all its
+    measures — in the clause's heading.
     `lead` is the text before the clause when it is a later part of a long clause."""
 
     def names(text: str) -> bool:
@@ -214,8 +218,21 @@ def on_topic(clause: Clause, terms: Sequence[tuple[str, ...]], lead: str = "") -
     return [
         m
         for m in providing
-        if names(text[_sentence_before(text, len(lead) + m.sentence.start) : len(lead) + m.sentence.end])
+        if names(text[_context_start(text, len(lead) + m.sentence.start) : len(lead) + m.sentence.end])
     ]
+
+
+def _context_start(text: str, start: int) -> int:
+    """Where a measure's context starts: the sentence before it when the measure's own sentence opens
+    with what that sentence set out ("支持建设计算平台。对于…的平台，给予…": the 平台 of the sentence
+    before), else its own start."""
+    opening = _REFERS_BACK.match(text, start)
+    if opening is None:
+        return start
+    before = _sentence_before(text, start)
+    subject = re.match(r"[^，,。；;]*", text[opening.end() :])
+    head = subject.group(0).rstrip("的")[-2:] if subject else ""
+    return before if len(head) == 2 and head in text[before:start] else start
 
 
 def _sentence_before(text: str, start: int) -> int:
