@@ -100,6 +100,34 @@ watch('value', focus);
 focus();
 """
 
+# The 政策对比 table: header buttons sort the rows in place; a citation opens its clause beside the table.
+COMPARE_JS = """
+element.addEventListener('click', (event) => {
+  const open = event.target.closest('button.cite-open');
+  if (open) {
+    element.querySelectorAll('tr.opened').forEach((tr) => tr.classList.remove('opened'));
+    open.closest('tr').classList.add('opened');
+    trigger('open', {clause: open.dataset.clause});
+    return;
+  }
+  const sort = event.target.closest('button.sort');
+  if (!sort) return;
+  const table = sort.closest('table');
+  const col = Number(sort.dataset.col);
+  const dir = sort.dataset.dir === 'asc' ? 'desc' : 'asc';
+  table.querySelectorAll('button.sort').forEach((b) => b.removeAttribute('data-dir'));
+  sort.dataset.dir = dir;
+  const numeric = sort.dataset.kind === 'num';
+  const value = (tr) => tr.cells[col].dataset.value || '';
+  const rows = Array.from(table.tBodies[0].rows);
+  rows.sort((a, b) => {
+    const order = numeric ? Number(value(a)) - Number(value(b)) : value(a).localeCompare(value(b), 'zh-CN');
+    return dir === 'asc' ? order : -order;
+  });
+  rows.forEach((tr) => table.tBodies[0].appendChild(tr));
+});
+"""
+
 PROGRESS = gr.Progress()  # Gradio fills a handler's progress bar through a default of this type
 
 
@@ -202,6 +230,17 @@ def make_handlers(ws: ui.Workspace) -> dict[str, Callable[..., Any]]:
     return {fn.__name__: user_errors(fn) for fn in handlers}
 
 
+def compare_handlers(ws: ui.Workspace) -> dict[str, Callable[..., Any]]:
+    """The 政策对比 tab's handler: the table for a topic and regions, and its CSV to download."""
+
+    def run_compare(topic: str, regions: list[str] | None) -> tuple[str, Any]:
+        rows = ws.compare(topic, regions)
+        path = ui.write_compare_csv(rows, topic.strip()) if rows else None
+        return ui.compare_html(rows, topic.strip()), gr.DownloadButton(value=str(path) if path else None, visible=bool(rows))
+
+    return {"run_compare": user_errors(run_compare)}
+
+
 # ---------------------------------------------------------------- layout
 
 HIDDEN_API: dict[str, Any] = {"api_visibility": "undocumented"}  # UI events; integrations use /api/ask
@@ -228,6 +267,16 @@ class LookupTab:
     doc: gr.Dropdown
     tree: gr.HTML
     found: gr.HTML
+    docview: gr.HTML
+
+
+@dataclass
+class CompareTab:
+    topic: gr.Textbox
+    regions: gr.Dropdown
+    run: gr.Button
+    table: gr.HTML
+    download: gr.DownloadButton
     docview: gr.HTML
 
 
@@ -285,6 +334,30 @@ def _lookup_tab(ws: ui.Workspace) -> LookupTab:
     return LookupTab(ref, find, region, doc, tree, found, docview)
 
 
+def _compare_tab(ws: ui.Workspace) -> CompareTab:
+    with gr.Tab("政策对比", id="compare"), gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            with gr.Row():
+                topic = gr.Textbox(placeholder="算力、首版次软件、赛事/挑战赛、人才、上市…", label="对比主题", scale=3,
+                                   elem_id="cmp-topic", max_length=60)  # fmt: skip
+                regions = gr.Dropdown(ws.regions(), value=[], multiselect=True, label="地区（不选为全部）", scale=3,
+                                      elem_id="cmp-regions")  # fmt: skip
+                run = gr.Button("对比", variant="primary", scale=1, elem_id="cmp-run")
+            table = gr.HTML(ui.compare_html([]), js_on_load=COMPARE_JS, elem_id="cmp-table")
+            download = gr.DownloadButton("下载 CSV", visible=False, elem_id="cmp-download")
+        with gr.Column(scale=2):
+            docview = gr.HTML(ui.empty_document_html("点击表中的条款，这里显示政策原文并定位到该条款。"),
+                              js_on_load=DOC_JS, elem_id="cmp-docview")  # fmt: skip
+    return CompareTab(topic, regions, run, table, download, docview)
+
+
+def _wire_compare(h: dict[str, Any], cmp: CompareTab) -> None:
+    for trigger in (cmp.run.click, cmp.topic.submit):
+        trigger(h["run_compare"], inputs=[cmp.topic, cmp.regions], outputs=[cmp.table, cmp.download],
+                show_progress_on=[cmp.table], **HIDDEN_API)  # fmt: skip
+    cmp.table.open(h["open_clause"], outputs=[cmp.docview], **HIDDEN_API)
+
+
 def _upload_tab() -> UploadTab:
     with gr.Tab("添加文件", id="upload"):
         gr.Markdown(
@@ -322,8 +395,8 @@ def _wire_lookup(h: dict[str, Any], lk: LookupTab) -> None:
 
 
 def build_blocks(ws: ui.Workspace) -> gr.Blocks:
-    """The page: a status line and three tabs (问答, 条款查询, 添加文件)."""
-    h = make_handlers(ws)
+    """The page: a status line and four tabs (问答, 条款查询, 政策对比, 添加文件)."""
+    h = {**make_handlers(ws), **compare_handlers(ws)}
     with gr.Blocks(title="政策问答") as demo:
         gr.HTML(
             '<div class="app-head"><h1>政策问答</h1><span>人工智能产业政策 · 回答逐句注明出处条款</span></div>'
@@ -331,9 +404,10 @@ def build_blocks(ws: ui.Workspace) -> gr.Blocks:
         status = gr.HTML(ws.status_html(), elem_id="status")
         turns = gr.State([])
         with gr.Tabs():
-            chat, lookup, upload = _chat_tab(ws), _lookup_tab(ws), _upload_tab()
+            chat, lookup, compared, upload = _chat_tab(ws), _lookup_tab(ws), _compare_tab(ws), _upload_tab()
         _wire_chat(h, chat, turns)
         _wire_lookup(h, lookup)
+        _wire_compare(h, compared)
         outputs = [upload.report, status, chat.region, chat.doc, lookup.region, lookup.doc, upload.files]
         upload.add.click(
             h["add_files"],

@@ -4,8 +4,9 @@
     rag index --bundled                        maintainers: rebuild the shipped index/ from corpus/
     rag search [-k K] [--region R] [--doc D] [--json] QUESTION|-
     rag ask [--json] [--region R] [--doc D] QUESTION|-
-    rag docs                                   list indexed policies
+    rag docs [--json]                          list indexed policies with their dates and status
     rag cite REF                               one clause with its path and neighbours
+    rag compare TOPIC [--region R]... [--json | --csv]   what each region provides on a topic
     rag eval GOLD.jsonl / rag bench            measure quality / speed
 
 Exit codes: 0 ok, 1 a domain error (message on stderr), 2 bad input or usage.
@@ -79,9 +80,17 @@ def _parser() -> argparse.ArgumentParser:
     _question_args(p)
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("docs", help="list the indexed policies")
+    p = sub.add_parser("docs", help="list the indexed policies with their dates (issued, effective, expires, status)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("compare", help="one row per region and clause that provides a measure on a topic")
+    p.add_argument("topic", help="e.g. 算力, 首版次软件, 赛事/挑战赛 (/ separates alternatives)")
+    p.add_argument("--region", action="append", help="only this region (repeatable), e.g. 北京 or 北京市")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help='{"topic", "rows": [...]}')
+    fmt.add_argument("--csv", action="store_true", help="CSV with a Chinese header")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("cite", help="show one clause: a clause id or a reference like 中关村十五条措施 第六条")
     p.add_argument("ref", nargs="+")
@@ -226,7 +235,7 @@ def _format_hits(result: dict[str, Any]) -> str:
 def _format_answer(answer: Any) -> str:
     lines = [answer.text, ""]
     for note in answer.notices:
-        lines.append(f"注意：{note}")
+        lines.append(note if note.startswith("注：") else f"注意：{note}")
     for c in answer.citations:
         lines.append(f"[{c.n}] {c.clause.citation}  ({c.clause.id})")
     return "\n".join(lines).rstrip()
@@ -243,18 +252,73 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     for c in index.clauses:
         if c.part <= 1:
             counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
-    rows = [
-        {"id": d.id, "title": d.title, "region": d.region, "year": d.year, "clauses": counts.get(d.id, 0),
-         "source": d.source}
-        for d in index.documents.values()
-    ]
+    rows = [_doc_row(d, counts.get(d.id, 0)) for d in index.documents.values()]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return EXIT_OK
     for r in rows:
-        print(f"{r['id']:<28} {r['region'] or '-':<6} {r['year'] or '-':<5} {r['clauses']:>4}  {r['title']}")
-    print(f"{len(rows)} documents, {len(index.clauses)} clauses")
+        dates = "  ".join(f"{r[k] or '-':<10}" for k in ("issued", "effective", "expires"))
+        print(f"{r['id']:<28} {r['region'] or '-':<6} {r['year'] or '-':<5} {dates}  {r['status']:<3} "
+              f"{r['clauses']:>4}  {r['title']}")  # fmt: skip
+        for name, source in r["sources"].items():
+            basis = f"（{source['basis']}）" if source["basis"] else ""
+            print(f"{'':<30}{_DATE_LABELS[name]} {source['ref'] or '-'}：{source['text']}{basis}")
+    dated = sum(1 for r in rows if r["issued"] or r["effective"] or r["expires"])
+    print(f"{len(rows)} documents ({dated} with a stated date), {len(index.clauses)} clauses; "
+          "columns: id, region, year, issued, effective, expires, status, clauses, title")  # fmt: skip
     return EXIT_OK
+
+
+_DATE_LABELS = {"issued": "印发", "effective": "施行", "expires": "有效期"}
+
+
+def _doc_row(doc: Any, clauses: int) -> dict[str, Any]:
+    """The `rag docs --json` object of one policy (a contract), with each date's source clause."""
+    sources = {
+        name: {"ref": fact.ref, "clause_id": fact.clause_id, "text": fact.text, "basis": fact.basis}
+        for name in ("issued", "effective", "expires")
+        if (fact := getattr(doc.dates, name)) is not None
+    }
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "region": doc.region,
+        "year": doc.year,
+        "issued": doc.dates.value("issued"),
+        "effective": doc.dates.value("effective"),
+        "expires": doc.dates.value("expires"),
+        "status": doc.dates.status(),
+        "clauses": clauses,
+        "source": doc.source,
+        "sources": sources,
+    }
+
+
+def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
+    from . import compare, store
+
+    index = store.load(settings)
+    table = compare.rows(index, args.topic, args.region)
+    if args.json:
+        print(json.dumps({"topic": args.topic.strip(), "rows": [r.to_json() for r in table]}, ensure_ascii=False))
+    elif args.csv:
+        sys.stdout.write(compare.to_csv(table))
+    else:
+        print(_format_compare(args.topic.strip(), table))
+    return EXIT_OK
+
+
+def _format_compare(topic: str, table: list[Any]) -> str:
+    if not table:
+        return f"（没有找到关于“{topic}”的支持措施）"
+    lines = []
+    for r in table:
+        amounts = "、".join(r.amounts) or "（未写明金额）"
+        term = f"有效期至{r.expires}" if r.expires else (f"有效期最迟至{r.expires_by}" if r.expires_by else "")
+        status = f"  [{r.status}，{term}]" if term else ""
+        lines.append(f"{r.region}  {r.citation}  {'/'.join(r.kinds) or '-'}：{amounts}{status}\n    {r.measure}")
+    regions = len({r.region for r in table})
+    return "\n".join(lines) + f"\n\n“{topic}”：{regions} 个地区，{len(table)} 条措施"
 
 
 def cmd_cite(args: argparse.Namespace, settings: Settings) -> int:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from .checks import AMOUNT, amounts, states_quantity
 from .evidence import Scored, cover
 from .model import Answer, Citation, Clause
-from .question import Place, Question
+from .question import Question
 from .text import norm
 
 MAX_ITEMS = 5  # supporting items of an answer (a list question takes a whole list)
@@ -350,23 +350,23 @@ def cross_references(quoted: Sequence[tuple[Clause, str]], clauses_of: dict[str,
 # ---------------------------------------------------------------- comparisons and places
 
 
-def compare(q: Question, blocks: Sequence[tuple[Place, Sequence[Scored]]], topic: dict[str, float]) -> Answer:
+def compare(q: Question, blocks: Sequence[tuple[str, Sequence[Scored]]], topic: dict[str, float]) -> Answer:
     """One block per named place, each from that place's own best items, and whether the figures agree.
 
     Example: -> "成都市：…突破500亿元[1]\\n重庆市：…超过500亿元[2]\\n两地的数额相同：500亿元。"
     """
     w = _Writer(Numbering(), [])
     figures: list[tuple[str, str | None]] = []
-    for place, chosen in blocks:
+    for label, chosen in blocks:
         if not chosen:
-            w.lines.append(f"【{place.label}】所收录的{place.label}政策未涉及这一方面。")
-            figures.append((place.label, None))
+            w.lines.append(f"【{label}】未涉及这一方面。")
+            figures.append((label, None))
             continue
         ordered = in_order(chosen)
-        w.lines.append(f"【{place.label}】")
+        w.lines.append(f"【{label}】")
         for s in ordered:
             w.item_line(s, topic)
-        figures.append((place.label, _main_amount(ordered, topic)))
+        figures.append((label, _main_amount(ordered, topic)))
     verdict = _same_or_different(figures)
     if verdict:
         w.lines.append(verdict)

@@ -34,6 +34,7 @@ from .text import norm
 # unanswerable questions); the module docstring of rag/calibrate.py says how, its output gives the folds.
 COVER_WEIGHT = 2.0  # a topic fully spelled out in an item is worth this many standard deviations of cosine
 KIND_BONUS = 0.5  # an item stating what the question's kind asks for (an amount, a date, units)
+FOCUS_WEIGHT = 0.0  # the question's most specific word (its rarest) spelled out in an item
 EVIDENCE_MIN = 4.5  # below this, the best item does not answer the question
 KEEP_WITHIN = 1.0  # items scoring within this of the best (and above EVIDENCE_MIN) are used
 ELSEWHERE_GAP = float("inf")  # a named place's best item this far below other places' best: it lacks the measure
@@ -112,6 +113,19 @@ def topic_weights(q: Question, weights: PairWeights) -> dict[str, float]:
     return {p: w for p in pairs(q.topic) if (w := weights.weight(p)) > 0}
 
 
+def focus_weights(q: Question, weights: PairWeights) -> dict[str, float]:
+    """The character pairs of the topic's most specific word: the one whose pairs are rarest on average.
+
+    Example: topic "试验区 建 交通 大脑" -> the pairs of "大脑" (rarer than 交通 or 试验区)
+    """
+    best: dict[str, float] = {}
+    for word in q.topic.split():
+        found = {p: w for p in pairs(word) if (w := weights.weight(p)) > 0}
+        if found and sum(found.values()) / len(found) > (sum(best.values()) / len(best) if best else 0.0):
+            best = found
+    return best
+
+
 def cover(topic: dict[str, float], text: str) -> float:
     """Share of the topic's weight that `text` spells out; 0 when the topic has no known pair.
 
@@ -147,6 +161,7 @@ def kind_fit(q: Question, clause: Clause, item: Item, text: str) -> bool:
 def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]) -> list[Scored]:
     """Every answering item of every hit, scored, best first (headings and units notes are not scored)."""
     topic = topic_weights(q, pair_weights(index))
+    focus = focus_weights(q, pair_weights(index))
     v = np.asarray(vector, dtype=np.float32).reshape(-1)
     mean, spread = baseline(index.item_matrix, v)
     out: list[Scored] = []
@@ -164,7 +179,8 @@ def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]
             dense = (float(index.item_matrix[row] @ v) - mean) / spread
             cov = cover(topic, f"{ctx} {text}")
             bonus = KIND_BONUS if kind_fit(q, hit.clause, item, text) else 0.0
-            out.append(Scored(hit, n, dense, cov, dense + COVER_WEIGHT * cov + bonus))
+            specific = FOCUS_WEIGHT * cover(focus, f"{ctx} {text}") if FOCUS_WEIGHT else 0.0
+            out.append(Scored(hit, n, dense, cov, dense + COVER_WEIGHT * cov + specific + bonus))
     return sorted(out, key=lambda s: -s.score)
 
 

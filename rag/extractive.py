@@ -24,7 +24,7 @@ import numpy as np
 from . import compose, evidence
 from .evidence import Scored
 from .model import Answer, Clause, Hit
-from .question import Place, Question
+from .question import Question
 from .text import norm
 
 log = logging.getLogger(__name__)
@@ -204,22 +204,21 @@ class Extractive:
         """Two or more places named, or two or more policies (named, or of the one place named)."""
         return len(q.known_places) >= 2 or len(q.policies) >= 2 or (len(q.known_places) == 1 and len(q.scope) >= 2)
 
-    def _blocks(self, r: Retrieved) -> list[tuple[Place, list[Scored]]]:
-        """For a comparison: each named place's own best items; for two policies of one place ("武汉两份
-        文件…分别"), each policy's own best items (the policies with evidence, best first, at most three)."""
+    def _blocks(self, r: Retrieved) -> list[tuple[str, list[Scored]]]:
+        """For a comparison: each named place's own best items, labelled with the place; for two policies
+        of one place ("武汉两份文件…分别"), each policy's own best items (the policies with evidence, best
+        first, at most three), labelled with the policy."""
         q = r.question
-        out = []
+        titles = self._titles()
         if len(q.known_places) >= 2:
-            groups = [(place, place.docs) for place in q.known_places]
+            groups = [(place.label, place.docs) for place in q.known_places]
         else:
-            titles = self._titles()
-            groups = [(Place(titles.get(d, d), q.known_places[0].region if q.known_places else "", (d,), f"《{titles.get(d, d)}》"), (d,))
-                      for d in q.scope]  # fmt: skip
-        for place, docs in groups:
+            groups = [(f"《{titles.get(d, d)}》", (d,)) for d in q.scope]
+        out = []
+        for label, docs in groups:
             own = [h for h in r.hits if h.clause.doc_id in docs]
             scored = evidence.score_items(self.index, q, r.vector, own)
-            chosen = compose.choose(q, scored, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)[:PER_PLACE]
-            out.append((place, chosen))
+            out.append((label, compose.choose(q, scored, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)[:PER_PLACE]))
         if len(q.known_places) < 2:  # policies of one place: those that say something, best first
             said = sorted((b for b in out if b[1]), key=lambda b: -b[1][0].score)[:3]
             out = said if len(said) >= 2 else out

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import places
+from . import dates, places
 from .errors import BudgetError, LimitError, LoaderError
 from .model import Document
 
@@ -480,6 +480,7 @@ def _drop_short_runs(lines: list[str], run: int = 5, width: int = 16) -> list[st
             and text[-1] not in _TERMINAL
             and not HEADING_RE.match(text)
             and " | " not in text
+            and not _DATE_LINE.match(text)  # a 落款 date under a signature is the policy's issue date
         )
 
     out: list[str] = []
@@ -606,7 +607,7 @@ def _make_document(doc_id: str, path: Path, part: _Part) -> Document:
         paragraphs.insert(0, title)  # the heading was cut off with the compilation split
     raw = [normalise_line(ln) for ln in part.lines]
     region = places.first(title, part.section, "\n".join(paragraphs[:5]))
-    return Document(
+    return dates.with_year(Document(  # a year the text states ("自2020年12月10日实施") where find_year saw none
         id=doc_id,
         title=title,
         text="\n".join(paragraphs),
@@ -614,4 +615,4 @@ def _make_document(doc_id: str, path: Path, part: _Part) -> Document:
         region=region,
         issuer=find_issuer(part.lines, title, region),
         year=find_year(raw, title),
-    )
+    ))

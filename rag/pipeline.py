@@ -17,11 +17,12 @@ import re
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from . import lookup, places, retrieve, store
+from . import dates, lookup, places, retrieve, store
 from .config import Settings, check_question
 from .errors import InputError
 from .extractive import CROSS_DEPTH, Extractive, Retrieved
@@ -183,6 +184,11 @@ class Pipeline:
         return final[-1]
 
     def _parts(self, state: _State) -> Iterator[str | Answer]:
+        """Text deltas, then the final Answer, which notes every expired policy it cites."""
+        for part in self._drafts(state):
+            yield with_expiry_notes(part) if isinstance(part, Answer) else part
+
+    def _drafts(self, state: _State) -> Iterator[str | Answer]:
         """Text deltas, then the final Answer. A scope refusal (a place, clause or year the policies do not
         cover) stands before any LLM is asked; an LLM answer that fails its checks, or an endpoint that
         fails, gives the extractive one."""
@@ -211,6 +217,19 @@ def _clean_filters(filters: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     kept = {k: v for k, v in filters.items() if v}
     return kept or None
+
+
+def with_expiry_notes(answer: Answer, today: date | None = None) -> Answer:
+    """The answer with a notice for each expired policy it cites, in citation order; a refusal's
+    "possibly related" clauses get none (their panel shows each policy's status).
+
+    Example: citing the 杭州 若干政策 -> notices + ("注：《杭州市…若干政策》有效期至2023年12月31日，已失效。",)
+    """
+    if answer.refused:
+        return answer
+    notes = dict.fromkeys(n for c in answer.citations if (n := dates.expiry_note(c.clause, today)))
+    new = tuple(n for n in notes if n not in answer.notices)
+    return replace(answer, notices=answer.notices + new) if new else answer
 
 
 def _with_notice(fallback: Answer, exc: Exception) -> Answer:

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from . import clauses as clause_splitter
-from . import ingest, item_vectors
+from . import dates, ingest, item_vectors, measures
 from .config import Settings
 from .errors import IndexMismatchError, InputError
 from .model import Clause, Document
@@ -41,7 +41,9 @@ from .text import tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: clauses carry their items, whose vectors are in items-*.npy
+# 2: clauses carry their items, whose vectors are in items-*.npy; 3: clauses carry measures and their
+# policy's dates, documents carry PolicyDates
+FORMAT_VERSION = 3
 # Above this many clauses the vectors go into an HNSW graph instead of a flat (exact) index:
 # flat search time grows linearly and passes ~10 ms near 200k clauses of 384 dimensions on 2 cores,
 # while HNSW stays near 1 ms with recall@10 above 0.95 (see `rag bench`).
@@ -120,7 +122,7 @@ def passage_text(clause: Clause) -> str:
 def splitter_digest() -> str:
     """Hash of the ingest and clause-splitting code: a changed splitter makes the index stale."""
     h = hashlib.sha256()
-    for module in (ingest, clause_splitter):
+    for module in (ingest, clause_splitter, dates, measures):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()[:16]
 
@@ -189,7 +191,9 @@ def make_faiss(vectors: np.ndarray, kind: str) -> Any:
     return index
 
 
-def read_manifest(index_dir: Path) -> dict[str, Any]:
+def read_manifest(index_dir: Path, any_format: bool = False) -> dict[str, Any]:
+    """The manifest of an index directory; IndexMismatchError for another format unless `any_format`
+    (a rebuild may still reuse an older index's vectors)."""
     path = index_dir / "manifest.json"
     if not path.exists():
         raise FileNotFoundError(f"no index at {index_dir}: run `rag index` to build it")
@@ -197,7 +201,7 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise IndexMismatchError(f"{path} is not a valid manifest ({exc}): run `rag index` to rebuild") from exc
-    if manifest.get("format_version") != FORMAT_VERSION:
+    if manifest.get("format_version") != FORMAT_VERSION and not any_format:
         raise IndexMismatchError(
             f"{index_dir} has index format {manifest.get('format_version')}, this version reads "
             f"{FORMAT_VERSION}: run `rag index` to rebuild"
@@ -244,13 +248,15 @@ def read_data(index_dir: Path, manifest: dict[str, Any]) -> tuple[list[Clause], 
 
     names = manifest["data"]
     clause_list = [Clause.from_json(json.loads(line)) for line in _lines(index_dir / names["clauses"])]
-    documents = [Document(**json.loads(line)) for line in _lines(index_dir / names["documents"])]
+    documents = [Document.from_json(json.loads(line)) for line in _lines(index_dir / names["documents"])]
     path = index_dir / names["vectors"]
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing")
     vectors = faiss.read_index(str(path))
     if vectors.ntotal != len(clause_list) or vectors.d != manifest["dimension"]:
         raise IndexMismatchError(f"{index_dir} is inconsistent (vectors vs clauses): run `rag index` to rebuild")
+    if "items" not in names:  # an index of format 1: no item vectors (only a rebuild reads one)
+        return clause_list, documents, vectors, np.zeros((0, vectors.d), dtype=np.float32)
     items = np.load(index_dir / names["items"], allow_pickle=False)
     rows = sum(r is not None for c in item_vectors.layout(clause_list) for r in c)
     if items.shape != (rows, vectors.d):

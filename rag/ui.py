@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -101,7 +102,9 @@ def _bot_html(turn: Turn, i: int) -> str:
         return f'<div class="msg bot pending"><div class="bubble"><div class="answer-text">{body}</div></div></div>'
     kind = "refused" if answer.refused else "answered"
     tag = '<div class="refusal-tag">未在所收录的政策中找到依据</div>' if answer.refused else ""
-    notices = "".join(f'<div class="notice">{esc(n)}</div>' for n in answer.notices)
+    notices = "".join(
+        f'<div class="notice{" expiry" if n.startswith("注：") else ""}">{esc(n)}</div>' for n in answer.notices
+    )
     tools = (
         f'<div class="msg-tools"><button class="copy" type="button" data-copy="{esc(copy_text(answer))}">'
         f'复制</button><span class="mode">{esc(_mode_label(answer.mode))}</span></div>'
@@ -200,11 +203,27 @@ def _find_spans(text: str, quotes: Iterable[str]) -> list[tuple[int, int]]:
 
 
 def clause_meta(clause: Clause) -> str:
-    """Region, year, heading path and number of a clause, as one escaped line."""
+    """Region, year, heading path and number of a clause, and its policy's term, as one line."""
     parts = [clause.region or "", f"{clause.year}年" if clause.year else "", clause.path_str]
     number = clause.ref or clause.number or "（无编号）"
     parts.append(f"条款 {number}" + (f"（第{clause.part}部分）" if clause.part else ""))
-    return " · ".join(esc(p) for p in parts if p)
+    line = " · ".join(esc(p) for p in parts if p)
+    validity = validity_html(clause.effective, clause.expires, clause.expires_by, clause.status())
+    return f"{line} · {validity}" if validity else line
+
+
+def validity_html(effective: str | None, expires: str | None, expires_by: str | None, status: str) -> str:
+    """The policy's term and status: "有效期至2023-12-31 <已失效>"; "" when nothing is known.
+
+    Example: validity_html(None, "2023-12-31", None, "已失效")
+    -> '有效期至2023-12-31 <span class="validity expired">已失效</span>'
+    """
+    term = f"有效期至{expires}" if expires else (f"有效期最迟至{expires_by}" if expires_by else "")
+    if status == "未知":
+        return esc(term) if term else ""
+    kind = "expired" if status == "已失效" else "current"
+    badge = f'<span class="validity {kind}">{esc(status)}</span>'
+    return f"{esc(term)} {badge}" if term else badge
 
 
 def clause_card(clause: Clause, quotes: Sequence[str] = (), n: int | None = None) -> str:
@@ -286,9 +305,16 @@ def _doc_meta(doc: Document) -> str:
         doc.region or "",
         doc.issuer or "",
         f"{doc.year}年" if doc.year else "",
+        f"印发 {doc.dates.value('issued')}" if doc.dates.value("issued") else "",
+        f"施行 {doc.dates.value('effective')}" if doc.dates.value("effective") else "",
         f"来源文件 {doc.source}",
     ]
-    return " · ".join(esc(p) for p in parts if p)
+    line = " · ".join(esc(p) for p in parts if p)
+    fact = doc.dates.expires
+    validity = validity_html(
+        doc.dates.value("effective"), doc.dates.value("expires"), fact.latest if fact else None, doc.dates.status()
+    )
+    return f"{line} · {validity}" if validity else line
 
 
 def _window(length: int, marks: Sequence[tuple[int, int, str]]) -> tuple[int, int]:
@@ -399,6 +425,62 @@ def doc_choices(docs: Iterable[Document], region: str | None = None) -> list[tup
 
 def region_choices(regions: Iterable[str]) -> list[tuple[str, str]]:
     return [("全部地区", ALL)] + [(r, r) for r in regions]
+
+
+# ---------------------------------------------------------------- policy comparison
+
+
+COMPARE_COLUMNS = ("地区", "政策与条款", "措施", "金额与比例", "最高金额（万元）", "有效期至", "状态")  # 最高金额 sorts by number
+
+
+def compare_html(rows: Sequence[Any], topic: str = "") -> str:
+    """The 政策对比 table (rows of rag.compare): sortable by any column, each citation opens its clause.
+
+    Example: compare_html(rag.compare.rows(index, "算力"), "算力") -> '<div class="compare">…<table>…'
+    """
+    if not topic:
+        return '<div class="compare empty"><div class="hint">输入主题（如 算力、首版次软件、赛事/挑战赛），选择地区后点击“对比”。</div></div>'
+    if not rows:
+        return f'<div class="compare empty"><div class="hint">没有找到关于“{esc(topic)}”的支持措施。</div></div>'
+    head = "".join(
+        f'<th><button type="button" class="sort" data-col="{i}" data-kind="{"num" if i == 4 else "text"}">{esc(c)}</button></th>'
+        for i, c in enumerate(COMPARE_COLUMNS)
+    )
+    body = "".join(_compare_row(r) for r in rows)
+    regions = len({r.region for r in rows})
+    summary = f"“{esc(topic)}”：{regions} 个地区，{len(rows)} 条措施。点击表头排序，点击条款查看原文。"
+    return (
+        f'<div class="compare"><div class="cmp-summary">{summary}</div>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def _compare_row(r: Any) -> str:
+    top = f"{r.top / 10000:g}" if r.top else ""
+    kinds = "、".join(r.kinds)
+    validity = validity_html(None, None, None, r.status)
+    term = r.expires or (f"最迟{r.expires_by}" if r.expires_by else "")
+    cells = [
+        (r.region, esc(r.region)),
+        (r.citation, f'<button type="button" class="cite-open" data-clause="{esc(r.id)}">{esc(r.citation)}</button>'),
+        (r.measure, (f'<span class="kinds">{esc(kinds)}</span> ' if kinds else "") + esc(r.measure)),
+        ("；".join(r.amounts), esc("；".join(r.amounts)) or '<span class="hint">未写明</span>'),
+        (str(r.top or 0), esc(top)),
+        (r.expires or r.expires_by or "", esc(term)),
+        (r.status, validity or esc(r.status)),
+    ]
+    return "<tr>" + "".join(f'<td data-value="{esc(v)}">{html_}</td>' for v, html_ in cells) + "</tr>"
+
+
+def write_compare_csv(rows: Sequence[Any], topic: str, directory: Path | None = None) -> Path:
+    """The table as a UTF-8 CSV (with BOM, so spreadsheet programs read the Chinese) in a temp dir."""
+    from . import compare
+
+    folder = directory or Path(tempfile.mkdtemp(prefix="rag-compare-"))
+    name = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", topic).strip("_")[:30] or "topic"
+    path = folder / f"政策对比-{name}.csv"
+    path.write_text(compare.to_csv(rows), encoding="utf-8-sig")
+    return path
 
 
 # ---------------------------------------------------------------- uploads
@@ -559,6 +641,12 @@ class Workspace:
         direct = self.index.clause(ref)
         return [direct] if direct else lookup.find(self.index.clauses, self.documents(), ref)
 
+    def compare(self, topic: str, regions: Sequence[str] | None = None) -> list[Any]:
+        """rag.compare rows for the 政策对比 tab. Raises InputError for a bad topic or region."""
+        from . import compare
+
+        return compare.rows(self.index, topic, list(regions or ()) or None)
+
     def status_html(self) -> str:
         text = status_text(
             self.settings, self.index.embedder_id, len(self.index.documents), len(self.index.clauses)
@@ -683,6 +771,24 @@ mark { background: #fde68a; color: inherit; padding: 0 1px; }
   border: none; background: none; cursor: pointer; border-radius: 4px; }
 .tree .item:hover, .tree .item.selected { background: #dbeafe; }
 .tree .ref { color: #1e40af; font-weight: 600; }
+.notice.expiry { color: #991b1b; }
+.validity { font-weight: 600; padding: 0 0.3rem; border-radius: 4px; }
+.validity.expired { color: #991b1b; background: #fee2e2; }
+.validity.current { color: #166534; background: #dcfce7; }
+.compare table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
+.compare th, .compare td { border-bottom: 1px solid var(--border-color-primary); padding: 0.35rem; vertical-align: top;
+  text-align: left; }
+.compare th button.sort { border: none; background: none; font-weight: 600; cursor: pointer; padding: 0; }
+.compare th button.sort[data-dir="asc"]::after { content: " ▲"; }
+.compare th button.sort[data-dir="desc"]::after { content: " ▼"; }
+.compare button.cite-open { border: none; background: none; color: #1e40af; cursor: pointer; text-align: left;
+  padding: 0; text-decoration: underline; }
+.compare tr.opened td { background: #fef9c3; }
+.compare .kinds { font-weight: 600; }
+.compare td:nth-child(1), .compare td:nth-child(6), .compare td:nth-child(7) { white-space: nowrap; }
+.compare td:nth-child(2) { min-width: 9em; }
+.compare td:nth-child(3) { min-width: 16em; }
+.cmp-summary { margin-bottom: 0.4rem; color: var(--body-text-color-subdued); }
 .uploads table { width: 100%; }
 .uploads tr.failed td { color: #7a1f1f; }
 .uploads .note { font-size: 0.8rem; color: var(--body-text-color-subdued); }

@@ -29,14 +29,14 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import clauses as clause_splitter
-from . import embed, ingest, item_vectors, lock
+from . import dates, embed, ingest, item_vectors, lock, measures
 from .config import Settings
 from .errors import BusyError, IndexMismatchError, LoaderError
 from .model import Clause, Document
@@ -344,6 +344,8 @@ def _build_from(
     parses, failed = _parse_all(settings, sources, staged, priors, deadline)
     documents = [d for _, p in parses for d in p.documents]
     clause_list = [c for _, p in parses for c in p.clauses]
+    documents, clause_list = dates.annotate(documents, clause_list)  # across policies: 与《…》保持一致
+    clause_list = measures.annotate(clause_list)
     if not documents:
         raise LoaderError("no document could be read: " + "; ".join(f"{n}: {e}" for n, e in failed))
     embedder = embed.get(settings.embedder)
@@ -421,9 +423,9 @@ def _group(items: Iterable[Any]) -> dict[str, list[Any]]:
 def _read_prior(index_dir: Path) -> _Prior | None:
     """The committed index in index_dir for reuse, or None (missing or unreadable: nothing to reuse)."""
     try:
-        manifest = read_manifest(index_dir)
+        manifest = read_manifest(index_dir, any_format=True)  # vectors outlive a format change
         clause_list, documents, faiss_index, items = read_data(index_dir, manifest)
-    except (IndexMismatchError, FileNotFoundError, OSError, ValueError, KeyError) as exc:
+    except (IndexMismatchError, FileNotFoundError, OSError, ValueError, KeyError, TypeError) as exc:
         log.info("not reusing %s: %s", index_dir, exc)
         return None
     return _Prior(manifest, documents, clause_list, faiss_index, items)
@@ -556,7 +558,7 @@ def _write_data(index_dir: Path, built: _Built) -> dict[str, str]:
 
     index_dir.mkdir(parents=True, exist_ok=True)
     clauses_blob = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in built.clauses).encode()
-    docs_blob = "".join(json.dumps(asdict(d), ensure_ascii=False) + "\n" for d in built.documents).encode()
+    docs_blob = "".join(json.dumps(d.to_json(), ensure_ascii=False) + "\n" for d in built.documents).encode()
     digest = hashlib.sha256(clauses_blob + docs_blob + built.vectors.tobytes()).hexdigest()[:12]
     names = {
         "vectors": f"vectors-{digest}.faiss",

@@ -351,6 +351,58 @@ def test_uploaded_docx_becomes_searchable_and_citable(page: Any, tmp_path: Path)
     shot(page, "upload-answer")
 
 
+def test_compare_tab_sorts_opens_citations_in_place_and_downloads_csv(page: Any) -> None:
+    import csv
+    import io
+
+    page.get_by_role("tab", name="政策对比").click()
+    page.locator("#cmp-topic textarea").fill("赛事/挑战赛")
+    for region in ("北京市", "成都市"):
+        page.locator("#cmp-regions input").click()
+        page.get_by_role("option", name=region, exact=True).click()
+    page.locator("#cmp-run").click()
+    rows = page.locator("#cmp-table tbody tr")
+    rows.first.wait_for(timeout=WAIT_MS)
+    regions = page.locator("#cmp-table tbody tr td:first-child").all_inner_texts()
+    assert len(regions) >= 3 and set(regions) == {"北京市", "成都市"}, regions
+    shot(page, "compare-table")
+
+    top = "#cmp-table tbody tr td:nth-child(5)"
+    page.locator("#cmp-table button.sort", has_text="最高金额").click()
+    ascending = [float(v or 0) for v in page.locator(top).evaluate_all("cells => cells.map(c => c.dataset.value)")]
+    assert ascending == sorted(ascending)
+    page.locator("#cmp-table button.sort", has_text="最高金额").click()
+    descending = [float(v or 0) for v in page.locator(top).evaluate_all("cells => cells.map(c => c.dataset.value)")]
+    assert descending == sorted(ascending, reverse=True) and descending[0] > 0
+
+    first = rows.first
+    citation = first.locator("button.cite-open").inner_text()
+    measure = first.locator("td").nth(2).inner_text()
+    first.locator("button.cite-open").click()
+    target = page.locator("#cmp-docview .target")
+    target.wait_for(timeout=WAIT_MS)
+    policy = citation[1 : citation.index("》")]
+    assert policy in page.locator("#cmp-docview .doc-title").inner_text()
+    assert any(piece and piece in target.inner_text() for piece in measure.split(" … ")[0].split("，")[1:3])
+    assert "opened" in (first.get_attribute("class") or "")
+    shot(page, "compare-citation")
+
+    with page.expect_download(timeout=WAIT_MS) as download:
+        page.locator("#cmp-download").click()
+    data = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(data)))
+    assert table[0][:3] == ["地区", "政策", "条款"]
+    assert len(table) - 1 == rows.count() and {line[0] for line in table[1:]} == {"北京市", "成都市"}
+
+
+def test_an_expired_policy_is_flagged_in_the_answer_and_the_citation_panel(page: Any) -> None:
+    answer = ask(page, "杭州对人工智能应用场景项目的资助标准是多少？")
+    assert "有效期至2023年12月31日，已失效" in answer.locator(".notice").all_inner_texts()[-1]
+    badge = page.locator("#cites .card .validity.expired").first
+    assert badge.inner_text() == "已失效" and "有效期至2023-12-31" in page.locator("#cites .card .meta").first.inner_text()
+    shot(page, "expired-notice")
+
+
 def test_http_api_answers_with_the_cli_json(server: Server) -> None:
     body = json.dumps({"question": "中关村十五条措施第六条讲的是什么？", "region": "北京市"}).encode()
     request = urllib.request.Request(server.url + "/api/ask", body, {"Content-Type": "application/json"})

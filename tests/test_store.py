@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rag import clauses, ingest, store, update
+from rag import clauses, dates, ingest, measures, store, update
 from rag.config import Settings
 from rag.errors import IndexMismatchError
 
@@ -36,7 +36,8 @@ def test_load_round_trips_clauses_and_documents(tiny_settings: Settings) -> None
     update.build(tiny_settings)
     index = store.load(tiny_settings)
     docs, _ = ingest.load_many(store.corpus_files(tiny_settings.corpus_dir))
-    expected = [c for d in docs for c in clauses.split(d)]
+    docs, split = dates.annotate(docs, [c for d in docs for c in clauses.split(d)])
+    expected = measures.annotate(split)
     assert index.clauses == expected
     assert index.faiss_index.ntotal == len(expected)
     doc = next(d for d in index.documents.values() if "示例市" in d.title)
@@ -127,7 +128,8 @@ def test_committed_index_is_fresh() -> None:
     assert manifest["files"] == files, "corpus changed since the index was built: run `rag index --bundled`"
     docs, failed = ingest.load_many(store.corpus_files(settings.corpus_dir))
     assert not failed
-    expected = [c.to_json() for d in docs for c in clauses.split(d)]
+    docs, split = dates.annotate(docs, [c for d in docs for c in clauses.split(d)])
+    expected = [c.to_json() for c in measures.annotate(split)]
     stored = [json.loads(line) for line in (settings.index_dir / manifest["data"]["clauses"]).open(encoding="utf-8")]
     assert stored == expected, "clauses differ from the committed index: run `rag index --bundled`"
 
