@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rag import cli, compare, retrieve, store
+from rag import cli, compare, retrieve, store, update
 from rag.config import Settings
 from rag.errors import InputError
 
@@ -128,7 +128,7 @@ def test_a_region_outranked_everywhere_still_gets_its_row(tmp_path: Path, fake_e
         encoding="utf-8",
     )
     settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, embedder="fake-embedder")
-    store.build(settings)
+    update.build(settings)
     index = store.load(settings)
 
     top = retrieve.search(index, "算力", 5)
