@@ -352,8 +352,8 @@ def test_http_api_answers_with_the_cli_json(server: Server) -> None:
     request = urllib.request.Request(server.url + "/api/ask", body, {"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as response:
         data = json.loads(response.read())
-    assert set(data) == {"question", "answer", "refused", "mode", "citations"}
-    assert data["citations"][0]["number"] == "第六条" and "[1]" in data["answer"]
+    assert set(data) == {"question", "answer", "refused", "mode", "citations", "notice"}
+    assert data["citations"][0]["number"] == "第六条" and "[1]" in data["answer"] and data["notice"] is None
 
     bad = urllib.request.Request(
         server.url + "/api/ask", b'{"question": ""}', {"Content-Type": "application/json"}
