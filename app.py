@@ -455,8 +455,10 @@ def main() -> int:
         port = _port(os.environ.get("GRADIO_SERVER_PORT") or "7860")
         listener = listen(host, port)  # first: a taken port is the only thing said
         settings = Settings.from_env()
+        for warning in settings.warnings():
+            log.warning("%s", warning)
         web = WebSettings.from_env(loopback=is_loopback(listener.getsockname()[0]))
-        for warning in settings.warnings() + web.warnings():
+        for warning in web.warnings():
             log.warning("%s", warning)
         ws = ui.Workspace.load(settings)
     except (RagError, FileNotFoundError) as exc:

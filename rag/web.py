@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 MAX_FILTER_CHARS = 200  # a region or policy name; the longest title in the corpus has 68
 UPLOAD_TTL_S = 30 * 60  # a received file not added within this time is deleted
+MAX_RECEIVED_FILES = 1000  # files waiting in the upload folder; Gradio takes up to 1000 in one request
 MB = 1024 * 1024
 
 
@@ -265,11 +266,13 @@ class Uploads:
         self._swept = 0.0
 
     def admit(self, client: str, length: int) -> None:
-        """Refused(429) when `length` more bytes would not fit in the upload space (after expiring old files)."""
+        """Refused(429) when `length` more bytes would not fit in the upload space, or the folder already
+        holds MAX_RECEIVED_FILES files (after expiring old files)."""
         self.sweep()
-        used = self._used()
-        if used + length > self.space:
-            log.warning("upload of %d bytes from %s refused: %d of %d bytes in use", length, client, used, self.space)
+        files = self._files()
+        used = sum(_size(p) for p in files)
+        if used + length > self.space or len(files) >= MAX_RECEIVED_FILES:
+            log.warning("upload from %s refused: %d files, %d of %d bytes in use", client, len(files), used, self.space)
             raise Refused(429, "the upload space is full; retry in a few minutes", retry_after=60)
 
     def record(self, client: str, paths: Iterable[str]) -> None:
@@ -335,15 +338,6 @@ class Uploads:
     def _files(self) -> list[Path]:
         return [p for p in self.folder.rglob("*") if p.is_file()] if self.folder.is_dir() else []
 
-    def _used(self) -> int:
-        total = 0
-        for path in self._files():
-            try:
-                total += path.stat().st_size
-            except OSError:
-                pass
-        return total
-
     def _delete(self, path: Path) -> None:
         if not path.is_relative_to(self.folder):
             return
@@ -354,3 +348,10 @@ class Uploads:
                 shutil.rmtree(parent, ignore_errors=True)
         except OSError as exc:
             log.warning("could not delete the received upload %s: %s", path.name, exc)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -237,3 +237,17 @@ def test_old_files_are_swept_and_space_is_bounded(folder: Path) -> None:
     with pytest.raises(Refused) as full:
         uploads.admit("a", 800)
     assert full.value.status == 429 and full.value.retry_after
+
+
+def test_the_number_of_waiting_files_is_bounded(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rag import web
+
+    monkeypatch.setattr(web, "MAX_RECEIVED_FILES", 3)
+    uploads = Uploads(folder, 10_000)
+    for name in ("a.txt", "b.txt"):
+        received(folder, name)
+    uploads.admit("a", 1)
+    received(folder, "c.txt")
+    with pytest.raises(Refused) as full:
+        uploads.admit("a", 1)
+    assert full.value.status == 429
