@@ -711,4 +711,6 @@ mark { background: #fde68a; color: inherit; padding: 0 1px; }
 .uploads table { width: 100%; }
 .uploads tr.failed td { color: #7a1f1f; }
 .uploads .note { font-size: 0.8rem; color: var(--body-text-color-subdued); }
+.uploads-off { background: #fff8e6; border: 1px dashed #d69e2e; color: #5c4813; padding: 0.6rem 0.8rem;
+  border-radius: 8px; }
 """
