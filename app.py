@@ -47,7 +47,7 @@ from rag import ui
 from rag.api import Api, Gate, Guard, add_routes
 from rag.config import MAX_QUESTION_CHARS, Settings
 from rag.errors import InputError, RagError
-from rag.web import MAX_FILTER_CHARS, Refused, WebSettings, check_text, is_loopback, same_secret
+from rag.web import MAX_FILTER_CHARS, UPLOAD_TTL_S, Refused, WebSettings, check_text, is_loopback, same_secret
 
 log = logging.getLogger("rag.app")
 
@@ -380,7 +380,9 @@ def _wire_lookup(h: dict[str, Any], lk: LookupTab) -> None:
 def build_blocks(ws: ui.Workspace, guard: Guard) -> gr.Blocks:
     """The page: a status line and three tabs (问答, 条款查询, 添加文件)."""
     h = make_handlers(ws, guard)
-    with gr.Blocks(title="政策问答") as demo:
+    # Gradio's own clean-up as well: every 10 min it deletes received files older than the upload TTL,
+    # and all of them when the server stops.
+    with gr.Blocks(title="政策问答", delete_cache=(600, UPLOAD_TTL_S)) as demo:
         gr.HTML(
             '<div class="app-head"><h1>政策问答</h1><span>人工智能产业政策 · 回答逐句注明出处条款</span></div>'
         )

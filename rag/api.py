@@ -29,7 +29,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, UploadFile
 from starlette.formparsers import MultiPartParser
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from .config import MAX_QUESTION_CHARS, check_question
@@ -46,6 +46,7 @@ MAX_FILE_NAME_CHARS = 255
 BUSY_WAIT_S = 30.0  # a question waits this long for a free worker before the client is told to retry
 GRADIO_UPLOAD = "/gradio_api/upload"
 GRADIO_LOGIN = "/login"
+SELF_CAPPED = ("/api/ask", "/api/documents")  # these routes read their bodies with their own limit
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -228,6 +229,8 @@ class Api:
         except RagError as exc:
             log.warning("could not answer: %s", exc)
             return error_response(503, f"the server cannot answer now: {exc}")
+        except ClientDisconnect:
+            return error_response(400, "the client disconnected before sending the whole body")
         except Exception:  # a bug, not the request: logged in full, answered in the same shape
             log.exception("answering a question failed")
             return error_response(500, "internal error while answering; the server log has the details")
@@ -255,6 +258,8 @@ class Api:
         except RagError as exc:
             log.warning("could not add documents: %s", exc)
             return error_response(503, f"the server cannot add documents now: {exc}")
+        except ClientDisconnect:
+            return error_response(400, "the client disconnected before sending the whole body")
         except Exception:
             log.exception("adding documents failed")
             return error_response(500, "internal error while adding documents; the server log has the details")
@@ -386,8 +391,9 @@ class Gate:
             await send(message)
 
         record = method == "POST" and path == GRADIO_UPLOAD
+        inner_receive = receive if path in SELF_CAPPED else capped_receive
         try:
-            await self.app(scope, capped_receive, self._recording(scope, watched_send) if record else watched_send)
+            await self.app(scope, inner_receive, self._recording(scope, watched_send) if record else watched_send)
         except Exception:
             if not over:
                 raise

@@ -387,6 +387,14 @@ def test_documents_over_the_configured_limit_are_413(client_for: Any, workspace:
     message = assert_refused(post_files(client, [("file", ("big.txt", b"x" * (1024 * 1024 + 10)))]), 413)
     assert "1 MB" in message and len(workspace.documents()) == before
 
+    def streamed() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\n\r\n'
+        for _ in range(1100):
+            yield b"x" * 1024
+
+    response = post(client, "/api/documents", content=streamed(), headers={"content-type": "multipart/form-data; boundary=b"})
+    assert "1 MB" in assert_refused(response, 413) and len(workspace.documents()) == before
+
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
