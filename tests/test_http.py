@@ -238,7 +238,15 @@ ask_bodies = st.dictionaries(
     json_values | st.text(max_size=2500) | odd_text,
     max_size=5,
 )
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def fuzz(examples: int) -> Any:
+    """Hypothesis settings for a fuzz test: no deadline, no example database in the checkout."""
+    return settings(max_examples=examples, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+
+
+FUZZ = fuzz(300)
 
 
 def _encode(value: Any) -> bytes:
@@ -277,7 +285,7 @@ def test_fuzz_ask_with_raw_bytes(client: TestClient, raw: bytes, content_type: s
     check_contract(ask(client, raw, content_type or None), raw)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz(25)
 @given(size=st.integers(min_value=64 * 1024, max_value=3 * 1024 * 1024))
 def test_fuzz_ask_body_sizes(client: TestClient, size: int) -> None:
     sent = _encode({"question": "问" + ECHO + " " * size})
@@ -396,7 +404,7 @@ def test_documents_over_the_configured_limit_are_413(client_for: Any, workspace:
     assert "1 MB" in assert_refused(response, 413) and len(workspace.documents()) == before
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz(60)
 @given(
     fields=st.lists(
         st.tuples(
@@ -424,7 +432,7 @@ def test_fuzz_documents(client: TestClient, fields: list[tuple[str, str, bytes, 
         assert set(response.json()) == {"added", "errors"}
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz(120)
 @given(raw=st.binary(max_size=400), content_type=st.sampled_from(
     ["multipart/form-data; boundary=----b", "multipart/form-data", "application/json", "", "text/plain"]))  # fmt: skip
 def test_fuzz_documents_raw_bodies(client: TestClient, raw: bytes, content_type: str) -> None:
