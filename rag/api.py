@@ -217,23 +217,13 @@ class Api:
         self.guard = guard
 
     async def ask(self, request: Request) -> Response:
-        try:
+        async def answer() -> Response:
             self.guard.asks.check(client_of(request.scope))
             self.guard.web.check_reader(bearer(request.headers.get("authorization")))
             asked = parse_ask(await read_body(request, ASK_BODY_LIMIT), request.headers.get("content-type"))
             return JSONResponse(await run_in_threadpool(self._answer, asked))
-        except Refused as exc:
-            return refusal(exc)
-        except InputError as exc:
-            return error_response(400, str(exc))
-        except RagError as exc:
-            log.warning("could not answer: %s", exc)
-            return error_response(503, f"the server cannot answer now: {exc}")
-        except ClientDisconnect:
-            return error_response(400, "the client disconnected before sending the whole body")
-        except Exception:  # a bug, not the request: logged in full, answered in the same shape
-            log.exception("answering a question failed")
-            return error_response(500, "internal error while answering; the server log has the details")
+
+        return await _in_contract(answer, "answer")
 
     def _answer(self, asked: AskRequest) -> dict[str, Any]:
         if not self.guard.workers.acquire(timeout=BUSY_WAIT_S):
@@ -244,25 +234,15 @@ class Api:
             self.guard.workers.release()
 
     async def documents(self, request: Request) -> Response:
-        try:
+        async def add() -> Response:
             self.guard.uploads.check(client_of(request.scope))
             self.guard.web.check_admin(bearer(request.headers.get("authorization")))
             with tempfile.TemporaryDirectory(prefix="rag-api-upload-") as tmp:
                 files = await self._receive_files(request, Path(tmp))
                 results = await run_in_threadpool(self.ws.add_files, files)
                 return JSONResponse(self._report(results))
-        except Refused as exc:
-            return refusal(exc)
-        except InputError as exc:
-            return error_response(400, str(exc))
-        except RagError as exc:
-            log.warning("could not add documents: %s", exc)
-            return error_response(503, f"the server cannot add documents now: {exc}")
-        except ClientDisconnect:
-            return error_response(400, "the client disconnected before sending the whole body")
-        except Exception:
-            log.exception("adding documents failed")
-            return error_response(500, "internal error while adding documents; the server log has the details")
+
+        return await _in_contract(add, "add documents")
 
     async def _receive_files(self, request: Request, tmp: Path) -> list[tuple[Path, str]]:
         """The uploaded files, saved under `tmp`, with their names; InputError for a malformed form."""
@@ -313,6 +293,24 @@ class Api:
             docs = [d for d in index.documents.values() if d.source == result.name]
             added += [{"doc": d.id, "title": d.title, "clauses": counts.get(d.id, 0)} for d in docs]
         return {"added": added, "errors": errors}
+
+
+async def _in_contract(work: Callable[[], Awaitable[Response]], what: str) -> Response:
+    """The response of `work`, with every failure turned into the contract's {"error"} shape."""
+    try:
+        return await work()
+    except Refused as exc:
+        return refusal(exc)
+    except InputError as exc:
+        return error_response(400, str(exc))
+    except RagError as exc:  # a valid request the server cannot serve now (e.g. an unreadable index)
+        log.warning("could not %s: %s", what, exc)
+        return error_response(503, f"the server cannot {what} now: {exc}")
+    except ClientDisconnect:
+        return error_response(400, "the client disconnected before sending the whole body")
+    except Exception:  # a bug, not the request: logged in full, answered in the same shape
+        log.exception("could not %s", what)
+        return error_response(500, f"internal error (could not {what}); the server log has the details")
 
 
 def _file_fields(items: list[tuple[str, str | UploadFile]]) -> list[UploadFile]:
