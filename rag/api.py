@@ -355,25 +355,44 @@ class Gate:
             return
         path, method = scope["path"], scope["method"]
         limit = self.guard.body_limit(path)
+        upload = method == "POST" and path == GRADIO_UPLOAD
         try:
-            length = content_length(Headers(scope=scope))
-            if length is not None and length > limit:
-                raise _too_large(limit)
-            if method == "POST" and path == GRADIO_LOGIN:
-                self.guard.logins.check(client_of(scope))
-            if method == "POST" and path == GRADIO_UPLOAD:
-                await self._admit_upload(scope, length or limit)
-            if method == "POST" and path.startswith("/gradio_api/") and path != GRADIO_UPLOAD:
-                body = await _read_all(receive, limit)
-                self._check_files(client_of(scope), body)
-                await self.app(scope, _replay(body, receive), send)
-                return
+            body = await self._admit(scope, receive, method, path, limit)
         except Refused as exc:
             await refusal(exc)(scope, receive, send)
             return
+        if body is not None:
+            await self.app(scope, _replay(body, receive), send)
+        elif upload:
+            await self._capped_upload(scope, receive, send, limit)
+        else:
+            await self.app(scope, receive, send)
+
+    async def _admit(self, scope: Scope, receive: Receive, method: str, path: str, limit: int) -> bytes | None:
+        """Refused for what can be refused before the app runs. Other routes' bodies (small: at most
+        `limit`) are read here and returned; those of Gradio's routes checked for files this client did
+        not upload. Gradio's upload route and /api/* read their own (large, or self-capped) bodies."""
+        length = content_length(Headers(scope=scope))
+        if length is not None and length > limit:
+            raise _too_large(limit)
+        if method == "POST" and path == GRADIO_LOGIN:
+            self.guard.logins.check(client_of(scope))
+        if method == "POST" and path == GRADIO_UPLOAD:
+            await self._admit_upload(scope, length or limit)
+            return None
+        if method in ("GET", "HEAD", "OPTIONS") or path in SELF_CAPPED:
+            return None
+        body = await _read_all(receive, limit)
+        if path.startswith("/gradio_api/"):
+            self._check_files(client_of(scope), body)
+        return body
+
+    async def _capped_upload(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        """Gradio's upload route on a body that stops at `limit` (sent without Content-Length, 413 if it
+        did), remembering which files the route handed to this client."""
         seen, over, started = 0, False, False
 
-        async def capped_receive() -> Message:  # a body sent without Content-Length stops at the limit
+        async def capped_receive() -> Message:
             nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
@@ -385,13 +404,13 @@ class Gate:
 
         async def watched_send(message: Message) -> None:
             nonlocal started
+            if over:
+                return  # whatever the route makes of the cut-off body, the client gets the 413
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        record = method == "POST" and path == GRADIO_UPLOAD
-        inner_receive = receive if path in SELF_CAPPED else capped_receive
         try:
-            await self.app(scope, inner_receive, self._recording(scope, watched_send) if record else watched_send)
+            await self.app(scope, capped_receive, self._recording(scope, watched_send))
         except Exception:
             if not over:
                 raise

@@ -487,6 +487,18 @@ def test_gradio_routes_have_a_body_limit_too(client: TestClient) -> None:
     assert_refused(response, 413)
 
 
+def test_streamed_bodies_over_the_limit_are_413_on_every_route(client_for: Any) -> None:
+    client = client_for(upload_max_mb=1)
+
+    def chunks(n: int) -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        for _ in range(n):
+            yield b"x" * 1024
+
+    for path, kib in (("/login", 1100), ("/gradio_api/queue/join", 1100), ("/gradio_api/upload", 1100)):
+        response = post(client, path, content=chunks(kib), headers={"content-type": "multipart/form-data; boundary=b"})
+        assert_refused(response, 413)
+
+
 def test_gradio_upload_waits_when_the_upload_space_is_full(client_for: Any) -> None:
     client = client_for(upload_space_mb=1)
     first = client.post("/gradio_api/upload", files={"files": ("a.txt", b"x" * 700_000)})
