@@ -1,4 +1,4 @@
-"""政策问答 web app: chat with clause citations, clause lookup, uploads, and POST /api/ask.
+"""政策问答 web app: chat with clause citations, clause lookup, uploads, POST /api/ask and /api/documents.
 
     python app.py            # http://127.0.0.1:7860 (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT override)
 
@@ -6,17 +6,21 @@
          -d '{"question": "中关村十五条措施第六条讲的是什么？", "region": "北京市"}'
 
 Thin on purpose: layout and wiring only. What is shown is built by rag/ui.py from escaped text;
-answering, lookup and indexing are rag/ functions.
+answering, lookup and indexing are rag/ functions; the HTTP API and its limits are rag/api.py and
+rag/web.py (tokens, rate limits, which uploaded files a client may add).
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 
 # Before gradio is imported: no analytics and no model hub, so no request leaves the machine.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Gradio's upload folder is the app's own, since old files in it are deleted (rag.web.Uploads).
+os.environ.setdefault("GRADIO_TEMP_DIR", os.path.join(tempfile.gettempdir(), "rag-gradio"))
 if not (
     os.environ.get("GRADIO_SERVER_PORT") or "7860"
 ).isdigit():  # gradio's own import would fail with a traceback
@@ -24,9 +28,11 @@ if not (
         f"app: GRADIO_SERVER_PORT must be a port number (1-65535), got {os.environ['GRADIO_SERVER_PORT']!r}"
     )
 
+import errno
 import functools
 import inspect
 import logging
+import socket
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -36,12 +42,12 @@ from typing import Any
 
 import gradio as gr
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from rag import ui
-from rag.config import Settings
+from rag.api import Api, Gate, Guard, add_routes
+from rag.config import MAX_QUESTION_CHARS, Settings
 from rag.errors import InputError, RagError
+from rag.web import MAX_FILTER_CHARS, UPLOAD_TTL_S, Refused, WebSettings, check_text, is_loopback, same_secret
 
 log = logging.getLogger("rag.app")
 
@@ -129,6 +135,7 @@ element.addEventListener('click', (event) => {
 """
 
 PROGRESS = gr.Progress()  # Gradio fills a handler's progress bar through a default of this type
+QUEUE_SIZE = 200  # events waiting beyond the running ones; more are refused ("queue full") rather than piled up
 
 
 # ---------------------------------------------------------------- event handlers (thin)
@@ -138,7 +145,7 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Show a domain error (bad reference, stale clause id…) as a Gradio error toast, not a traceback."""
 
     def shown(exc: RagError) -> gr.Error:
-        return gr.Error(str(exc), print_exception=False)
+        return gr.Error(refused_text(exc) if isinstance(exc, Refused) else str(exc), print_exception=False)
 
     if inspect.isgeneratorfunction(fn):
 
@@ -161,15 +168,39 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
+def refused_text(exc: Refused) -> str:
+    """What the page says when the server refuses (the API says the same in English)."""
+    if exc.status == 429:
+        return f"请求过于频繁或服务器繁忙，请 {exc.retry_after or 5} 秒后再试"
+    if exc.status == 401:
+        return "管理令牌不正确：请在上方填写 RAG_ADMIN_TOKEN 的值"
+    if exc.status == 403:
+        return UPLOADS_OFF
+    return "文件不是通过本页面上传的（或已过期），请重新选择文件"
+
+
+UPLOADS_OFF = "上传已关闭：应用监听在本机以外的地址，且没有设置管理令牌 RAG_ADMIN_TOKEN。设置后重启应用即可上传。"
+
+
+def _client(request: gr.Request | None) -> str:
+    client = getattr(request, "client", None)
+    return str(getattr(client, "host", None) or "unknown")
+
+
 def _sent(evt: gr.EventData, key: str) -> str:
     """A value our JavaScript sent with a custom event, e.g. the clause id of a clicked [n]."""
     return str((evt._data or {}).get(key, ""))
 
 
-def make_handlers(ws: ui.Workspace) -> dict[str, Callable[..., Any]]:
-    """The functions the Blocks call, closed over one Workspace."""
+def make_handlers(ws: ui.Workspace, guard: Guard) -> dict[str, Callable[..., Any]]:
+    """The functions the Blocks call, closed over one Workspace and the app's limits."""
 
-    def respond(question: str, turns: list[ui.Turn], region: str, doc: str) -> Iterator[tuple[Any, ...]]:
+    def respond(
+        question: str, turns: list[ui.Turn], region: str, doc: str, request: gr.Request
+    ) -> Iterator[tuple[Any, ...]]:
+        guard.asks.check(_client(request))
+        question = check_text(question, "the question", MAX_QUESTION_CHARS + 1000)
+        region, doc = (check_text(v or ui.ALL, "the filter", MAX_FILTER_CHARS) for v in (region, doc))
         for shown, answer in ui.converse(ws, question, turns, region, doc):
             panel = ui.citations_html(answer) if answer is not None else gr.skip()
             yield ui.chat_html(shown), panel, shown, ""
@@ -195,21 +226,28 @@ def make_handlers(ws: ui.Workspace) -> dict[str, Callable[..., Any]]:
         return ws.tree(doc_id, clause_id), ui.lookup_html(ws.lookup(clause_id)), ws.document_view(clause_id)
 
     def look_up(ref: str) -> tuple[Any, ...]:
-        found = ws.lookup(ref)
+        found = ws.lookup(check_text(ref, "the reference", MAX_FILTER_CHARS))
         if not found:
             return ui.lookup_html([], ref), gr.skip(), gr.skip(), gr.skip()
         first = found[0]
         doc = gr.Dropdown(choices=ui.doc_choices(ws.documents()), value=first.doc_id)
         return ui.lookup_html(found, ref), ws.document_view(first.id), ws.tree(first.doc_id, first.id), doc
 
-    def add_files(files: list[str] | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
+    def add_files(
+        files: list[str] | None, token: str | None, request: gr.Request, progress: gr.Progress = PROGRESS
+    ) -> tuple[Any, ...]:
         if not files:
             raise gr.Error(f"请先选择要上传的文件（{' '.join(ui.UPLOAD_TYPES)}）", print_exception=False)
+        paths = _claim(guard, _client(request), files, token)
         progress(0, desc="正在解析文件…")
-        results = ws.add_files(
-            [(Path(f), Path(f).name) for f in files],
-            lambda done, total: progress((done, total) if total else 1.0, desc="正在嵌入新条款", unit="条款"),
-        )
+        try:
+            results = ws.add_files(
+                [(path, path.name) for path in paths],
+                lambda done, total: progress((done, total) if total else 1.0, desc="正在嵌入新条款", unit="条款"),
+            )
+        finally:
+            for path in paths:
+                guard.received.release(_client(request), path)
         if any(r.error for r in results):
             gr.Warning("有文件未能加入知识库，原因见结果表")
         regions = gr.Dropdown(choices=ui.region_choices(ws.regions()), value=ui.ALL)
@@ -239,6 +277,18 @@ def compare_handlers(ws: ui.Workspace) -> dict[str, Callable[..., Any]]:
         return ui.compare_html(rows, topic.strip()), gr.DownloadButton(value=str(path) if path else None, visible=bool(rows))
 
     return {"run_compare": user_errors(run_compare)}
+
+
+def _claim(guard: Guard, client: str, files: list[Any], token: str | None) -> list[Path]:
+    """The received files a request may add: the admin token checked, each path one that this client
+    uploaded here (anything else is refused and logged); on refusal the client's files are deleted."""
+    try:
+        guard.web.check_admin(token or None)
+        return [guard.received.claim(client, f) for f in files]
+    except Refused:
+        for f in files:
+            guard.received.release(client, f)
+        raise
 
 
 # ---------------------------------------------------------------- layout
@@ -283,6 +333,7 @@ class CompareTab:
 @dataclass
 class UploadTab:
     files: gr.File
+    token: gr.Textbox
     add: gr.Button
     report: gr.HTML
 
@@ -358,18 +409,23 @@ def _wire_compare(h: dict[str, Any], cmp: CompareTab) -> None:
     cmp.table.open(h["open_clause"], outputs=[cmp.docview], **HIDDEN_API)
 
 
-def _upload_tab() -> UploadTab:
+def _upload_tab(web: WebSettings) -> UploadTab:
+    """Uploads as today on loopback; a token box when RAG_ADMIN_TOKEN is set; switched off, saying
+    why, on a network address without a token."""
     with gr.Tab("添加文件", id="upload"):
         gr.Markdown(
             f"上传政策文件（{' '.join(ui.UPLOAD_TYPES)}，每个不超过 {ui.MAX_UPLOAD_MB} MB）。"
             "解析并嵌入后即可提问和引用；未能读取的文件不会改动现有知识库。"
         )
-        files = gr.File(
-            file_count="multiple", file_types=list(ui.UPLOAD_TYPES), label="政策文件", elem_id="files"
-        )
-        add = gr.Button("加入知识库", variant="primary", elem_id="add")
+        if not web.uploads_open:
+            gr.HTML(f'<div class="uploads-off">{ui.esc(UPLOADS_OFF)}</div>', elem_id="uploads-off")
+        token = gr.Textbox(label="管理令牌（RAG_ADMIN_TOKEN）", type="password", visible=web.uploads_need_token,
+                           elem_id="admin-token", max_length=1000)  # fmt: skip
+        files = gr.File(file_count="multiple", file_types=list(ui.UPLOAD_TYPES), label="政策文件",
+                        elem_id="files", interactive=web.uploads_open)  # fmt: skip
+        add = gr.Button("加入知识库", variant="primary", elem_id="add", interactive=web.uploads_open)
         report = gr.HTML("", elem_id="upload-report", min_height=80)
-    return UploadTab(files, add, report)
+    return UploadTab(files, token, add, report)
 
 
 def _wire_chat(h: dict[str, Any], c: ChatTab, turns: gr.State) -> None:
@@ -394,65 +450,78 @@ def _wire_lookup(h: dict[str, Any], lk: LookupTab) -> None:
         trigger(h["look_up"], inputs=[lk.ref], outputs=[lk.found, lk.docview, lk.tree, lk.doc], **HIDDEN_API)
 
 
-def build_blocks(ws: ui.Workspace) -> gr.Blocks:
+def build_blocks(ws: ui.Workspace, guard: Guard) -> gr.Blocks:
     """The page: a status line and four tabs (问答, 条款查询, 政策对比, 添加文件)."""
-    h = {**make_handlers(ws), **compare_handlers(ws)}
-    with gr.Blocks(title="政策问答") as demo:
+    h = {**make_handlers(ws, guard), **compare_handlers(ws)}
+    # Gradio's own clean-up as well: every 10 min it deletes received files older than the upload TTL,
+    # and all of them when the server stops.
+    with gr.Blocks(title="政策问答", delete_cache=(600, UPLOAD_TTL_S)) as demo:
         gr.HTML(
             '<div class="app-head"><h1>政策问答</h1><span>人工智能产业政策 · 回答逐句注明出处条款</span></div>'
         )
         status = gr.HTML(ws.status_html(), elem_id="status")
         turns = gr.State([])
         with gr.Tabs():
-            chat, lookup, compared, upload = _chat_tab(ws), _lookup_tab(ws), _compare_tab(ws), _upload_tab()
+            chat, lookup, compared, upload = _chat_tab(ws), _lookup_tab(ws), _compare_tab(ws), _upload_tab(guard.web)
         _wire_chat(h, chat, turns)
         _wire_lookup(h, lookup)
         _wire_compare(h, compared)
         outputs = [upload.report, status, chat.region, chat.doc, lookup.region, lookup.doc, upload.files]
         upload.add.click(
             h["add_files"],
-            inputs=[upload.files],
+            inputs=[upload.files, upload.token],
             outputs=outputs,
             show_progress_on=[upload.report],
+            concurrency_limit=1,  # one index build at a time; the others wait their turn in the queue
             **HIDDEN_API,
         )
+    # Answers run side by side, as many as the machine has cores (RAG_WORKERS); the rest wait in line.
+    demo.queue(default_concurrency_limit=guard.web.workers, max_size=QUEUE_SIZE)
     return demo
 
 
 # ---------------------------------------------------------------- HTTP API and serving
 
 
-class AskRequest(BaseModel):
-    """Body of POST /api/ask. Example: {"question": "北京对引进图灵奖获得者有什么支持？", "region": "北京市"}"""
+def create_app(ws: ui.Workspace, web: WebSettings | None = None) -> FastAPI:
+    """FastAPI app: POST /api/ask and /api/documents, and the Gradio UI mounted at /, behind the Gate.
 
-    question: str
-    region: str | None = None
-    doc: str | None = None
-
-
-def create_app(ws: ui.Workspace) -> FastAPI:
-    """FastAPI app serving POST /api/ask beside the Gradio UI mounted at /."""
+    `web` says who may do what (tokens, limits, whether the app listens on loopback only).
+    """
+    web = web or WebSettings.from_env()
+    guard = Guard.create(web, Path(gr.utils.get_upload_folder()))
+    guard.received.sweep()  # files left from an earlier run
     api = FastAPI(title="政策问答", docs_url=None, redoc_url=None, openapi_url=None)
-
-    @api.post("/api/ask")
-    def ask(body: AskRequest) -> JSONResponse:
-        try:
-            return JSONResponse(ws.ask_json(body.question, body.region, body.doc))
-        except InputError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
-        except RagError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=500)
-
-    return gr.mount_gradio_app(
+    api.state.guard = guard
+    add_routes(api, Api(ws, guard))
+    blocks = build_blocks(ws, guard)
+    app = gr.mount_gradio_app(
         api,
-        build_blocks(ws),
+        blocks,
         path="/",
         footer_links=[],
         run_history=False,
         max_file_size=f"{ui.MAX_UPLOAD_MB}mb",
         css=ui.CSS,
         show_error=True,
+        auth=_reader_login(web) if web.read_token else None,
+        auth_message="请输入访问令牌（RAG_READ_TOKEN）作为密码，用户名任意。" if web.read_token else None,
     )
+    # mount_gradio_app leaves this False, which skips Gradio's own check that an event's files were
+    # uploaded (it would copy any server file named in an event into its cache).
+    blocks.has_launched = True
+    app.add_middleware(Gate, guard=guard)
+    return app
+
+
+def _reader_login(web: WebSettings) -> Callable[[str, str], bool]:
+    """Gradio's login page as the read-token prompt: any user name, the token as password."""
+    token = web.read_token or ""
+
+    def login(username: str, password: str) -> bool:
+        return same_secret(password, token)
+
+    return login
 
 
 def main() -> int:
@@ -460,16 +529,47 @@ def main() -> int:
     host = os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     try:
         port = _port(os.environ.get("GRADIO_SERVER_PORT") or "7860")
-        ws = ui.Workspace.load(Settings.from_env())
+        listener = listen(host, port)  # first: a taken port is the only thing said
+        settings = Settings.from_env()
+        for warning in settings.warnings():
+            log.warning("%s", warning)
+        web = WebSettings.from_env(loopback=is_loopback(listener.getsockname()[0]))
+        for warning in web.warnings():
+            log.warning("%s", warning)
+        ws = ui.Workspace.load(settings)
     except (RagError, FileNotFoundError) as exc:
         print(f"app: {exc}", file=sys.stderr)
         return 1
     threading.Thread(target=_warm_up, args=(ws,), daemon=True).start()
     import uvicorn
 
+    server = uvicorn.Server(uvicorn.Config(create_app(ws, web), log_level="warning"))
     print(f"政策问答: http://{host}:{port}", flush=True)
-    uvicorn.run(create_app(ws), host=host, port=port, log_level="warning")
+    server.run(sockets=[listener])
     return 0
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, or RagError in one line (a taken port says so and nothing else).
+
+    Example: listen("127.0.0.1", 7860) -> a bound socket; the same again -> RagError("port 7860 … is taken …")
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError):
+        raise RagError(f"GRADIO_SERVER_NAME {host!r} is not an address of this machine") from None
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise RagError(
+                f"port {port} on {host} is taken: stop the program using it or set GRADIO_SERVER_PORT"
+            ) from None
+        raise RagError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    return sock
 
 
 def _port(raw: str) -> int:

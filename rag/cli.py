@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         settings = Settings.from_env()
+        for warning in settings.warnings():
+            log.warning("%s", warning)
         return int(args.func(args, settings))
     except InputError as exc:
         print(f"rag: {exc}", file=sys.stderr)
@@ -170,6 +172,7 @@ def _print_index_report(report: BuildReport) -> None:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    question = _checked(args.question)  # before loading anything: a bad question is answered at once
     from . import retrieve, store
 
     index = store.load(settings)
@@ -180,14 +183,15 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         hits = retrieve.search(index, question, k, filters)
         return {"question": question, "hits": [h.to_json() for h in hits]}
 
-    if args.question == "-":
+    if question is None:
         return _each_line(sys.stdin, sys.stdout, run)
-    result = run(check_question(args.question))
+    result = run(question)
     print(json.dumps(result, ensure_ascii=False) if args.json else _format_hits(result))
     return EXIT_OK
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    question = _checked(args.question)  # before the index and the models load
     from .pipeline import Pipeline
 
     pipeline = Pipeline(settings)
@@ -196,12 +200,16 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     def run(question: str) -> dict[str, Any]:
         return pipeline.ask(question, filters=filters).to_json(question)
 
-    if args.question == "-":
+    if question is None:
         return _each_line(sys.stdin, sys.stdout, run)
-    question = check_question(args.question)
     answer = pipeline.ask(question, filters=filters)
     print(json.dumps(answer.to_json(question), ensure_ascii=False) if args.json else _format_answer(answer))
     return EXIT_OK
+
+
+def _checked(question: str) -> str | None:
+    """The checked question, or None for "-" (questions come from stdin, one per line)."""
+    return None if question == "-" else check_question(question)
 
 
 def _each_line(stdin: TextIO, stdout: TextIO, run: Callable[[str], dict[str, Any]]) -> int:

@@ -93,6 +93,21 @@ class Settings:
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url)
 
+    def warnings(self) -> list[str]:
+        """Settings that will not work the way they were probably meant; the CLI and app log them at start.
+
+        Example: Settings(llm_base_url="https://api.deepseek.com/v1").warnings()
+        -> ["RAG_LLM_BASE_URL is set but RAG_LLM_MODEL is not: …"]
+        """
+        warnings = []
+        if self.llm_base_url and not self.llm_model:
+            warnings.append(
+                "RAG_LLM_BASE_URL is set but RAG_LLM_MODEL is not: the endpoint will be asked for a model "
+                "named 'default', which most servers reject (answers then fall back to extractive); "
+                "set RAG_LLM_MODEL, e.g. deepseek-chat, qwen-plus, glm-4-flash or your Ollama/vLLM model name"
+            )
+        return warnings
+
     def __repr__(self) -> str:  # keep the key out of logs and tracebacks
         key = "set" if self.llm_api_key else "unset"
         return (

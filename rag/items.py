@@ -159,12 +159,13 @@ def _table_items(text: str) -> tuple[Item, ...]:
 
 
 def _mark_heading(items: list[Item], text: str, title: str) -> list[Item]:
-    """The first item is the clause's heading when it holds only its number and title."""
-    if not items or items[0].role:
+    """The first item is the clause's heading when it holds only its number and title and other items
+    follow (a clause of one sentence is its own measure, even when that sentence reads as a title)."""
+    if len(items) < 2 or items[0].role:
         return items
     first = text[items[0].start : items[0].end]
     body = _NUMBER.sub("", first).strip(" 。.：:；;")
-    if body and (body == title.strip(" 。.：:") or (len(body) <= 16 and not re.search(r"[，,]", body) and len(items) > 1 and _NUMBER.match(first))):
+    if body and (body == title.strip(" 。.：:") or (len(body) <= 16 and not re.search(r"[，,]", body) and _NUMBER.match(first))):
         items[0] = Item(items[0].start, items[0].end, items[0].units, "heading")
     return items
 

@@ -81,7 +81,7 @@ def bigrams(text: str) -> set[str]:
     return {a + b for a, b in itertools.pairwise(chars)}
 
 
-def _score(name: str, title: str, region: str | None) -> float:
+def score(name: str, title: str, region: str | None) -> float:
     """How well a typed name fits a document: share of its bigrams in the title, plus region fit."""
     wanted = bigrams(name)
     if not wanted:
@@ -103,7 +103,7 @@ def match_docs(docs: Sequence[Document] | Mapping[str, str], name: str, min_scor
         entries = [(doc_id, title, find_region(title)) for doc_id, title in docs.items()]
     else:
         entries = [(d.id, d.title, d.region) for d in docs]
-    scored = [(_score(name, title, region), i, doc_id) for i, (doc_id, title, region) in enumerate(entries)]
+    scored = [(score(name, title, region), i, doc_id) for i, (doc_id, title, region) in enumerate(entries)]
     ranked = sorted((s for s in scored if s[0] >= min_score), key=lambda s: (-s[0], s[1]))
     return [doc_id for _, _, doc_id in ranked]
 

@@ -163,6 +163,7 @@ def names(text: str) -> list[str]:
 
 
 # A place the gazetteer lacks, named as the issuer or subject of a policy: "某某县人民政府关于…".
+_VERB = re.compile(r"^(?:为了|为|关于|加快|推进|推动|促进|建设|支持|在|对)+")  # "为加快示例市…" names 示例市
 _NAMED_AS_ISSUER = re.compile(r"([\u4e00-\u9fff]{2,4}?[省市县区])(?:人民政府|关于|新一代|人工智能|加快|建设|推进)")
 
 
@@ -175,8 +176,13 @@ def first(*texts: str | None) -> str | None:
         if found and (issuer is None or found[0].start <= issuer.start()):
             return found[0].region
         if issuer:
-            return issuer.group(1)
+            return _VERB.sub("", issuer.group(1)) or None
     return None
+
+
+def all_names() -> list[str]:
+    """Every place the gazetteer knows, by full name (provinces, cities, counties, districts and zones)."""
+    return sorted({e.name for e in _gazetteer()[0].values()} | set(_gazetteer()[1]))
 
 
 def all_cities() -> list[str]:

@@ -223,8 +223,19 @@ def analyse(question: str, catalog: Catalog) -> Question:
 
 
 def _places(text: str, catalog: Catalog) -> tuple[Place, ...]:
+    """Places from the gazetteer, and the index's own regions it lacks (a county an uploaded policy is
+    from), in order of mention."""
+    mentions = places.find(text)
+    taken = [(m.start, m.start + len(m.text)) for m in mentions]
+    for region in sorted(catalog.regions - set(places.all_names()), key=len, reverse=True):
+        for alias in sorted(places.aliases(region), key=len, reverse=True):
+            start = text.find(alias)
+            if start >= 0 and not any(a < start + len(alias) and start < b for a, b in taken):
+                mentions.append(places.Mention(alias, region, start))
+                taken.append((start, start + len(alias)))
+                break
     out: dict[tuple[str, str | None], Place] = {}
-    for m in places.find(text):
+    for m in sorted(mentions, key=lambda m: m.start):
         region = m.region if m.region in catalog.regions or m.region != m.area else m.name
         docs = tuple(p.id for p in catalog.of_region(region))
         if m.area and m.area != region and docs:  # a zone whose name some titles carry narrows to those

@@ -7,6 +7,7 @@ region awareness, clause-number lookup and near-duplicate suppression.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -243,8 +244,8 @@ def mentioned_regions(index: Index, question: str) -> list[str]:
 def _region_mask(index: Index, region: str) -> np.ndarray:
     names = places.aliases(region)
     match = {r for r in {d.region for d in index.documents.values() if d.region} if names & places.aliases(r)}
-    if not match:
-        raise InputError(f"no policy in the index is from {region!r}; known regions: {', '.join(regions(index))}")
+    if not match:  # the input is not repeated back: the caller knows it, and it may be anything
+        raise InputError(f"no policy in the index is from that region; known regions: {'、'.join(regions(index))}")
     return np.array([c.region in match for c in index.clauses], dtype=bool)
 
 
@@ -254,13 +255,27 @@ def regions(index: Index) -> list[str]:
 
 
 def resolve_doc(index: Index, name: str) -> str:
-    """Document id for an id or a (partial, abbreviated) policy name; InputError if none fits."""
+    """Document id for an id, an exact title, or an abbreviation that fits one policy clearly: at least
+    75% of its character pairs in that title, and a clear lead over any other title that fits as well.
+    InputError, listing the candidates (or every policy), when none or several fit.
+
+    Example: "中关村十五条措施" -> the 十五条措施's id; "人工智能" (fits every title) -> InputError
+    """
     if name in index.documents:
         return name
-    ranked = lookup.match_docs(list(index.documents.values()), name)
-    if not ranked:
-        raise InputError(f"no policy matches {name!r}: `rag docs` lists them")
-    return ranked[0]
+    docs = list(index.documents.values())
+    exact = [d.id for d in docs if re.sub("[《》]", "", norm(d.title)) == re.sub("[《》]", "", norm(name))]
+    if len(exact) == 1:
+        return exact[0]
+    wanted = lookup.bigrams(name)
+    strong = [d for d in docs if wanted and len(wanted & lookup.bigrams(d.title)) >= 0.75 * len(wanted)]
+    ranked = sorted(((lookup.score(name, d.title, d.region), d.id) for d in strong), reverse=True)
+    if len(ranked) == 1 or (len(ranked) > 1 and ranked[0][0] >= ranked[1][0] + 0.25):
+        return ranked[0][1]
+    shown = [index.documents[i] for _, i in ranked] or docs
+    titles = "；".join(f"《{d.title}》" for d in shown[:40]) + ("；…" if len(shown) > 40 else "")
+    what = "fits several policies" if ranked else "matches no policy"
+    raise InputError(f"that policy name {what}; give its id or full title (`rag docs` lists them): {titles}")
 
 
 def _allowed(index: Index, filters: Filters) -> np.ndarray | None:

@@ -34,6 +34,7 @@ import numpy as np
 
 from . import clauses as clause_splitter
 from . import dates, ingest, item_vectors, measures
+from . import items as clause_items
 from .config import Settings
 from .errors import IndexMismatchError, InputError
 from .model import Clause, Document
@@ -122,7 +123,7 @@ def passage_text(clause: Clause) -> str:
 def splitter_digest() -> str:
     """Hash of the ingest and clause-splitting code: a changed splitter makes the index stale."""
     h = hashlib.sha256()
-    for module in (ingest, clause_splitter, dates, measures):
+    for module in (ingest, clause_splitter, clause_items, dates, measures):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()[:16]
 

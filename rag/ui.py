@@ -593,10 +593,12 @@ class Workspace:
         return iter(self.pipeline.stream(question, history=list(history), filters=self.filters(region, doc)))
 
     def ask_json(self, question: str, region: str | None = None, doc: str | None = None) -> dict[str, Any]:
-        """The `rag ask --json` object for a question. Raises InputError for a bad question or filter."""
+        """The `rag ask --json` object for a question, plus `notice`: what the chat shows under the answer
+        (e.g. that the LLM was unreachable and the answer is extractive), or None.
+        Raises InputError for a bad question or filter."""
         question = check_question(question)
         answer = self.pipeline.ask(question, filters=self.filters(region, doc))
-        return dict(answer.to_json(question))
+        return {**answer.to_json(question), "notice": " ".join(answer.notices) or None}
 
     @staticmethod
     def filters(region: str | None, doc: str | None) -> dict[str, str] | None:
@@ -792,4 +794,6 @@ mark { background: #fde68a; color: inherit; padding: 0 1px; }
 .uploads table { width: 100%; }
 .uploads tr.failed td { color: #7a1f1f; }
 .uploads .note { font-size: 0.8rem; color: var(--body-text-color-subdued); }
+.uploads-off { background: #fff8e6; border: 1px dashed #d69e2e; color: #5c4813; padding: 0.6rem 0.8rem;
+  border-radius: 8px; }
 """

@@ -24,6 +24,18 @@ GOLD_DEV = FIXTURES.parent / "gold" / "dev.jsonl"
 
 
 
+_DATA_DIR = PROJECT / "data"
+_DATA_EXISTED = _DATA_DIR.exists()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Tests never write the checkout's data directory: a test that forgets to give Settings a temp
+    `home` fails the run instead of leaving data/ behind (which later loads in place of the bundled index)."""
+    if not _DATA_EXISTED and _DATA_DIR.exists():
+        print(f"\nERROR: the tests created {_DATA_DIR}: give every Settings(...) a temporary home")
+        session.exitstatus = 1
+
+
 def gold_quotes(files: object) -> list[tuple[str, str]]:
     """(file, quote) of every dev-set evidence quote whose file is in `files`."""
     return [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -408,8 +409,8 @@ def test_http_api_answers_with_the_cli_json(server: Server) -> None:
     request = urllib.request.Request(server.url + "/api/ask", body, {"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as response:
         data = json.loads(response.read())
-    assert set(data) == {"question", "answer", "refused", "mode", "citations"}
-    assert data["citations"][0]["number"] == "第六条" and "[1]" in data["answer"]
+    assert set(data) == {"question", "answer", "refused", "mode", "citations", "notice"}
+    assert data["citations"][0]["number"] == "第六条" and "[1]" in data["answer"] and data["notice"] is None
 
     bad = urllib.request.Request(
         server.url + "/api/ask", b'{"question": ""}', {"Content-Type": "application/json"}
@@ -487,3 +488,98 @@ def test_llm_mode_streams_and_names_the_model_but_not_the_key(llm_page: Any) -> 
     assert len(partials) >= 2, f"no streaming seen: {partials}"
     assert LLM_KEY not in page.content()
     shot(page, "llm-mode")
+
+
+# ---------------------------------------------------------------- access: tokens and uploads off (in-process apps)
+
+ADMIN = "admin-token-browser-0123456"
+READER = "read-token-browser-0123456"
+SMALL_POLICY = "浏览器市人工智能办法\n\n第一条 对企业给予奖励12万元。\n\n第二条 本办法自发布之日起施行。\n"
+
+
+@pytest.fixture
+def tiny_app(tmp_path: Path, tiny_settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A function serving the app over the tiny index with the given WebSettings; yields its URL."""
+    from contextlib import ExitStack
+
+    from http_app import app_module, serve
+
+    from rag import ui, update
+    from rag.web import WebSettings
+
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    update.build(tiny_settings)
+    with ExitStack() as stack:
+
+        def start(**web: Any) -> str:
+            app = app_module().create_app(ui.Workspace.load(tiny_settings), WebSettings(**web))
+            return stack.enter_context(serve(app))
+
+        yield start
+
+
+@pytest.fixture
+def plain_page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def test_uploads_off_beyond_loopback_say_why(plain_page: Any, tiny_app: Any) -> None:
+    page = plain_page
+    page.goto(tiny_app(loopback=False) + "/")
+    page.get_by_role("tab", name="添加文件").click()
+    assert "上传已关闭" in page.locator("#uploads-off").inner_text(timeout=WAIT_MS)
+    assert "RAG_ADMIN_TOKEN" in page.locator("#uploads-off").inner_text()
+    assert page.locator("#add").is_disabled() and page.locator("#files input[type=file]").count() == 0
+    shot(page, "uploads-off")
+
+
+def chosen(page: Any, path: Path) -> None:
+    """Wait until the file component lists the chosen file (it shows the name's stem and suffix apart)."""
+    page.wait_for_function("stem => document.querySelector('#files').innerText.includes(stem)", arg=path.stem,
+                           timeout=WAIT_MS)  # fmt: skip
+
+
+def test_the_upload_tab_asks_for_the_admin_token(plain_page: Any, tiny_app: Any, tmp_path: Path) -> None:
+    page = plain_page
+    page.goto(tiny_app(admin_token=ADMIN, loopback=False) + "/")
+    page.get_by_role("tab", name="添加文件").click()
+    path = tmp_path / "浏览器市办法.txt"
+    path.write_text(SMALL_POLICY, encoding="utf-8")
+    token = page.locator("#admin-token input")
+    token.fill("wrong-token")
+    page.locator("#files input[type=file]").set_input_files(str(path))
+    chosen(page, path)
+    page.locator("#add").click()
+    page.get_by_text("管理令牌不正确").first.wait_for(timeout=WAIT_MS)
+    page.locator("#files button.icon-button").last.click()  # clear: the refused file was deleted
+    token.fill(ADMIN)
+    page.locator("#files input[type=file]").set_input_files(str(path))
+    chosen(page, path)
+    page.locator("#add").click()
+    page.locator("#upload-report tr.ok").wait_for(timeout=WAIT_MS)
+    assert "找到 2 个条款" in page.locator("#upload-report").inner_text()
+    assert ADMIN not in page.content()
+    shot(page, "upload-token")
+
+
+def test_a_read_token_puts_a_login_in_front_of_the_page(plain_page: Any, tiny_app: Any) -> None:
+    page = plain_page
+    page.goto(tiny_app(read_token=READER) + "/")
+    password = page.locator("input[type=password]")
+    password.wait_for(timeout=WAIT_MS)
+    assert "RAG_READ_TOKEN" in page.locator("body").inner_text()
+    login = page.get_by_role("button", name=re.compile("^(Login|登录)$"))
+    user = page.locator("input[type=text]").first
+    with page.expect_response(lambda r: r.url.endswith("/login")) as wrong:
+        user.fill("任何人")
+        password.fill("wrong")
+        login.click()
+    assert wrong.value.status == 400 and page.locator("#question").count() == 0
+    user.fill("任何人")  # the form empties itself after a failed attempt
+    password.fill(READER)
+    login.click()
+    page.locator("#question textarea").wait_for(timeout=WAIT_MS)
+    answer = ask(page, "对图灵奖获得者来示例市创业的给予多少资助？")
+    assert "1000万元" in answer.inner_text()

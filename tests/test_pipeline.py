@@ -178,8 +178,8 @@ def test_normalize_history_accepts_messages_and_pairs() -> None:
 # ---------------------------------------------------------------- the real index (skipped when absent)
 
 
-def test_dev_questions_on_the_bundled_index() -> None:
-    settings = Settings()
+def test_dev_questions_on_the_bundled_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(home=tmp_path)  # the bundled index, never a data directory of this checkout
     if not (settings.index_dir / "manifest.json").exists():
         pytest.skip("no bundled index")
     p = Pipeline(settings)
