@@ -18,13 +18,14 @@ from dataclasses import dataclass
 
 from .checks import AMOUNT, amounts, states_quantity
 from .evidence import Scored, cover
-from .model import Answer, Citation, Clause
+from .model import Answer, Citation, Clause, TableRow
 from .question import Question
 from .text import norm
 
 MAX_ITEMS = 5  # supporting items of an answer (a list question takes a whole list)
 MAX_CLAUSES = 3
 RUN_LIMIT = 12  # parts of one "；"-separated enumeration taken with a chosen part
+TABLE_ITEM = 60  # a table cell longer than this is cut to its pieces on the topic
 LONG_ITEM = 120  # longer items are cut to the comma-pieces that bear on the question
 PIECE_COVER = 0.2  # a comma-piece of a long item is kept when it spells out this share of the topic
 MAY_RELATE = 3  # closest clauses offered under a refusal
@@ -357,6 +358,7 @@ def compare(q: Question, blocks: Sequence[tuple[str, Sequence[Scored]]], topic: 
     """
     w = _Writer(Numbering(), [])
     figures: list[tuple[str, str | None]] = []
+    table: list[TableRow] = []
     for label, chosen in blocks:
         if not chosen:
             w.lines.append(f"【{label}】未涉及这一方面。")
@@ -367,10 +369,19 @@ def compare(q: Question, blocks: Sequence[tuple[str, Sequence[Scored]]], topic: 
         for s in ordered:
             w.item_line(s, topic)
         figures.append((label, _main_amount(ordered, topic)))
+        table.append(table_row(label, ordered, w.numbering, topic))
     verdict = _same_or_different(figures)
     if verdict:
         w.lines.append(verdict)
-    return Answer("\n".join(w.lines), w.numbering.citations())
+    return Answer("\n".join(w.lines), w.numbering.citations(), table=tuple(table))
+
+
+def table_row(place: str, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> TableRow:
+    """A place's row: its best item that states an amount (else its best item), shortened, and the
+    amounts it states. Example: -> TableRow("成都市", 2, "…按实际租金的50%给予补助，最高30万元", ("50%", "30万元"))"""
+    s = next((x for x in ordered if amounts(x.text)), ordered[0])
+    measure = trim(s.text, topic) if len(s.text) > TABLE_ITEM else s.text.rstrip(_ENDS)
+    return TableRow(place, numbering.of(s.clause, s.text), measure, tuple(amounts(s.text)))
 
 
 def _main_amount(ordered: Sequence[Scored], topic: dict[str, float]) -> str | None:
@@ -402,10 +413,13 @@ def cross_places(q: Question, blocks: Sequence[tuple[str, Sequence[Scored]]], to
     w = _Writer(Numbering(), [])
     found = [(region, chosen) for region, chosen in blocks if chosen]
     w.lines.append(f"所收录的政策中，{'、'.join(r for r, _ in found)}（共{len(found)}地）有相关规定：")
+    table = []
     for region, chosen in found:
-        for s in in_order(chosen):
+        ordered = in_order(chosen)
+        for s in ordered:
             w.item_line(s, topic, label=f"{region} ")
-    return Answer("\n".join(w.lines), w.numbering.citations())
+        table.append(table_row(region, ordered, w.numbering, topic))
+    return Answer("\n".join(w.lines), w.numbering.citations(), table=tuple(table))
 
 
 # ---------------------------------------------------------------- refusals

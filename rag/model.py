@@ -313,6 +313,20 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class TableRow:
+    """One row of the compact table a comparison or "哪些城市…" answer carries: a place, its measure (an
+    item of clause [n], verbatim) and the amounts that item states.
+
+    Example: TableRow("北京市", 1, "按不高于实际投入30%的比例，给予最高500万元资金支持", ("30%", "500万元"))
+    """
+
+    place: str
+    n: int
+    measure: str
+    amounts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Answer:
     """A Chinese answer whose [n] markers refer to `citations`."""
 
@@ -321,6 +335,7 @@ class Answer:
     refused: bool = False
     mode: str = "extractive"  # or "llm"
     notices: tuple[str, ...] = field(default_factory=tuple)
+    table: tuple[TableRow, ...] = ()  # comparisons and "哪些城市…" answers: one row per place
 
     def to_json(self, question: str) -> dict[str, Any]:
         """The `rag ask --json` object (a contract)."""

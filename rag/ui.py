@@ -110,10 +110,28 @@ def _bot_html(turn: Turn, i: int) -> str:
         f'复制</button><span class="mode">{esc(_mode_label(answer.mode))}</span></div>'
     )
     text = answer_html(answer.text, answer.citations, i)
+    table = answer_table_html(answer, i)
     return (
         f'<div class="msg bot {kind}" data-turn="{i}"><div class="bubble">{tag}'
-        f'<div class="answer-text">{text}</div>{notices}{tools}</div></div>'
+        f'<div class="answer-text">{text}</div>{table}{notices}{tools}</div></div>'
     )
+
+
+def answer_table_html(answer: Answer, turn: int) -> str:
+    """The compact table of a comparison or "哪些城市…" answer: place, measure, amounts, and its [n] link.
+
+    Example: -> '<table class="answer-table">…<td>北京市</td>…<a class="cite" …>[1]</a>…</table>'
+    """
+    if not answer.table:
+        return ""
+    head = "<tr><th>地区</th><th>措施（原文）</th><th>金额/比例</th><th>条款</th></tr>"
+    rows = "".join(
+        f"<tr><td>{esc(r.place)}</td><td>{esc(r.measure)}</td><td>{esc('；'.join(r.amounts)) or '—'}</td>"
+        f"<td>{answer_html(f'[{r.n}]', answer.citations, turn)}</td></tr>"
+        for r in answer.table
+    )
+    return f'<table class="answer-table">{head}{rows}</table>'
+
 
 
 def _mode_label(mode: str) -> str:
@@ -740,6 +758,9 @@ CSS = """
 a.cite { display: inline-block; padding: 0 0.25rem; margin: 0 0.1rem; border-radius: 4px; font-size: 0.85em;
   background: #dbeafe; color: #1e40af !important; text-decoration: none; cursor: pointer; }
 a.cite:hover, a.cite:focus { background: #bfdbfe; outline: 1px solid #1e40af; }
+.answer-table { border-collapse: collapse; margin: 0.4rem 0; font-size: 0.85rem; white-space: normal; }
+.answer-table th, .answer-table td { border: 1px solid var(--border-color-primary); padding: 0.15rem 0.4rem;
+  text-align: left; vertical-align: top; }
 .msg-tools { display: flex; gap: 0.6rem; align-items: center; margin-top: 0.4rem; font-size: 0.8rem;
   white-space: normal; }
 .msg-tools .copy { border: 1px solid var(--border-color-primary); border-radius: 4px; padding: 0 0.5rem;

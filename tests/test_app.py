@@ -365,3 +365,14 @@ def test_tree_does_not_repeat_a_heading_that_is_itself_a_clause() -> None:
 def test_answer_at_reads_the_turn_the_page_sent(position: object, found: bool) -> None:
     turns = [ui.Turn("问", "答", Answer("答")), ui.Turn("问2", "答2", Answer("答2"))]
     assert (ui.answer_at(turns, position) is not None) == found  # type: ignore[arg-type]
+
+
+def test_an_answer_table_links_its_citations_and_escapes_its_cells() -> None:
+    from rag.model import TableRow
+
+    clause = make_clause()
+    answer = Answer("【示例市】…[1]", (Citation(1, clause),), table=(TableRow(XSS_IMG, 1, XSS_SCRIPT, ("1000万元",)),))
+    out = ui.answer_table_html(answer, 0)
+    no_raw_markup(out)
+    assert 'class="cite"' in out and "1000万元" in out and "<th>地区</th>" in out
+    assert ui.answer_table_html(Answer("无表格"), 0) == ""

@@ -155,6 +155,10 @@ def test_a_comparison_answers_each_place_from_its_own_clause_and_says_same(pipe:
     lines = a.text.splitlines()
     assert lines[0] == "【成都市】" and any(line == "【重庆市】" for line in lines)
     assert set(sources(a)) == {"cd", "cq"} and lines[-1] == "比较：数额相同，均为500亿元。"
+    assert [r.place for r in a.table] == ["成都市", "重庆市"]  # the compact table: one row per place
+    for row in a.table:
+        cited = a.citations[row.n - 1].clause.text
+        assert row.measure in cited and all(x in cited for x in row.amounts) and "500亿元" in row.amounts
 
 
 def test_a_cross_reference_is_followed_and_cited(pipe: Pipeline) -> None:
