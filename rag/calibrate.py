@@ -40,12 +40,13 @@ from .evaluate import GoldItem, contains, load_gold
 from .model import Answer
 
 GRID = {
-    "COVER_WEIGHT": (2.0, 3.0, 4.0, 5.0, 6.0),
-    "KIND_BONUS": (0.0, 0.5),
-    "FOCUS_WEIGHT": (0.0, 1.0, 2.0, 3.0),
-    "EVIDENCE_MIN": tuple(round(2.0 + 0.2 * i, 1) for i in range(31)),
-    "KEEP_WITHIN": (1.0, 1.5, 2.0),
-    "ELSEWHERE_GAP": (1.0, 1.5, 2.0, 2.5, float("inf")),
+    "COVER_WEIGHT": (4.0, 5.0, 6.0, 7.0),
+    "KIND_BONUS": (0.5,),
+    "FOCUS_WEIGHT": (0.0, 1.0),
+    "RANK_WEIGHT": (0.0, 0.5, 1.0, 2.0),
+    "EVIDENCE_MIN": tuple(round(3.0 + 0.2 * i, 1) for i in range(21)),
+    "KEEP_WITHIN": (1.5, 2.0, 2.5, 3.0),
+    "ELSEWHERE_GAP": (1.5, 2.0, 2.5),
 }
 SWAPS_PER_QUESTION = 2
 EVIDENCE_SHARED = 0.5  # a swapped-in place whose clause shares this much of the evidence may answer it
@@ -205,7 +206,7 @@ def run_grid(cases: Sequence[Case], pipeline: Any) -> dict[tuple[float, ...], li
     return out
 
 
-SCORING = ("COVER_WEIGHT", "KIND_BONUS", "FOCUS_WEIGHT")  # the parameters that change item scores
+SCORING = ("COVER_WEIGHT", "KIND_BONUS", "FOCUS_WEIGHT", "RANK_WEIGHT")  # the parameters that change item scores
 
 
 @contextmanager
