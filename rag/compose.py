@@ -412,7 +412,7 @@ def cross_places(q: Question, blocks: Sequence[tuple[str, Sequence[Scored]]], to
     """"哪些城市…": the places whose policies provide it, then one line per place with its items."""
     w = _Writer(Numbering(), [])
     found = [(region, chosen) for region, chosen in blocks if chosen]
-    w.lines.append(f"所收录的政策中，{'、'.join(r for r, _ in found)}（共{len(found)}地）有相关规定：")
+    w.lines.append(f"所收录的政策中，{'、'.join(r for r, _ in found)}有相关规定：")
     table = []
     for region, chosen in found:
         ordered = in_order(chosen)

@@ -215,7 +215,7 @@ def unsupported_numbers(answer: Answer, question: str) -> list[str]:
     nor in the question. Example: answer "培育30家[1]" citing a clause saying 50家 -> ["30"]
     """
     sources = [question] + [
-        f"{c.clause.doc_title}\n{c.clause.path_str}\n{c.clause.text}" for c in answer.citations
+        f"{c.clause.citation}\n{c.clause.path_str}\n{c.clause.text}" for c in answer.citations
     ]
     allowed = set().union(*(numbers_in(s) for s in sources))
     return sorted(numbers_in(answer.text) - allowed)

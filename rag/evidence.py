@@ -195,9 +195,17 @@ def baseline(matrix: np.ndarray | None, v: np.ndarray) -> tuple[float, float]:
     """
     if matrix is None or len(matrix) < 2:
         return 0.0, 1.0
-    step = max(1, len(matrix) // BASELINE_ROWS)
-    cosines = matrix[::step] @ v
-    return float(cosines.mean()), max(float(cosines.std()), 1e-6)
+    key = (id(matrix), len(matrix), v.tobytes())
+    if key not in _BASELINES:
+        step = max(1, len(matrix) // BASELINE_ROWS)
+        cosines = matrix[::step] @ v
+        if len(_BASELINES) >= 64:  # a question's few scorings share it; older questions are done
+            _BASELINES.clear()
+        _BASELINES[key] = (float(cosines.mean()), max(float(cosines.std()), 1e-6))
+    return _BASELINES[key]
+
+
+_BASELINES: dict[tuple[int, int, bytes], tuple[float, float]] = {}
 
 
 def pair_weights(index: Any) -> PairWeights:

@@ -295,8 +295,9 @@ def _filter_sentences(parts: Sequence[str], question: str, hits: Sequence[Hit]) 
 
 
 def _source(hit: Hit) -> str:
+    """What a sentence citing the clause may take numbers from: its citation (title and ref), path, text."""
     c = hit.clause
-    return f"{c.doc_title}\n{c.path_str}\n{c.text}"
+    return f"{c.citation}\n{c.path_str}\n{c.text}"
 
 
 def renumber(text: str, hits: Sequence[Hit]) -> tuple[str, tuple[Citation, ...]]:
