@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -74,6 +74,16 @@ class Extractive:
         if verdict.refusal is not None:
             log.info("refused: %s", verdict.refusal.text.splitlines()[0])
             return verdict.refusal
+        answer = self._answer(r, verdict)
+        unknown = r.question.unknown_places
+        if unknown:  # "厦门和成都…": say which places the policies do not cover, then what they say of the rest
+            names = "、".join(p.label for p in unknown)
+            known = "、".join(p.label for p in r.question.known_places)
+            head = f"所收录的政策中没有{names}的文件；以下只是{known}的规定：\n" if known else ""
+            return replace(answer, text=head + answer.text)
+        return answer
+
+    def _answer(self, r: Retrieved, verdict: Verdict) -> Answer:
         q = r.question
         lookups = [h for h in r.hits if h.why == "lookup"]
         if lookups:

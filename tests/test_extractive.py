@@ -107,6 +107,11 @@ def test_a_place_whose_policies_lack_the_measure_says_so_and_labels_other_places
     assert any("成都市" in line for line in rest[1:])
 
 
+def test_a_comparison_with_a_place_without_policies_says_so_before_the_rest(pipe: Pipeline) -> None:
+    a = pipe.ask("厦门和成都对人工智能企业租用场地分别补助多少？")
+    assert a.text.startswith("所收录的政策中没有厦门市的文件；以下只是成都市的规定：") and "cd" in sources(a)
+
+
 def test_an_article_past_the_last_is_refused_with_the_count(pipe: Pipeline) -> None:
     a = pipe.ask("中关村十五条措施第十六条讲的是什么？")
     assert a.refused and f"《{BJ}》共3条，没有第十六条" in a.text
