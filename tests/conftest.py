@@ -28,12 +28,13 @@ _DATA_DIR = PROJECT / "data"
 _DATA_EXISTED = _DATA_DIR.exists()
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+@pytest.fixture(scope="session", autouse=True)
+def checkout_data_untouched() -> Iterator[None]:
     """Tests never write the checkout's data directory: a test that forgets to give Settings a temp
-    `home` fails the run instead of leaving data/ behind (which later loads in place of the bundled index)."""
+    `home` errors the run instead of leaving data/ behind (which later loads in place of the bundled index)."""
+    yield
     if not _DATA_EXISTED and _DATA_DIR.exists():
-        print(f"\nERROR: the tests created {_DATA_DIR}: give every Settings(...) a temporary home")
-        session.exitstatus = 1
+        raise AssertionError(f"the tests created {_DATA_DIR}: give every Settings(...) a temporary home")
 
 
 def gold_quotes(files: object) -> list[tuple[str, str]]:

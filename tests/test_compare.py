@@ -127,7 +127,7 @@ def test_a_region_outranked_everywhere_still_gets_its_row(tmp_path: Path, fake_e
         "其中对使用算力的中小企业给予最高5万元补助。\n第二条 加强组织领导，落实工作责任。\n",
         encoding="utf-8",
     )
-    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, embedder="fake-embedder")
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, embedder="fake-embedder", home=tmp_path / "home")
     update.build(settings)
     index = store.load(settings)
 

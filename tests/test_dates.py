@@ -270,7 +270,7 @@ def test_clauses_of_the_bundled_index_carry_their_policys_dates(bundled_index: s
 def test_an_index_of_the_previous_format_asks_for_a_rebuild(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text(json.dumps({"format_version": 1, "embedder": "e5-small-bundled"}))
     with pytest.raises(IndexMismatchError, match=r"run `rag index`"):
-        store.load(Settings(index_dir=tmp_path, corpus_dir=tmp_path / "corpus"))
+        store.load(Settings(index_dir=tmp_path, corpus_dir=tmp_path / "corpus", home=tmp_path / "home"))
 
 
 def test_dates_and_measures_survive_the_json_round_trip(bundled_index: store.Index) -> None:
