@@ -104,7 +104,7 @@ def trim(text: str, topic: dict[str, float]) -> str:
         return body
     pieces = [m.group(0) for m in _PIECE.finditer(body)]
     wanted = [i for i, p in enumerate(pieces) if i == 0 and _PERIOD.match(p) or _bears(p, topic)]
-    if not wanted:
+    if not [i for i in wanted if _bears(pieces[i], topic)]:  # nothing bears on the topic: cutting would leave no content
         return body
     out, last = "", -1
     for i in wanted:
@@ -312,7 +312,8 @@ def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> 
 
 
 def _units_line(ordered: Sequence[Scored], numbering: Numbering) -> str:
-    with_units = next((s for s in ordered if s.item.units), None)
+    """The units of the best-scoring chosen item that names units (not a neighbour's)."""
+    with_units = max((s for s in ordered if s.item.units), key=lambda s: s.score, default=None)
     if with_units is None:
         return "相关条款没有写明责任单位，条款内容如下："
     n = numbering.of(with_units.clause, with_units.text)
@@ -320,11 +321,20 @@ def _units_line(ordered: Sequence[Scored], numbering: Numbering) -> str:
 
 
 def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:
-    """The amount of the best clause (an amount from another clause could belong to another measure)."""
-    top = ordered[0].clause.id
-    stated = [(s, amount_phrase(s.text)) for s in ordered if s.clause.id == top and states_quantity(s.text)]
-    stated = [(s, p) for s, p in stated if p]
+    """The amount the best clause states for the question (of the year it names, when it names one).
+    It says the clauses give no amount only when no item of the chosen clauses states one."""
+    top = max(ordered, key=lambda s: s.score).clause
+    stated = [(s, p) for s in ordered if s.clause.id == top.id and (p := amount_phrase(s.text))]
+    if not stated:  # the best clause may state it in a sentence that was not chosen
+        hit = next(s.hit for s in ordered if s.clause.id == top.id)
+        stated = [(Scored(hit, i, 0.0, 0.0, 0.0), p) for i, item in enumerate(top.items)
+                  if item.role in ("", "row") and (p := amount_phrase(top.item_text(item)))]  # fmt: skip
+    if q.years:  # a year-specific question prefers the figure of that year
+        of_year = [(s, p) for s, p in stated if any(str(y) in f"{s.text}{period(s.clause, s.position) or ''}" for y in q.years)]
+        stated = of_year or stated
     if not stated:
+        if any(states_quantity(s.text) for s in ordered) or any(states_quantity(c.text) for c in {s.clause for s in ordered}):
+            return ""
         return "相关条款没有规定具体数额或比例，条款内容如下：" if q.how_much else ""
     s, phrase = stated[0]
     when = period(s.clause, s.position) or _own_period(s.text)

@@ -90,12 +90,26 @@ def _policy(doc: Document, doc_clauses: Sequence[Clause]) -> Policy:
     kind = next((t for t in POLICY_TYPES if title.endswith(t)), "")
     years = [int(y) for y in _YEAR_IN_TEXT.findall(f"{doc.title}\n{doc.text}")]
     years += [int(y) for y in _YEAR.findall(doc.title)]
-    articles = len({c.ref for c in doc_clauses if re.fullmatch(r"第[一二三四五六七八九十百零]+条", c.ref)})
+    articles = _articles(doc.text)
     tops = {c.path[0] if c.path else c.ref for c in doc_clauses if c.ref and c.ref not in ("序言", "落款")}
     return Policy(doc.id, doc.title, doc.region, kind, (min(years), max(years)) if years else None, articles, len(tops))
 
 
 # ---------------------------------------------------------------- what a question names
+
+
+_ARTICLE_START = re.compile(r"^\s*第([一二三四五六七八九十百零〇两]+|\d{1,3})条", re.MULTILINE)
+
+
+def _articles(text: str) -> int:
+    """How many articles a policy has: the last 第N条 that opens a paragraph (0 when none does).
+
+    Example: "第一条 …\n第二条 …\n第十五条 …" -> 15
+    """
+    from .clauses import cn_to_int
+
+    values = [v for m in _ARTICLE_START.finditer(text) if (v := cn_to_int(m.group(1))) is not None]
+    return max(values, default=0)
 
 
 @dataclass(frozen=True)
@@ -208,6 +222,7 @@ def analyse(question: str, catalog: Catalog) -> Question:
         policies = tuple(lookup.match_docs({p.id: p.title for p in catalog.policies}, name)[:1])
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
     kinds = _kinds(text, found, policies, ref)
+    policies = tuple(dict.fromkeys(policies + tuple(_implementing(policies, catalog))))
     return Question(
         text=question,
         places=found,
@@ -268,6 +283,17 @@ def _policies(text: str, catalog: Catalog, found: Sequence[Place]) -> tuple[str,
         narrowed = [p for p in found if p.known and p.area and len(p.docs) == 1]
         named = [p.docs[0] for p in narrowed]
     return tuple(dict.fromkeys(named))
+
+
+def _implementing(named: Sequence[str], catalog: Catalog) -> list[str]:
+    """Policies whose titles quote a named one: its implementing rules ("《…若干政策》第四、五、七条政策实施细则"
+    implements "…若干政策"), which hold the details of what it names."""
+    out = []
+    for doc_id in named:
+        policy = catalog.policy(doc_id)
+        title = policy.title.strip("《》") if policy else ""
+        out += [p.id for p in catalog.policies if title and p.id != doc_id and f"《{title}》" in p.title]
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -74,7 +74,7 @@ def search(
     q = analysis if analysis is not None else analyse(question, index.catalog)
     scores = Scores(index, question, query_vector(index, question) if vector is None else vector)
     looked_up = _lookup(index, q, allowed)
-    if _regions_unfiltered(filters) and len(q.regions) >= 2:
+    if _regions_unfiltered(filters) and (len(q.regions) >= 2 or q.comparison and len(q.policies) >= 2):
         hits = _per_region(scores, q, allowed)
     else:
         scope = allowed if not _regions_unfiltered(filters) else _and(allowed, scope_mask(index, q.scope))
@@ -153,11 +153,15 @@ def _why(pos: int, dense: dict[int, float], lexical: dict[int, float]) -> str:
 
 
 def _per_region(scores: Scores, q: Question, allowed: np.ndarray | None) -> list[Hit]:
-    """Comparison questions ("成渝两地…一样吗") get evidence from each place named, interleaved; every
-    place reuses the one query vector, and at most MAX_REGIONS places are searched."""
+    """Comparison questions ("成渝两地…一样吗", "湖北规划和实施意见分别…") get evidence from each place (or each
+    policy of one place) named, interleaved; every one reuses the one query vector, and at most MAX_REGIONS
+    are searched."""
+    if len(q.regions) >= 2:
+        groups = [q.policies if set(q.policies) & set(p.docs) else p.docs for p in q.known_places]
+    else:
+        groups = [(d,) for d in q.policies]
     per = []
-    for place in q.known_places[:MAX_REGIONS]:
-        docs = q.policies if set(q.policies) & set(place.docs) else place.docs
+    for docs in groups[:MAX_REGIONS]:
         per.append(fused(scores, _and(allowed, scope_mask(scores.index, docs))))
     out: list[Hit] = []
     for rank in range(max((len(p) for p in per), default=0)):
