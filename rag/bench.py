@@ -216,6 +216,8 @@ def bench_latency(settings: Settings, index: Any, questions: list[str]) -> dict[
     bare = stats_ms(each_ms(lambda q: embedder.queries([q]), questions))
     search = stats_ms(each_ms(lambda q: retrieve.search(index, q, settings.top_k), questions))
     answer = stats_ms(each_ms(pipeline.ask, questions))
+    worst = worst_question(index)
+    heavy = stats_ms(each_ms(pipeline.ask, [worst] * 5))
     return {
         "questions": len(questions),
         "query_embed_ms": bare,
@@ -223,7 +225,19 @@ def bench_latency(settings: Settings, index: Any, questions: list[str]) -> dict[
         "answer_ms": answer,
         "search_vs_embed_p50": ratio(search["p50"], bare["p50"]),
         "answer_vs_embed_p50": ratio(answer["p50"], bare["p50"]),
+        "worst_question": {"chars": len(worst), "answer_ms": heavy, "vs_normal_p50": ratio(heavy["p50"], answer["p50"])},
     }
+
+
+def worst_question(index: Any, limit: int = 2000) -> str:
+    """A question of the longest accepted length naming every region of the index (again and again): the
+    most places, comparisons and scope checks one question can ask for."""
+    from .retrieve import regions
+
+    names = "和".join(regions(index)) or "北京"
+    tail = "分别对人工智能企业租用办公场地有什么补贴？"
+    body = (names + "和") * (limit // (len(names) + 1) + 1)
+    return body[: limit - len(tail)] + tail
 
 
 # ---------------------------------------------------------------- the app

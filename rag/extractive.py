@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from . import compose, evidence
+from . import compose, evidence, retrieve
 from .evidence import Scored
 from .model import Answer, Clause, Hit
 from .question import Question
@@ -91,7 +91,12 @@ class Extractive:
             return lookup_answer(lookups, compose.cross_references(quoted, self._clauses_by_doc()))
         keep = self._keep(q)
         if q.comparison and self._compares(q):
-            return compose.compare(q, self._blocks(r), keep)
+            answer = compose.compare(q, self._blocks(r), keep)
+            if len(q.known_places) > retrieve.MAX_REGIONS:
+                first = "、".join(p.label for p in q.known_places[: retrieve.MAX_REGIONS])
+                note = f"问题点名了{len(q.known_places)}个地区，这里比较前{retrieve.MAX_REGIONS}个：{first}。\n"
+                answer = replace(answer, text=note + answer.text)
+            return answer
         if q.cross and not q.known_places and r.by_region:
             return compose.cross_places(q, self._places_providing(r), keep)
         chosen = list(verdict.chosen)
@@ -220,8 +225,8 @@ class Extractive:
         first, at most three), labelled with the policy."""
         q = r.question
         titles = self._titles()
-        if len(q.known_places) >= 2:
-            groups = [(place.label, place.docs) for place in q.known_places]
+        if len(q.known_places) >= 2:  # as many places as retrieval searched one by one
+            groups = [(place.label, place.docs) for place in q.known_places[: retrieve.MAX_REGIONS]]
         else:
             groups = [(f"《{titles.get(d, d)}》", (d,)) for d in q.scope]
         out = []

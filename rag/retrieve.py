@@ -24,12 +24,13 @@ from .errors import InputError
 from .model import Clause, Hit
 from .question import Question, analyse
 from .store import Index
-from .text import norm, query_tokens
+from .text import norm, query_tokens, tokenize_exact
 
 RRF_K = 60  # the usual reciprocal-rank constant: flattens the head so both lists matter
 CANDIDATES = 60  # depth taken from each list before fusion
 DENSE_WEIGHT = 1.0
 BM25_WEIGHT = 1.3  # policy questions reuse the policies' own terms; 1.3-1.6 is a plateau on dev (R@5 .889 -> .935)
+QUERY_EMBED_CHARS = 160  # questions people type are under 100 characters
 MAX_REGIONS = 8  # places searched one by one for a comparison; a question naming more is searched for these
 DUPLICATE_JACCARD = 0.85
 
@@ -84,8 +85,21 @@ def search(
 
 
 def query_vector(index: Index, question: str) -> np.ndarray:
-    """The question's one embedding, (1, dim)."""
-    return np.asarray(embed.get(index.embedder_id).queries([question]), dtype=np.float32).reshape(1, -1)
+    """The question's one embedding, (1, dim), of at most QUERY_EMBED_CHARS characters (see `embedded`)."""
+    return np.asarray(embed.get(index.embedder_id).queries([embedded(question)]), dtype=np.float32).reshape(1, -1)
+
+
+def embedded(question: str) -> str:
+    """What is embedded for a question: itself, or for a long one its words each once, cut to
+    QUERY_EMBED_CHARS (embedding time grows with length: a 2,000-character question took ~100 times a
+    normal one, all of it in the embedder).
+
+    Example: embedded("北京和上海和北京和上海……（2,000字）有什么补贴？") -> "北京和上海有什么补贴？"
+    """
+    if len(question) <= QUERY_EMBED_CHARS:
+        return question
+    words = dict.fromkeys(tokenize_exact(question))
+    return "".join(words)[:QUERY_EMBED_CHARS]
 
 
 class Scores:
