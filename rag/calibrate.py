@@ -254,11 +254,12 @@ def by_kind(cases: Sequence[Case], results: Sequence[Result]) -> dict[str, float
 
 def objective(results: Sequence[Result]) -> float:
     """Higher is better: cited evidence on answerable questions, refusals on unanswerable ones, few
-    citations that hold no evidence. Refusing an answerable question costs its evidence and more."""
+    citations that hold no evidence. Refusing an answerable question costs the most: users met a product
+    that refused real questions, and a refusal shows no evidence at all, while an answer shows its clauses."""
     s = summary(results)
     return (
-        0.45 * (s["cited_recall"] or 0.0)
-        - 0.25 * (s["refused_answerable"] or 0.0)
+        0.40 * (s["cited_recall"] or 0.0)
+        - 0.50 * (s["refused_answerable"] or 0.0)
         + 0.30 * (s["refused_unanswerable"] or 0.0)
         - 0.10 * (s["stray_citations"] or 0.0)
     )
