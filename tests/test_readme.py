@@ -23,6 +23,7 @@ import shlex
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -99,14 +100,16 @@ def blocks(text: str) -> list[Block]:
     out: list[Block] = []
     i = 0
     while i < len(lines):
-        if lines[i].startswith("```") and not lines[i].startswith("````"):
-            lang = lines[i][3:].strip()
+        fence = lines[i].strip()
+        if fence.startswith("```") and not fence.startswith("````"):
+            lang = fence[3:].strip()
             previous = next((lines[j] for j in range(i - 1, -1, -1) if lines[j].strip()), "")
             mark = SKIP_MARK.match(previous.strip())
             end = i + 1
             while end < len(lines) and lines[end].strip() != "```":
                 end += 1
-            out.append(Block(lang, i + 2, "\n".join(lines[i + 1 : end]), mark.group(1) if mark else None))
+            body = textwrap.dedent("\n".join(lines[i + 1 : end]))  # a block inside a list item is indented
+            out.append(Block(lang, i + 2, body, mark.group(1) if mark else None))
             i = end + 1
         else:
             i += 1
@@ -149,7 +152,7 @@ def not_run_reason(command: Command) -> str | None:
     if argv[:3] == ["python", "-m", "pytest"]:
         return "the test suite itself"
     if argv == ["python", "app.py"]:
-        return "test_app_starts_as_the_readme_says starts it"
+        return "started by test_app_starts_as_the_readme_says_and_answers_its_curl_examples"
     if argv[:2] == ["rag", "bench"] and "--quick" not in argv:
         return "the full benchmark runs for many minutes (rag bench --quick is run)"
     return None
