@@ -2,6 +2,10 @@
 index and corpus (plus a policy full of HTML injection), driven by headless Chromium.
 
 Screenshots go to test-artifacts/. Run alone with: pytest -m browser tests/test_browser.py
+
+With RAG_SCREENSHOTS=docs, the tests also write the README's pictures (docs/chat.png,
+docs/citation-docview.png, docs/refusal.png): `RAG_SCREENSHOTS=docs python -m pytest -m browser
+tests/test_browser.py` regenerates them from the running app.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ pytestmark = pytest.mark.browser
 
 PROJECT = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT / "test-artifacts"
+DOCS = PROJECT / "docs"
+README_SHOT_MAX_BYTES = 300_000
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -212,6 +218,21 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def readme_shot(page: Any, name: str) -> None:
+    """With RAG_SCREENSHOTS=docs, the README's picture docs/<name>.png: the visible page, reduced to a
+    256-colour palette so that it stays small in the repository."""
+    if os.environ.get("RAG_SCREENSHOTS") != "docs":
+        return
+    from PIL import Image
+
+    path = DOCS / f"{name}.png"
+    page.screenshot(path=str(path))
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+    assert path.stat().st_size < README_SHOT_MAX_BYTES, f"{path.name} is {path.stat().st_size} bytes"
+
+
 # ---------------------------------------------------------------- tests
 
 
@@ -226,6 +247,7 @@ def test_chat_answer_cites_and_opens_the_clause_in_place(page: Any) -> None:
     card = page.locator("#cites .card").first
     assert "十五条措施" in card.inner_text() and "北京市" in card.inner_text()
     assert "图灵奖" in card.locator("mark").first.inner_text()
+    readme_shot(page, "chat")
     page.locator("#question textarea").click()  # the copy button needs a focused page for the clipboard
     answer.locator("button.copy").click()
     page.wait_for_function("() => document.querySelector('#chat button.copy').textContent === '已复制'")
@@ -239,6 +261,8 @@ def test_chat_answer_cites_and_opens_the_clause_in_place(page: Any) -> None:
     assert page.locator("#docview .neighbour").count() >= 2
     assert target.is_visible()
     shot(page, "chat-citation-docview")
+    target.scroll_into_view_if_needed()
+    readme_shot(page, "citation-docview")
 
 
 def test_refusal_looks_different_and_shows_related_clauses(page: Any) -> None:
@@ -250,6 +274,7 @@ def test_refusal_looks_different_and_shows_related_clauses(page: Any) -> None:
     panel = page.locator("#cites .cites.refused")
     assert "可能相关" in panel.inner_text() and panel.locator(".card").count() >= 1
     shot(page, "refusal")
+    readme_shot(page, "refusal")
     page.locator("#new-chat").click()
     page.locator("#chat .chat.empty").wait_for(timeout=WAIT_MS)
 
