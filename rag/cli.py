@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TextIO
@@ -53,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rag: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `rag ask … | head`: the reader has gone; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -272,7 +277,8 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
             basis = f"（{source['basis']}）" if source["basis"] else ""
             print(f"{'':<30}{_DATE_LABELS[name]} {source['ref'] or '-'}：{source['text']}{basis}")
     dated = sum(1 for r in rows if r["issued"] or r["effective"] or r["expires"])
-    print(f"{len(rows)} documents ({dated} with a stated date), {len(index.clauses)} clauses; "
+    whole = sum(r["clauses"] for r in rows)
+    print(f"{len(rows)} documents ({dated} with a stated date), {whole} clauses ({len(index.clauses)} indexed parts); "
           "columns: id, region, year, issued, effective, expires, status, clauses, title")  # fmt: skip
     return EXIT_OK
 

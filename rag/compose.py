@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .checks import AMOUNT, amounts, states_quantity
+from .checks import amounts, states_quantity
 from .evidence import Scored, cover
 from .model import Answer, Citation, Clause, TableRow
 from .question import Question
@@ -114,7 +114,7 @@ def trim(text: str, topic: dict[str, float]) -> str:
 
 
 def _bears(piece: str, topic: dict[str, float]) -> bool:
-    return cover(topic, piece) >= PIECE_COVER or bool(AMOUNT.search(piece))
+    return cover(topic, piece) >= PIECE_COVER or bool(amounts(piece))
 
 
 def with_table_header(clause: Clause, row: str) -> str:
@@ -323,15 +323,19 @@ def _units_line(ordered: Sequence[Scored], numbering: Numbering) -> str:
 def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:
     """The amount the best clause states for the question (of the year it names, when it names one).
     It says the clauses give no amount only when no item of the chosen clauses states one."""
-    top = max(ordered, key=lambda s: s.score).clause
+
+    def of_year(s: Scored) -> bool:
+        return any(str(y) in f"{s.text}{period(s.clause, s.position) or ''}" for y in q.years)
+
+    dated = [s for s in ordered if q.years and of_year(s) and amount_phrase(s.text)]
+    top = max(dated or ordered, key=lambda s: s.score).clause
     stated = [(s, p) for s in ordered if s.clause.id == top.id and (p := amount_phrase(s.text))]
     if not stated:  # the best clause may state it in a sentence that was not chosen
         hit = next(s.hit for s in ordered if s.clause.id == top.id)
         stated = [(Scored(hit, i, 0.0, 0.0, 0.0), p) for i, item in enumerate(top.items)
                   if item.role in ("", "row") and (p := amount_phrase(top.item_text(item)))]  # fmt: skip
     if q.years:  # a year-specific question prefers the figure of that year
-        of_year = [(s, p) for s, p in stated if any(str(y) in f"{s.text}{period(s.clause, s.position) or ''}" for y in q.years)]
-        stated = of_year or stated
+        stated = [(s, p) for s, p in stated if of_year(s)] or stated
     if not stated:
         if any(states_quantity(s.text) for s in ordered) or any(states_quantity(c.text) for c in {s.clause for s in ordered}):
             return ""
@@ -455,8 +459,11 @@ def refusal(
 
 
 def topic_words(q: Question) -> str:
-    """The topic as a user reads it in a refusal. Example: "租房 补贴" -> "“租房 补贴”" """
-    return f"“{q.topic}”" if q.topic else "这一问题"
+    """The topic as a user reads it in a refusal: its words run together as in the question.
+
+    Example: topic "入驻 企业 房租 减免" -> "“入驻企业房租减免”"
+    """
+    return f"“{''.join(q.topic.split())}”" if q.topic else "这一问题"
 
 
 def scope_label(q: Question, titles: dict[str, str]) -> str:

@@ -104,7 +104,7 @@ class Settings:
             warnings.append(
                 "RAG_LLM_BASE_URL is set but RAG_LLM_MODEL is not: the endpoint will be asked for a model "
                 "named 'default', which most servers reject (answers then fall back to extractive); "
-                "set RAG_LLM_MODEL, e.g. deepseek-chat, qwen-plus, glm-4-flash or your Ollama/vLLM model name"
+                "set RAG_LLM_MODEL to a model name that endpoint serves (see the README's LLM examples)"
             )
         return warnings
 

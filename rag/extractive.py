@@ -76,7 +76,9 @@ class Extractive:
             return verdict.refusal
         answer = self._answer(r, verdict)
         unknown = r.question.unknown_places
-        if unknown:  # "厦门和成都…": say which places the policies do not cover, then what they say of the rest
+        if (
+            unknown
+        ):  # "厦门和成都…": say which places the policies do not cover, then what they say of the rest
             names = "、".join(p.label for p in unknown)
             known = "、".join(p.label for p in r.question.known_places)
             head = f"所收录的政策中没有{names}的文件；以下只是{known}的规定：\n" if known else ""
@@ -94,7 +96,9 @@ class Extractive:
             answer = compose.compare(q, self._blocks(r), keep)
             if len(q.known_places) > retrieve.MAX_REGIONS:
                 first = "、".join(p.label for p in q.known_places[: retrieve.MAX_REGIONS])
-                note = f"问题点名了{len(q.known_places)}个地区，这里比较前{retrieve.MAX_REGIONS}个：{first}。\n"
+                note = (
+                    f"问题点名了{len(q.known_places)}个地区，这里比较前{retrieve.MAX_REGIONS}个：{first}。\n"
+                )
                 answer = replace(answer, text=note + answer.text)
             return answer
         if q.cross and not q.known_places and r.by_region:
@@ -127,7 +131,9 @@ class Extractive:
         other = evidence.score_items(self.index, q, r.vector, r.elsewhere) if r.elsewhere else []
         if not evidence.answers(scored, other):
             return Verdict(False, self._not_covered(r, scored), scope=bool(q.scope))
-        chosen = compose.choose(q, scored, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)
+        dated = self._of_year(q, scored)
+        floor = evidence.EVIDENCE_MIN if dated is scored else min(evidence.EVIDENCE_MIN, evidence.best(dated))
+        chosen = compose.choose(q, dated, floor, evidence.KEEP_WITHIN)
         if "list" in q.kinds:
             chosen = self._whole_list(q, chosen)
         refusal = self._year_of_evidence(q, chosen)
@@ -154,7 +160,13 @@ class Extractive:
         doc_id = q.scope[0]
         policy = self.index.catalog.policy(doc_id)  # type: ignore[attr-defined]
         title = policy.title if policy else doc_id
-        size = f"共{policy.articles}条" if policy and policy.articles else f"按一、二……编号，共{policy.top_items}部分" if policy else ""
+        size = (
+            f"共{policy.articles}条"
+            if policy and policy.articles
+            else f"按一、二……编号，共{policy.top_items}部分"
+            if policy
+            else ""
+        )
         head = f"《{title}》{size}，没有{q.ref}。"
         return compose.refusal(head, related=[h.clause for h in r.hits])
 
@@ -171,7 +183,9 @@ class Extractive:
             return None
         first, last = min(a for a, _ in spans), max(b for _, b in spans)
         where = compose.scope_label(q, self._titles()) or "所收录的"
-        head = f"{where}政策涉及的年份在{first}—{last}年之间，没有{'、'.join(map(str, outside))}年的相关内容。"
+        head = (
+            f"{where}政策涉及的年份在{first}—{last}年之间，没有{'、'.join(map(str, outside))}年的相关内容。"
+        )
         return compose.refusal(head, related=[h.clause for h in r.hits])
 
     def _year_of_evidence(self, q: Question, chosen: Sequence[Scored]) -> Answer | None:
@@ -180,13 +194,30 @@ class Extractive:
         years = [y for y in q.years if not self._names_policy(q, y)]
         if not years or not ({"amount", "comparison"} & set(q.kinds)):
             return None
-        said = " ".join(f"{s.text}{compose.period(s.clause, s.position) or ''}{s.clause.title}" for s in chosen)
+        said = " ".join(
+            f"{s.text}{compose.period(s.clause, s.position) or ''}{s.clause.title}" for s in chosen
+        )
         missing = [y for y in years if str(y) not in said]
         if not missing:
             return None
         where = compose.scope_label(q, self._titles()) or "所收录的政策"
         head = f"{where}中没有找到{'、'.join(map(str, missing))}年的相关目标或数额。"
         return compose.refusal(head, related=[s.clause for s in chosen])
+
+    def _of_year(self, q: Question, scored: list[Scored]) -> list[Scored]:
+        """For a question naming a (target) year, the items of that year when the scope has any: an item
+        that states the year, or belongs to a period or heading that does ("2027年的目标" is not answered
+        by the 2022 one)."""
+        years = [str(y) for y in q.years if not self._names_policy(q, y)]
+        if not years:
+            return scored
+
+        def of_year(s: Scored) -> bool:
+            said = f"{s.text}{compose.period(s.clause, s.position) or ''}{s.clause.title}{''.join(s.clause.path)}"
+            return any(y in said for y in years)
+
+        dated = [s for s in scored if of_year(s)]
+        return dated or scored
 
     def _names_policy(self, q: Question, year: int) -> bool:
         docs = getattr(self.index, "documents", {})
@@ -197,7 +228,9 @@ class Extractive:
         where = compose.scope_label(q, self._titles())
         if where:
             head = f"{where}的政策未涉及{compose.topic_words(q)}。"
-            return compose.refusal(head, self._elsewhere(r), related=[h.clause for h in r.hits], topic=self._keep(q))
+            return compose.refusal(
+                head, self._elsewhere(r), related=[h.clause for h in r.hits], topic=self._keep(q)
+            )
         head = f"未在所收录的政策中找到关于{compose.topic_words(q)}的规定。"
         return compose.refusal(head, related=[s.clause for s in scored] or [h.clause for h in r.hits])
 
@@ -217,7 +250,11 @@ class Extractive:
 
     def _compares(self, q: Question) -> bool:
         """Two or more places named, or two or more policies (named, or of the one place named)."""
-        return len(q.known_places) >= 2 or len(q.policies) >= 2 or (len(q.known_places) == 1 and len(q.scope) >= 2)
+        return (
+            len(q.known_places) >= 2
+            or len(q.policies) >= 2
+            or (len(q.known_places) == 1 and len(q.scope) >= 2)
+        )
 
     def _blocks(self, r: Retrieved) -> list[tuple[str, list[Scored]]]:
         """For a comparison: each named place's own best items, labelled with the place; for two policies
@@ -232,8 +269,10 @@ class Extractive:
         out = []
         for label, docs in groups:
             own = [h for h in r.hits if h.clause.doc_id in docs]
-            scored = evidence.score_items(self.index, q, r.vector, own)
-            out.append((label, compose.choose(q, scored, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)[:PER_PLACE]))
+            scored = self._of_year(q, evidence.score_items(self.index, q, r.vector, own))
+            out.append(
+                (label, compose.choose(q, scored, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)[:PER_PLACE])
+            )
         if len(q.known_places) < 2:  # policies of one place: those that say something, best first
             said = sorted((b for b in out if b[1]), key=lambda b: -b[1][0].score)[:3]
             out = said if len(said) >= 2 else out
@@ -260,7 +299,10 @@ class Extractive:
     def _places_providing(self, r: Retrieved) -> list[tuple[str, list[Scored]]]:
         """The regions whose policies provide what a "哪些城市…" question asks: each region's best item above
         EVIDENCE_MIN and within ELSEWHERE_GAP of the best region's (the test a named place passes), best first."""
-        scored = {region: evidence.score_items(self.index, r.question, r.vector, hits) for region, hits in r.by_region.items()}
+        scored = {
+            region: evidence.score_items(self.index, r.question, r.vector, hits)
+            for region, hits in r.by_region.items()
+        }
         top = max((evidence.best(s) for s in scored.values()), default=float("-inf"))
         out = []
         for region, items in scored.items():
