@@ -132,7 +132,8 @@ class Extractive:
         if not evidence.answers(scored, other):
             return Verdict(False, self._not_covered(r, scored), scope=bool(q.scope))
         dated = self._of_year(q, scored)
-        floor = evidence.EVIDENCE_MIN if dated is scored else min(evidence.EVIDENCE_MIN, evidence.best(dated))
+        # Items of the year need not pass the threshold themselves, only stand near the best item, which did.
+        floor = evidence.EVIDENCE_MIN if dated is scored else evidence.best(scored) - evidence.KEEP_WITHIN
         chosen = compose.choose(q, dated, floor, evidence.KEEP_WITHIN)
         if "list" in q.kinds:
             chosen = self._whole_list(q, chosen)
