@@ -262,13 +262,20 @@ def in_order(chosen: Sequence[Scored]) -> list[Scored]:
 class _Writer:
     numbering: Numbering
     lines: list[str]
+    _last: str = ""  # the clause of the last item line: its next items join that line
 
     def item_line(self, s: Scored, topic: dict[str, float], label: str = "") -> None:
+        """"· 《policy》ref：item[n]"; further items of the same clause join the line after "；"."""
         text = with_table_header(s.clause, s.text) if s.item.role == "row" else trim(s.text, topic)
         n = self.numbering.of(s.clause, s.text)
         when = period(s.clause, s.position)
         prefix = f"（{when}）" if when and when not in text else ""
-        self.lines.append(f"· {label}{s.clause.citation}：{prefix}{text.rstrip(_ENDS)}[{n}]")
+        body = f"{prefix}{text.rstrip(_ENDS)}[{n}]"
+        if self._last == s.clause.id and self.lines:
+            self.lines[-1] += f"；{body}"
+        else:
+            self.lines.append(f"· {label}{s.clause.citation}：{body}")
+        self._last = s.clause.id
 
 
 def compose(q: Question, chosen: Sequence[Scored], topic: dict[str, float], related: Sequence[Clause] = ()) -> Answer:
@@ -284,9 +291,9 @@ def compose(q: Question, chosen: Sequence[Scored], topic: dict[str, float], rela
         w.lines.append(head)
     for s in ordered:
         w.item_line(s, topic)
-    for clause in related:
+    for clause in related:  # what the items refer to ("参照第一条"): the part that states the support
         n = w.numbering.of(clause, clause.text)
-        w.lines.append(f"· 参照 {clause.citation}：{clause.text.strip()}[{n}]")
+        w.lines.append(f"· 参照 {clause.citation}：{trim(clause.text.strip(), topic)}[{n}]")
     return Answer("\n".join(w.lines), w.numbering.citations())
 
 
