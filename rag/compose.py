@@ -93,6 +93,14 @@ def _own_period(text: str) -> str | None:
     return m.group(0).strip() if m and _PERIOD_WORD.search(m.group(0)) else None
 
 
+def said(s: Scored) -> str:
+    """What an item says of its time: its text (a table row with its header), the period it belongs to,
+    its clause's title and headings. Example: a row "企业(家) | 10 | 30" under "指标 | 到2022年 | 到2025年"
+    -> "指标 | 到2022年 | 到2025年；企业(家) | 10 | 30 …" """
+    text = with_table_header(s.clause, s.text) if s.item.role == "row" else s.text
+    return f"{text}{period(s.clause, s.position) or ''}{s.clause.title}{''.join(s.clause.path)}"
+
+
 def trim(text: str, topic: dict[str, float]) -> str:
     """An item cut to the comma-pieces that bear on the topic (a fair share of its weighted character
     pairs) or state an amount, gaps marked with ……; items up to LONG_ITEM characters are kept whole.
@@ -332,8 +340,12 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -
     It says the clauses give no amount only when no item of the chosen clauses states one."""
 
     def of_year(s: Scored) -> bool:
-        return any(str(y) in f"{s.text}{period(s.clause, s.position) or ''}" for y in q.years)
+        return any(str(y) in said(s) for y in q.years)
 
+    if q.years:  # the figure of each year asked ("到2025年和2030年分别…"), from a sentence or a table row
+        lines = [line for y in q.years if (line := _amount_of_year(y, ordered, numbering))]
+        if lines:
+            return "；".join(lines) + "。"
     dated = [s for s in ordered if q.years and of_year(s) and amount_phrase(s.text)]
     top = max(dated or ordered, key=lambda s: s.score).clause
     stated = [(s, p) for s in ordered if s.clause.id == top.id and (p := amount_phrase(s.text))]
@@ -351,6 +363,42 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -
     when = period(s.clause, s.position) or _own_period(s.text)
     prefix = f"{when}，" if when and when not in phrase else ""
     return f"{prefix}{phrase}[{numbering.of(s.clause, s.text)}]。"
+
+
+def _amount_of_year(year: int, ordered: Sequence[Scored], numbering: Numbering) -> str:
+    """The best item of that year stating an amount, as "到2025年，…30家以上…[n]"; "" when none does."""
+    for s in sorted(ordered, key=lambda x: -x.score):
+        if s.item.role == "row":
+            cell = row_value(s.clause, s.text, year)
+            if cell:
+                return f"{cell}[{numbering.of(s.clause, s.text)}]"
+        elif str(year) in said(s) and (phrase := amount_phrase(s.text)):
+            when = period(s.clause, s.position) or _own_period(s.text) or f"{year}年"
+            prefix = f"{when}，" if when not in phrase else ""
+            return f"{prefix}{phrase}[{numbering.of(s.clause, s.text)}]"
+    return ""
+
+
+def row_value(clause: Clause, row: str, year: int) -> str:
+    """A table row's value in the column of a year, with the row's label and the column's header.
+
+    Example: header "指标 | 近期目标(到2022年) | 中期目标(到2025年)", row "企业(家) | 10 | 30", 2025
+    -> "中期目标(到2025年)：企业(家) 30"
+    """
+    header = next((line.strip() for line in clause.text.splitlines() if "|" in line), "")
+    heads = [h.strip() for h in header.split("|")]
+    cells = [c.strip() for c in row.split("|")]
+    if not header or norm(header) == norm(row) or len(cells) < 2:
+        return ""
+    if len(heads) == len(cells) - 1:  # the header has no cell above the row labels
+        heads = [""] + heads
+    if len(heads) != len(cells):
+        return ""
+    col = next((i for i, h in enumerate(heads) if i and str(year) in h), None)
+    if col is None or not cells[col]:
+        return ""
+    label = [c for h, c in zip(heads, cells) if c and not re.search(r"\d", h)][: max(1, col)]
+    return f"{heads[col]}：{' '.join(label)} {cells[col]}"
 
 
 def cross_references(quoted: Sequence[tuple[Clause, str]], clauses_of: dict[str, list[Clause]]) -> list[Clause]:

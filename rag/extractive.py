@@ -135,6 +135,7 @@ class Extractive:
         # Items of the year need not pass the threshold themselves, only stand near the best item, which did.
         floor = evidence.EVIDENCE_MIN if dated is scored else evidence.best(scored) - evidence.KEEP_WITHIN
         chosen = compose.choose(q, dated, floor, evidence.KEEP_WITHIN)
+        chosen += self._each_year(q, dated, chosen, floor)
         if "list" in q.kinds:
             chosen = self._whole_list(q, chosen)
         refusal = self._year_of_evidence(q, chosen)
@@ -195,10 +196,8 @@ class Extractive:
         years = [y for y in q.years if not self._names_policy(q, y)]
         if not years or not ({"amount", "comparison"} & set(q.kinds)):
             return None
-        said = " ".join(
-            f"{s.text}{compose.period(s.clause, s.position) or ''}{s.clause.title}" for s in chosen
-        )
-        missing = [y for y in years if str(y) not in said]
+        covered = " ".join(compose.said(s) for s in chosen)
+        missing = [y for y in years if str(y) not in covered]
         if not missing:
             return None
         where = compose.scope_label(q, self._titles()) or "所收录的政策"
@@ -214,11 +213,24 @@ class Extractive:
             return scored
 
         def of_year(s: Scored) -> bool:
-            said = f"{s.text}{compose.period(s.clause, s.position) or ''}{s.clause.title}{''.join(s.clause.path)}"
-            return any(y in said for y in years)
+            return any(y in compose.said(s) for y in years)
 
         dated = [s for s in scored if of_year(s)]
         return dated or scored
+
+    def _each_year(self, q: Question, dated: list[Scored], chosen: list[Scored], floor: float) -> list[Scored]:
+        """"到2025年和2030年分别…": the best item of each asked year that no chosen item covers."""
+        years = [str(y) for y in q.years if not self._names_policy(q, y)]
+        if len(years) < 2:
+            return []
+        covered = " ".join(compose.said(s) for s in chosen)
+        extra: list[Scored] = []
+        for y in years:
+            if y not in covered:
+                best = next((s for s in dated if s.score >= floor and y in compose.said(s)), None)
+                if best is not None and best not in chosen + extra:
+                    extra.append(best)
+        return extra
 
     def _names_policy(self, q: Question, year: int) -> bool:
         docs = getattr(self.index, "documents", {})

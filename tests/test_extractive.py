@@ -224,3 +224,18 @@ def test_number_and_citation_checks() -> None:
     assert checks.numbers_supported("补贴40%", ["按30%给予补贴"]) == {"40"}
     assert checks.states_quantity("培育10家企业") and not checks.states_quantity("到2022年，环境不断完善")
     assert checks.amounts("按30%给予支持，最高500万元，到2025年") == ["30%", "500万元"]
+
+
+def test_a_table_row_gives_the_value_of_the_year_asked_with_its_column_and_label() -> None:
+    text = "类别 | 指标 | 单位 | 2020年 | 2022年\n综合竞争力 | 核心产业产值 | 亿元 | 30 | 50"
+    clause = Clause("t", "d", "某县规划", (), None, text, (0, len(text)))
+    row = "综合竞争力 | 核心产业产值 | 亿元 | 30 | 50"
+    assert compose.row_value(clause, row, 2022) == "2022年：综合竞争力 核心产业产值 亿元 50"
+    assert compose.row_value(clause, row, 2025) == ""  # no column of that year
+    assert compose.row_value(clause, text.splitlines()[0], 2022) == ""  # the header is not a row of values
+
+
+def test_two_years_asked_get_a_figure_each(pipe: Pipeline) -> None:
+    a = pipe.ask("湖北规划到2022年和2030年分别是什么目标？有多少家企业")
+    first = a.text.splitlines()[0]
+    assert "2022" in first and "10家" in first
