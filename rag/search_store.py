@@ -162,7 +162,9 @@ class FaissStore:
 
 
 def open_store(settings: Settings, index: Index) -> SearchStore:
-    """The store RAG_STORE names, over a loaded index."""
-    if settings.store != "faiss":
-        raise NotImplementedError(settings.store)
+    """The store RAG_STORE names, over a loaded index. Milvus is imported only when it is the one chosen."""
+    if settings.store == "milvus":
+        from . import milvus
+
+        return milvus.open_store(settings, index)
     return FaissStore(index)
