@@ -79,8 +79,14 @@ def connect(settings: Settings) -> Any:
 
 
 def _open_client(settings: Settings) -> Any:
-    from pymilvus import MilvusClient
-    from pymilvus.exceptions import MilvusException
+    try:
+        from pymilvus import MilvusClient
+        from pymilvus.exceptions import MilvusException
+    except ImportError as exc:
+        raise StoreError(
+            "RAG_STORE=milvus needs pymilvus and milvus-lite: pip install -e \".[milvus]\" (or unset RAG_STORE "
+            "to search with FAISS in this process)"
+        ) from exc
 
     uri = settings.milvus_target
     embedded = uri.endswith(".db")
