@@ -3,6 +3,7 @@
     rag index [PATHS...]                       add files to RAG_HOME (data/) and update its index
     rag index --bundled                        maintainers: rebuild the shipped index/ from corpus/
     rag index --recreate                       RAG_STORE=milvus: drop the collection and fill it again
+    rag remove NAME...                         take added files out of the knowledge base
     rag search [-k K] [--region R] [--doc D] [--year Y] [--json] QUESTION|-
     rag ask [--json] [--region R] [--doc D] [--year Y] QUESTION|-
     rag docs                                   list indexed policies
@@ -75,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
         help="with RAG_STORE=milvus: drop the Milvus collection and fill it again (after changing RAG_EMBEDDER)",
     )
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("remove", help="take files added with `rag index FILE` (or uploaded) out of the knowledge base")
+    p.add_argument("names", nargs="+", help="file names as added (as `rag docs` shows them under source)")
+    p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser("search", help="the clauses that answer a question")
     _question_args(p)
@@ -150,6 +155,18 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
             bar.close()
     _print_index_report(report)
     return EXIT_ERROR if report.failed else EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from . import update
+
+    try:
+        report = update.remove(settings, args.names)
+    except OSError as exc:
+        raise RagError(f"cannot write the knowledge base in {settings.home}: {exc}") from exc
+    print(f"removed {', '.join(dict.fromkeys(args.names))}")
+    _print_index_report(report)
+    return EXIT_OK
 
 
 def _print_index_report(report: BuildReport) -> None:

@@ -4,6 +4,7 @@
     update.build(settings, [Path("措施.docx")])                                # `rag index 措施.docx`
     update.build(settings)                                                     # `rag index`
     update.build_bundled(settings)                                             # `rag index --bundled`
+    update.remove(settings, ["措施.docx"])                                      # `rag remove 措施.docx`
     update.recover(settings)                                                   # the app's start
 
 Every change holds one cross-process lock (rag/lock.py, RAG_HOME/.lock) and commits in this order:
@@ -244,6 +245,42 @@ def _mirror_finish(settings: Settings, mirror: _Mirror | None, manifest: dict[st
     except StoreError as exc:
         log.warning("the index is updated, but the Milvus collection could not be finished (%s): run `rag index`", exc)
         return None
+
+
+def remove(
+    settings: Settings, names: Sequence[str], progress: Progress | None = None, *, store_progress: Progress | None = None
+) -> BuildReport:
+    """`rag remove NAME…`: take files added to RAG_HOME/corpus out of the knowledge base; their clauses
+    leave the index (and, under RAG_STORE=milvus, the collection). Bundled files cannot be removed.
+
+    The files wait in a staging folder until the new index is committed, so a change that fails or is
+    killed before the commit point puts them back (`_settle`), and one killed after it deletes them.
+    Example: remove(settings, ["措施.docx"]) -> BuildReport(clauses_total=1265, …)
+    """
+    started = time.perf_counter()
+    names = list(dict.fromkeys(names))
+    with lock.exclusive(settings.home / LOCK_FILE, settings.lock_timeout, f"removing {len(names)} file(s)"):
+        _recover_locked(settings)
+        added = {p.name for p in corpus_files(settings.added_dir)} if settings.added_dir.is_dir() else set()
+        if unknown := [n for n in names if n not in added]:
+            raise InputError(
+                f"not a file added to the knowledge base: {', '.join(unknown)} (added files are in "
+                f"{settings.added_dir}; the bundled corpus cannot be removed)"
+            )
+        _check_store(settings, False)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=settings.added_dir))
+        try:
+            for name in names:
+                os.replace(settings.added_dir / name, staging / name)
+            _reached("staged")
+            priors = [p for p in (_read_prior(settings.data_index_dir), _read_prior(settings.index_dir)) if p]
+            built = _build_from(settings, _sources(settings, staging, set()), {}, priors, None, progress)
+            mirror = _mirror_upsert(settings, built, False, store_progress)
+            manifest = _commit(settings.data_index_dir, built, moves=[])
+            synced = _mirror_finish(settings, mirror, manifest)
+        finally:
+            _settle(staging, settings.added_dir, _manifest_or_empty(settings.data_index_dir))
+    return replace(_report(built, [], [], started, settings.data_index_dir), store=synced)
 
 
 def recover(settings: Settings) -> None:

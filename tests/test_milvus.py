@@ -121,6 +121,15 @@ def test_a_removed_file_loses_its_rows(msettings: Settings, tmp_path: Path) -> N
     assert all(h.clause.doc_id != "丙市人工智能若干措施" for h in retrieve.search(index, "丙市租用算力补贴", 5))
 
 
+def test_rag_remove_deletes_the_rows(msettings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(milvus, "MEAN_DRIFT", 10.0)  # no rewrite for a moved BM25 mean: only the deletions
+    update.build(msettings, [write(tmp_path / "in", "丙市人工智能若干措施.txt", POLICY)])
+    report = update.remove(msettings, ["丙市人工智能若干措施.txt"])
+    assert report.store.deleted >= 2 and report.store.upserted == 0
+    assert "丙市人工智能若干措施" not in rows(msettings).values()
+    assert store.load(msettings).warnings == ()
+
+
 def test_names_with_quotes_filter_exactly(msettings: Settings, tmp_path: Path) -> None:
     name = '丙市"人工智能"若干措施'
     update.build(msettings, [write(tmp_path / "in", f"{name}.txt", POLICY)])
