@@ -33,6 +33,13 @@ def test_doc_filter_by_abbreviated_name(store_index) -> None:  # type: ignore[no
     assert hits and all("十五条措施" in h.clause.doc_title for h in hits)
 
 
+def test_year_filter_keeps_only_policies_of_that_year(store_index) -> None:  # type: ignore[no-untyped-def]
+    hits = retrieve.search(store_index, "人工智能产业规模目标", k=8, filters={"year": "2021", "region": None})
+    assert hits and {h.clause.year for h in hits} == {2021}
+    both = retrieve.search(store_index, "人工智能", k=8, filters={"year": 2020, "region": "湖北"})
+    assert both and {(h.clause.year, h.clause.region) for h in both} == {(2020, "湖北省")}
+
+
 def test_comparison_gets_evidence_from_each_place(store_index) -> None:  # type: ignore[no-untyped-def]
     hits = retrieve.search(store_index, "成渝两地试验区2022年的人工智能核心产业规模目标一样吗？", k=6)
     assert {h.clause.region for h in hits[:2]} == {"成都市", "重庆市"}
@@ -56,7 +63,9 @@ def test_bad_questions_are_rejected(store_index, question: str) -> None:  # type
         retrieve.search(store_index, question)
 
 
-@pytest.mark.parametrize("filters", [{"region": "厦门"}, {"doc": "完全不存在的某某办法"}, {"city": "北京"}])
+@pytest.mark.parametrize(
+    "filters", [{"region": "厦门"}, {"doc": "完全不存在的某某办法"}, {"city": "北京"}, {"year": "明年"}, {"year": 1066}]
+)
 def test_unknown_filters_say_so(store_index, filters: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError):
         retrieve.search(store_index, "人工智能", filters=filters)
