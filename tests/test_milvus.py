@@ -197,6 +197,34 @@ def test_a_collection_behind_the_index_serves_with_a_warning_and_unknown_rows_ar
     assert hits and all(h.clause.doc_id != "丙市人工智能若干措施" for h in hits)
 
 
+@pytest.mark.parametrize("point", ["store-upserted", "data-written", "manifest-swapped"])
+def test_a_change_that_dies_around_the_commit_point_leaves_a_serving_pair(
+    msettings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, point: str
+) -> None:
+    update.build(msettings)
+    before = {c.id for c in store.load(msettings).clauses}
+
+    def die(reached: str) -> None:
+        if reached == point:
+            raise RuntimeError(f"killed at {reached}")
+
+    monkeypatch.setattr(update, "on_checkpoint", die)
+    with pytest.raises(RuntimeError):
+        update.build(msettings, [write(tmp_path / "in", "丙市人工智能若干措施.txt", POLICY)])
+    monkeypatch.setattr(update, "on_checkpoint", None)
+    index = store.load(msettings)  # the previous index, or the new one: either serves
+    committed = point == "manifest-swapped"
+    assert ({c.id for c in index.clauses} == before) != committed
+    assert "丙市人工智能若干措施" in rows(msettings).values()  # its rows went in before the commit point
+    hits = retrieve.search(index, "丙市租用算力补贴", 5)
+    assert hits and all(index.position(h.clause.id) is not None for h in hits)
+    if not committed:
+        assert all(h.clause.doc_id != "丙市人工智能若干措施" for h in hits)
+    report = update.build(msettings)  # the next change brings the collection in step
+    assert set(rows(msettings)) == {c.id for c in store.load(msettings).clauses}
+    assert store.load(msettings).warnings == () and (report.store.deleted > 0) != committed
+
+
 def test_recreate_needs_the_milvus_store(tiny_settings: Settings) -> None:
     with pytest.raises(InputError, match="RAG_STORE=milvus"):
         update.build(tiny_settings, recreate=True)
