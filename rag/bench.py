@@ -569,6 +569,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "at 100k and 1M synthetic clauses (--quick: 10k); long, and not part of CI",
     )
     p.add_argument("--scales", help="with --store: clause counts, comma-separated (default 100000,1000000)")
+    p.add_argument("--stores", help="with --store: which of faiss-flat,faiss-hnsw,milvus-lite,milvus-server (default all)")
     p.set_defaults(func=command)
 
 
@@ -594,7 +595,10 @@ def _command_stores(args: argparse.Namespace, settings: Settings, started: float
         raise InputError(f"--scales takes clause counts such as 100000,1000000, got {args.scales!r}") from None
     if not all(1000 <= n <= 10_000_000 for n in scales):
         raise InputError("--scales: each count must be between 1000 and 10000000")
-    report = bench_stores.run(settings, scales, bench_stores.STORES,
+    stores = tuple(args.stores.split(",")) if args.stores else bench_stores.STORES
+    if unknown := set(stores) - set(bench_stores.STORES):
+        raise InputError(f"--stores: unknown {sorted(unknown)}; choose from {','.join(bench_stores.STORES)}")
+    report = bench_stores.run(settings, scales, stores,
                               lambda stage: print(f"bench: {stage}…", file=sys.stderr, flush=True))
     report["total_s"] = round(time.perf_counter() - started, 1)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else bench_stores.format_table(report))

@@ -149,16 +149,20 @@ def _queries(store: Any, synthetic: _Synthetic, vectors: np.ndarray, queries: np
     from . import bench
     from .search_store import Query, Scope
 
-    asked = [Query(v, t) for v, t in zip(queries, question_tokens, strict=True)]
-    store.ranked(asked[0], None, DEPTH)  # warm
+    def asked() -> list[Query]:  # new each time: a store keeps per-question work (BM25 scores) in a Query
+        return [Query(v, t) for v, t in zip(queries, question_tokens, strict=True)]
+
+    store.ranked(asked()[0], None, DEPTH)  # warm
     doc = Scope(docs=frozenset({synthetic.clauses[len(synthetic.clauses) // 2].doc_id}))
     out: dict[str, Any] = {
-        "hybrid_ms": bench.stats_ms(bench.each_ms(lambda q: store.ranked(q, None, DEPTH), asked)),
-        "hybrid_one_policy_ms": bench.stats_ms(bench.each_ms(lambda q: store.ranked(q, doc, DEPTH), asked)),
+        "hybrid_ms": bench.stats_ms(bench.each_ms(lambda q: store.ranked(q, None, DEPTH), asked())),
+        "hybrid_one_policy_ms": bench.stats_ms(bench.each_ms(lambda q: store.ranked(q, doc, DEPTH), asked())),
+        "dense_ms": bench.stats_ms(bench.each_ms(lambda q: store.dense(q, None, DEPTH), asked())),
+        "lexical_ms": bench.stats_ms(bench.each_ms(lambda q: store.lexical(q, None, DEPTH), asked())),
     }
     exact = np.concatenate([np.argpartition(-(queries[i : i + 16] @ vectors.T), 10, axis=1)[:, :10]
                             for i in range(0, len(queries), 16)])
-    found = [[p for p, _ in store.dense(q, None, 10)] for q in asked]
+    found = [[p for p, _ in store.dense(q, None, 10)] for q in asked()]
     out["dense_recall@10"] = round(float(np.mean([len(set(e) & set(f)) / 10 for e, f in zip(exact, found)])), 4)
     return out
 
@@ -234,7 +238,7 @@ def run(settings: Settings, scales: tuple[int, ...], stores: tuple[str, ...], pr
 def format_table(report: dict[str, Any]) -> str:
     """The side-by-side table, one row per store and scale."""
     head = (f"{'store':<14} {'clauses':>9} {'build clauses/s':>16} {'hybrid p50/p95 ms':>18} "
-            f"{'one policy p50/p95':>19} {'recall@10':>9} {'RSS MB':>8}")
+            f"{'one policy p50/p95':>19} {'dense p50':>9} {'BM25 p50':>9} {'recall@10':>9} {'RSS MB':>8}")
     lines = [f"search stores on synthetic clauses ({report['questions']} questions, {report['machine']})", head]
     for p in report["points"]:
         if "error" in p:
@@ -242,10 +246,15 @@ def format_table(report: dict[str, Any]) -> str:
             continue
         lines.append(
             f"{p['store']:<14} {p['clauses']:>9} {p['build_clauses_per_s']:>16.0f} {_pair(p['hybrid_ms']):>18} "
-            f"{_pair(p['hybrid_one_policy_ms']):>19} {p['dense_recall@10']:>9.3f} {p['memory_mb']:>8.0f}"
+            f"{_pair(p['hybrid_one_policy_ms']):>19} {_p50(p.get('dense_ms')):>9} {_p50(p.get('lexical_ms')):>9} "
+            f"{p['dense_recall@10']:>9.3f} {p['memory_mb']:>8.0f}"
         )
     return "\n".join(lines)
 
 
 def _pair(s: dict[str, Any]) -> str:
     return f"{s['p50']:.1f}/{s['p95']:.1f}"
+
+
+def _p50(s: dict[str, Any] | None) -> str:
+    return "-" if not s else f"{s['p50']:.1f}"
