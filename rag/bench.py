@@ -1,4 +1,5 @@
-"""Benchmarks on this machine: `rag bench [--json] [--quick]`.
+"""Benchmarks on this machine: `rag bench [--json] [--quick]`; `rag bench --store milvus` compares the search
+stores instead (rag/bench_stores.py).
 
 Sections, each a dict in the report (None figures mean "not measured", with a note saying why):
 
@@ -308,10 +309,14 @@ def run_child(job: dict[str, Any], timeout: float = 900) -> dict[str, Any]:
 
 
 def child(job: dict[str, Any]) -> dict[str, Any]:
-    """What a child process does: {"kind": "rss", …} or {"kind": "scale", …}."""
+    """What a child process does: {"kind": "rss", …}, {"kind": "scale", …} or {"kind": "store", …}."""
     logging.basicConfig(level=logging.WARNING)
     if job["kind"] == "rss":
         return _rss_child(job)
+    if job["kind"] == "store":
+        from .bench_stores import store_run
+
+        return store_run(job)
     return scale_run(job)
 
 
@@ -572,15 +577,45 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--quick", action="store_true", help="small samples (a few files, 20 questions, 10× only)")
+    p.add_argument(
+        "--store", choices=("milvus",),
+        help="compare the search stores instead: FAISS flat and HNSW, Milvus Lite embedded and milvus-lite server, "
+        "at 100k and 1M synthetic clauses (--quick: 10k); long, and not part of CI",
+    )
+    p.add_argument("--scales", help="with --store: clause counts, comma-separated (default 100000,1000000)")
+    p.add_argument("--stores", help="with --store: which of faiss-flat,faiss-hnsw,milvus-lite,milvus-server (default all)")
     p.set_defaults(func=command)
 
 
 def command(args: argparse.Namespace, settings: Settings) -> int:
     """Run `rag bench`; progress goes to stderr, the report to stdout."""
     started = time.perf_counter()
+    if args.store:
+        return _command_stores(args, settings, started)
     report = run(settings, Plan.of(args.quick), lambda stage: print(f"bench: {stage}…", file=sys.stderr))
     report["total_s"] = round(time.perf_counter() - started, 1)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
+    return 0
+
+
+def _command_stores(args: argparse.Namespace, settings: Settings, started: float) -> int:
+    from . import bench_stores
+    from .errors import InputError
+
+    try:
+        scales = tuple(int(x) for x in args.scales.split(",")) if args.scales else (
+            bench_stores.QUICK_SCALES if args.quick else bench_stores.SCALES)
+    except ValueError:
+        raise InputError(f"--scales takes clause counts such as 100000,1000000, got {args.scales!r}") from None
+    if not all(1000 <= n <= 10_000_000 for n in scales):
+        raise InputError("--scales: each count must be between 1000 and 10000000")
+    stores = tuple(args.stores.split(",")) if args.stores else bench_stores.STORES
+    if unknown := set(stores) - set(bench_stores.STORES):
+        raise InputError(f"--stores: unknown {sorted(unknown)}; choose from {','.join(bench_stores.STORES)}")
+    report = bench_stores.run(settings, scales, stores,
+                              lambda stage: print(f"bench: {stage}…", file=sys.stderr, flush=True))
+    report["total_s"] = round(time.perf_counter() - started, 1)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else bench_stores.format_table(report))
     return 0
 
 

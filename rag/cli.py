@@ -2,8 +2,10 @@
 
     rag index [PATHS...]                       add files to RAG_HOME (data/) and update its index
     rag index --bundled                        maintainers: rebuild the shipped index/ from corpus/
-    rag search [-k K] [--region R] [--doc D] [--json] QUESTION|-
-    rag ask [--json] [--region R] [--doc D] QUESTION|-
+    rag index --recreate                       RAG_STORE=milvus: drop the collection and fill it again
+    rag remove NAME...                         take added files out of the knowledge base
+    rag search [-k K] [--region R] [--doc D] [--year Y] [--json] QUESTION|-
+    rag ask [--json] [--region R] [--doc D] [--year Y] QUESTION|-
     rag docs [--json]                          list indexed policies with their dates and status
     rag cite REF                               one clause with its path and neighbours
     rag compare TOPIC [--region R]... [--json | --csv]   what each region provides on a topic
@@ -76,7 +78,16 @@ def _parser() -> argparse.ArgumentParser:
         help="for maintainers: rebuild the index that ships with the product (RAG_INDEX_DIR) from "
         "RAG_CORPUS_DIR alone; this rewrites tracked files",
     )
+    p.add_argument(
+        "--recreate",
+        action="store_true",
+        help="with RAG_STORE=milvus: drop the Milvus collection and fill it again (after changing RAG_EMBEDDER)",
+    )
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("remove", help="take files added with `rag index FILE` (or uploaded) out of the knowledge base")
+    p.add_argument("names", nargs="+", help="file names as added (as `rag docs` shows them under source)")
+    p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser("search", help="the clauses that answer a question")
     _question_args(p)
@@ -112,6 +123,7 @@ def _question_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("question", help="the question, or - to read one question per line from stdin")
     p.add_argument("--region", help="only policies of this region, e.g. 北京市 or 北京")
     p.add_argument("--doc", help="only this policy (id or name)")
+    p.add_argument("--year", help="only policies issued in this year, e.g. 2022")
     p.add_argument("--json", action="store_true", help="one JSON object (always with -)")
 
 
@@ -133,26 +145,44 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
     from . import update
 
-    if args.bundled and args.paths:
-        raise InputError("--bundled rebuilds the shipped index from RAG_CORPUS_DIR and takes no paths")
-    bar = tqdm(total=0, unit="clause", desc="embedding", file=sys.stderr, disable=None)
+    if args.bundled and (args.paths or args.recreate):
+        raise InputError("--bundled rebuilds the shipped index from RAG_CORPUS_DIR and takes no paths nor --recreate")
+    bars = {name: tqdm(total=0, unit="clause", desc=name, file=sys.stderr, disable=None, leave=False)
+            for name in ("embedding", "milvus")}
 
-    def progress(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
+    def moved(bar: Any) -> Callable[[int, int], None]:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        return progress
 
     try:
         if args.bundled:
-            report = update.build_bundled(settings, progress=progress)
+            report = update.build_bundled(settings, progress=moved(bars["embedding"]))
         else:
-            report = update.build(settings, [Path(p) for p in args.paths], progress=progress)
+            report = update.build(settings, [Path(p) for p in args.paths], progress=moved(bars["embedding"]),
+                                  recreate=args.recreate, store_progress=moved(bars["milvus"]))
     except OSError as exc:  # e.g. RAG_HOME not writable
         raise RagError(f"cannot write the knowledge base in {settings.home}: {exc}") from exc
     finally:
-        bar.close()
+        for bar in bars.values():
+            bar.close()
     _print_index_report(report)
     return EXIT_ERROR if report.failed else EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from . import update
+
+    try:
+        report = update.remove(settings, args.names)
+    except OSError as exc:
+        raise RagError(f"cannot write the knowledge base in {settings.home}: {exc}") from exc
+    print(f"removed {', '.join(dict.fromkeys(args.names))}")
+    _print_index_report(report)
+    return EXIT_OK
 
 
 def _print_index_report(report: BuildReport) -> None:
@@ -171,6 +201,9 @@ def _print_index_report(report: BuildReport) -> None:
         f"indexed {report.clauses_total} clauses ({report.clauses_embedded} embedded, "
         f"{report.clauses_total - report.clauses_embedded} reused) in {report.seconds:.1f}s → {report.index_dir}"
     )
+    if (s := report.store) is not None:
+        print(f"milvus collection {s.collection}: {s.upserted} rows written, {s.deleted} deleted, "
+              f"{s.unchanged} unchanged in {s.seconds:.1f}s")
 
 
 # ---------------------------------------------------------------- search and ask
@@ -182,7 +215,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
     index = store.load(settings)
     k = args.k or settings.top_k
-    filters = {"region": args.region, "doc": args.doc}
+    filters = {"region": args.region, "doc": args.doc, "year": args.year}
 
     def run(question: str) -> dict[str, Any]:
         hits = retrieve.search(index, question, k, filters)
@@ -200,7 +233,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from .pipeline import Pipeline
 
     pipeline = Pipeline(settings)
-    filters = {"region": args.region, "doc": args.doc}
+    filters = {"region": args.region, "doc": args.doc, "year": args.year}
 
     def run(question: str) -> dict[str, Any]:
         return pipeline.ask(question, filters=filters).to_json(question)

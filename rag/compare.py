@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import numpy as np
-
 from . import places, retrieve
 from .errors import InputError
 from .model import Clause, Measure
+from .search_store import Scope
 from .store import Index
 from .text import tokenize
 
@@ -109,7 +108,7 @@ def rows(
     for region in resolve_regions(index, regions):
         positions = [i for i, c in enumerate(index.clauses) if c.region == region]
         matched = _matches(index, positions, terms)
-        scores = scorer.scores(positions) if matched else {}
+        scores = scorer.scores(region) if matched else {}
         found = [_row(index.clauses[i], ms, scores.get(i, 0.0), today) for i, ms in matched]
         found.sort(key=lambda r: (-r.score, -(r.top or 0.0)))
         out.extend(found)
@@ -292,9 +291,8 @@ class _Scorer:
         self.index = index
         self.shared = retrieve.Scores(index, topic, retrieve.query_vector(index, topic))
 
-    def scores(self, positions: list[int]) -> dict[int, float]:
-        """Fused score of each clause at `positions` among those positions (higher is better; clauses
+    def scores(self, region: str) -> dict[int, float]:
+        """Fused score of each clause of `region` among that region's clauses (higher is better; clauses
         past retrieval's depth get none)."""
-        allowed = np.zeros(len(self.index.clauses), dtype=bool)
-        allowed[positions] = True
+        allowed = Scope(regions=frozenset({region}))
         return {p: h.score for h in retrieve.fused(self.shared, allowed) if (p := self.index.position(h.clause.id)) is not None}

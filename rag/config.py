@@ -13,6 +13,16 @@ Environment variables (all optional):
     RAG_LLM_API_KEY    its key (never logged or shown)
     RAG_LLM_TIMEOUT    seconds per request                   (default 60)
 
+Where the vectors are searched (rag/search_store.py):
+
+    RAG_STORE              faiss (default): FAISS and BM25 in this process;
+                           milvus: a Milvus collection holds the vectors, sparse terms and filter fields
+    RAG_MILVUS_URI         a path ending in .db: Milvus Lite embedded in this process (default
+                           $RAG_HOME/milvus.db); http(s)://host:port: a Milvus server (Standalone,
+                           Distributed, or `milvus-lite server`)
+    RAG_MILVUS_TOKEN       "user:password" or an API key, when the server asks for one (never logged)
+    RAG_MILVUS_COLLECTION  the collection's name                 (default rag_clauses)
+
 Limits on adding documents (an over-limit file is refused with a message naming the file and the limit):
 
     RAG_MAX_FILE_CHARS     characters of text extracted from one file      (default 500000)
@@ -38,6 +48,7 @@ Where data lives:
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +57,10 @@ from .errors import InputError
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_EMBEDDER = "e5-small-bundled"
 MAX_QUESTION_CHARS = 2000
+STORES = ("faiss", "milvus")
+DEFAULT_COLLECTION = "rag_clauses"
+_SERVER_URI = re.compile(r"^https?://[A-Za-z0-9.\-]+:\d{1,5}/?$")  # no user:password@: the token is its own setting
+_COLLECTION = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")  # Milvus's rule for collection names
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,10 @@ class Settings:
     clause_chars: int = 400
     upload_seconds: float = 600.0
     lock_timeout: float = 600.0
+    store: str = "faiss"
+    milvus_uri: str | None = None  # None: Milvus Lite in $RAG_HOME/milvus.db
+    milvus_token: str | None = None
+    milvus_collection: str = DEFAULT_COLLECTION
 
     def __post_init__(self) -> None:
         for name in ("index_dir", "corpus_dir", "prompts_dir", "home"):  # accept str paths from callers
@@ -78,6 +97,7 @@ class Settings:
         _check_range("RAG_CLAUSE_CHARS", self.clause_chars, 100, 2_000)
         _check_range("RAG_UPLOAD_SECONDS", self.upload_seconds, 1, 86_400)
         _check_range("RAG_LOCK_TIMEOUT", self.lock_timeout, 0, 86_400)
+        _check_store(self.store, self.milvus_uri, self.milvus_collection)
 
     @property
     def added_dir(self) -> Path:
@@ -88,6 +108,11 @@ class Settings:
     def data_index_dir(self) -> Path:
         """The index of bundled + added files: $RAG_HOME/index (loaded instead of the bundled one)."""
         return self.home / "index"
+
+    @property
+    def milvus_target(self) -> str:
+        """The Milvus URI in use: RAG_MILVUS_URI, or Milvus Lite in $RAG_HOME/milvus.db."""
+        return self.milvus_uri or str(self.home / "milvus.db")
 
     @property
     def llm_enabled(self) -> bool:
@@ -110,9 +135,12 @@ class Settings:
 
     def __repr__(self) -> str:  # keep the key out of logs and tracebacks
         key = "set" if self.llm_api_key else "unset"
+        where = f", milvus_uri={self.milvus_target!r}, milvus_collection={self.milvus_collection!r}, " \
+            f"milvus_token={'set' if self.milvus_token else 'unset'}" if self.store == "milvus" else ""
         return (
             f"Settings(index_dir={str(self.index_dir)!r}, home={str(self.home)!r}, embedder={self.embedder!r}, top_k={self.top_k}, "
-            f"llm_base_url={self.llm_base_url!r}, llm_model={self.llm_model!r}, llm_api_key={key})"
+            f"llm_base_url={self.llm_base_url!r}, llm_model={self.llm_model!r}, llm_api_key={key}, "
+            f"store={self.store!r}{where})"
         )
 
     @classmethod
@@ -133,12 +161,32 @@ class Settings:
             clause_chars=_int(env, "RAG_CLAUSE_CHARS", cls.clause_chars),
             upload_seconds=_float(env, "RAG_UPLOAD_SECONDS", cls.upload_seconds),
             lock_timeout=_float(env, "RAG_LOCK_TIMEOUT", cls.lock_timeout),
+            store=(env.get("RAG_STORE") or cls.store).strip().lower(),
+            milvus_uri=env.get("RAG_MILVUS_URI") or None,
+            milvus_token=env.get("RAG_MILVUS_TOKEN") or None,
+            milvus_collection=env.get("RAG_MILVUS_COLLECTION") or DEFAULT_COLLECTION,
         )
 
 
 def _check_range(name: str, value: float, low: float, high: float) -> None:
     if not low <= value <= high:
         raise InputError(f"{name} must be between {low:g} and {high:g}, got {value:g}")
+
+
+def _check_store(store: str, uri: str | None, collection: str) -> None:
+    """RAG_STORE, RAG_MILVUS_URI and RAG_MILVUS_COLLECTION, or InputError saying what they may be."""
+    if store not in STORES:
+        raise InputError(f"RAG_STORE must be one of {', '.join(STORES)}, got {store!r}")
+    if uri is not None and not (uri.endswith(".db") or _SERVER_URI.match(uri)):
+        raise InputError(
+            f"RAG_MILVUS_URI must be a path ending in .db (Milvus Lite) or http(s)://host:port (a Milvus "
+            f"server), e.g. http://127.0.0.1:19530; got {uri!r}"
+        )
+    if not _COLLECTION.match(collection):
+        raise InputError(
+            "RAG_MILVUS_COLLECTION must start with a letter or _ and hold only letters, digits and _ "
+            f"(at most 255), got {collection!r}"
+        )
 
 
 def _int(env: dict[str, str], name: str, default: int) -> int:

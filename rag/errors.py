@@ -28,3 +28,8 @@ class BudgetError(RagError):
 
 class BusyError(RagError):
     """Another process kept the knowledge base locked for longer than this one would wait."""
+
+
+class StoreError(RagError):
+    """The search store (a Milvus server or Milvus Lite) could not be reached or failed a request; the
+    message names its URI and collection (never the token) and what to check."""

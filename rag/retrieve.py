@@ -1,5 +1,7 @@
-"""Hybrid retrieval: dense (FAISS) + BM25 (jieba), fused by reciprocal rank, with filters,
-region awareness, clause-number lookup and near-duplicate suppression.
+"""Hybrid retrieval: dense + BM25 (jieba), fused by reciprocal rank, with filters,
+region awareness, clause-number lookup and near-duplicate suppression. The two ranked lists come from
+the index's search store (rag/search_store.py: FAISS in process, or Milvus), asked for the clauses a
+Scope admits: filters and the question's scope become Scopes, which Milvus receives as filter expressions.
 
     search(index, "中关村十五条措施第六条讲的是什么？")      -> [Hit(第六条, why="lookup"), …]
     search(index, "北京对引进图灵奖获得者有什么支持", k=5)  -> the 十五条措施 第十二条 first
@@ -23,6 +25,7 @@ from .config import check_question
 from .errors import InputError
 from .model import Clause, Hit
 from .question import Question, analyse
+from .search_store import Query, Scope
 from .store import Index
 from .text import norm, query_tokens, tokenize_exact
 
@@ -37,21 +40,33 @@ DUPLICATE_JACCARD = 0.85
 
 @dataclass(frozen=True)
 class Filters:
-    """Narrow retrieval to a region ("北京市" or "北京") and/or a policy (id or name)."""
+    """Narrow retrieval to a region ("北京市" or "北京"), a policy (id or name) and/or the policies issued
+    in a year."""
 
     region: str | None = None
     doc: str | None = None
+    year: int | None = None
 
     @classmethod
-    def of(cls, value: Filters | dict[str, str | None] | None) -> Filters:
+    def of(cls, value: Filters | dict[str, Any] | None) -> Filters:
         if value is None:
             return cls()
         if isinstance(value, Filters):
             return value
-        unknown = set(value) - {"region", "doc"}
+        unknown = set(value) - {"region", "doc", "year"}
         if unknown:
-            raise InputError(f"unknown filter(s) {sorted(unknown)}: use region and/or doc")
-        return cls(region=value.get("region") or None, doc=value.get("doc") or None)
+            raise InputError(f"unknown filter(s) {sorted(unknown)}: use region, doc and/or year")
+        return cls(region=value.get("region") or None, doc=value.get("doc") or None, year=_year(value.get("year")))
+
+
+def _year(value: Any) -> int | None:
+    """A year filter as an int. Example: "2022" -> 2022; None or "" -> None; "明年" -> InputError"""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or not 1900 <= int(text) <= 2100:
+        raise InputError(f"the year filter must be a year such as 2022, got {value!r}")
+    return int(text)
 
 
 def search(
@@ -78,7 +93,7 @@ def search(
     if _regions_unfiltered(filters) and (len(q.regions) >= 2 or q.comparison and len(q.policies) >= 2):
         hits = _per_region(scores, q, allowed)
     else:
-        scope = allowed if not _regions_unfiltered(filters) else _and(allowed, scope_mask(index, q.scope))
+        scope = allowed if not _regions_unfiltered(filters) else _and(allowed, scope_of(q.scope))
         hits = fused(scores, scope)
     seen = {h.clause.id for h in looked_up}
     return _dedupe(looked_up + [h for h in hits if h.clause.id not in seen], k)
@@ -103,25 +118,17 @@ def embedded(question: str) -> str:
 
 
 class Scores:
-    """One question's scores against the index, computed once and shared by every place it is searched in:
-    the query vector (dense search per allowed set) and the BM25 scores of all clauses.
+    """One question against the index, shared by every place it is searched in: the query vector and
+    tokens, with what the search store keeps per question (the in-process BM25 scores of all clauses).
 
-    Example: s = Scores(index, "算力补贴", v); fused(s, mask_of_beijing); fused(s, mask_of_shanghai)
+    Example: s = Scores(index, "算力补贴", v); fused(s, scope_of_beijing); fused(s, scope_of_shanghai)
     """
 
     def __init__(self, index: Index, question: str, vector: np.ndarray) -> None:
         self.index = index
         self.question = question
-        self.vector = np.asarray(vector, dtype=np.float32).reshape(1, -1)
-        self._bm25: np.ndarray | None = None
-
-    @property
-    def bm25(self) -> np.ndarray:
-        if self._bm25 is None:
-            tokens = [t for t in query_tokens(self.question) if t in self.index.bm25.vocab_dict]
-            n = len(self.index.clauses)
-            self._bm25 = np.asarray(self.index.bm25.get_scores(tokens), dtype=np.float32) if tokens else np.zeros(n, np.float32)
-        return self._bm25
+        self.query = Query(vector, query_tokens(question))
+        self.vector = self.query.vector
 
 
 def _regions_unfiltered(filters: Filters | dict[str, Any] | None) -> bool:
@@ -129,27 +136,24 @@ def _regions_unfiltered(filters: Filters | dict[str, Any] | None) -> bool:
     return f.region is None and f.doc is None
 
 
-def _and(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+def _and(a: Scope | None, b: Scope | None) -> Scope | None:
     if a is None or b is None:
         return a if b is None else b
     return a & b
 
 
-def scope_mask(index: Index, doc_ids: Iterable[str]) -> np.ndarray | None:
+def scope_of(doc_ids: Iterable[str]) -> Scope | None:
     """Clauses of the given policies; None (everything) for no policies."""
-    wanted = set(doc_ids)
-    if not wanted:
-        return None
-    return np.array([c.doc_id in wanted for c in index.clauses], dtype=bool)
+    wanted = frozenset(doc_ids)
+    return Scope(docs=wanted) if wanted else None
 
 
-def fused(scores: Scores, allowed: np.ndarray | None) -> list[Hit]:
+def fused(scores: Scores, allowed: Scope | None) -> list[Hit]:
     """Dense and BM25 ranks fused by reciprocal rank, among the allowed clauses (all when None)."""
     index = scores.index
-    if allowed is not None and not allowed.any():
+    if allowed is not None and allowed.empty:
         return []
-    dense = _dense(index, scores.vector, allowed)
-    lexical = _bm25(scores.bm25, allowed)
+    dense, lexical = index.search_store.ranked(scores.query, allowed, CANDIDATES)
     fusion: dict[int, float] = {}
     for weight, ranked in ((DENSE_WEIGHT, dense), (BM25_WEIGHT, lexical)):
         for rank, (pos, _) in enumerate(ranked):
@@ -166,7 +170,7 @@ def _why(pos: int, dense: dict[int, float], lexical: dict[int, float]) -> str:
     return "+".join(name for name, found in (("dense", pos in dense), ("bm25", pos in lexical)) if found)
 
 
-def _per_region(scores: Scores, q: Question, allowed: np.ndarray | None) -> list[Hit]:
+def _per_region(scores: Scores, q: Question, allowed: Scope | None) -> list[Hit]:
     """Comparison questions ("成渝两地…一样吗", "湖北规划和实施意见分别…") get evidence from each place (or each
     policy of one place) named, interleaved; every one reuses the one query vector, and at most MAX_REGIONS
     are searched."""
@@ -176,7 +180,7 @@ def _per_region(scores: Scores, q: Question, allowed: np.ndarray | None) -> list
         groups = [(d,) for d in q.policies]
     per = []
     for docs in groups[:MAX_REGIONS]:
-        per.append(fused(scores, _and(allowed, scope_mask(scores.index, docs))))
+        per.append(fused(scores, _and(allowed, scope_of(docs))))
     out: list[Hit] = []
     for rank in range(max((len(p) for p in per), default=0)):
         out.extend(p[rank] for p in per if rank < len(p))
@@ -185,8 +189,8 @@ def _per_region(scores: Scores, q: Question, allowed: np.ndarray | None) -> list
 
 def outside(scores: Scores, doc_ids: Sequence[str], k: int) -> list[Hit]:
     """The k best clauses outside the given policies: what other places provide."""
-    mask = scope_mask(scores.index, doc_ids)
-    return fused(scores, None if mask is None else ~mask)[:k]
+    excluded = frozenset(doc_ids)
+    return fused(scores, Scope(not_docs=excluded) if excluded else None)[:k]
 
 
 def by_region(scores: Scores, regions: Sequence[str], depth: int) -> dict[str, list[Hit]]:
@@ -194,44 +198,16 @@ def by_region(scores: Scores, regions: Sequence[str], depth: int) -> dict[str, l
 
     Example: by_region(scores, ["北京市", "上海市"], 3) -> {"北京市": [Hit…], "上海市": [Hit…]}
     """
-    return {r: fused(scores, _region_mask(scores.index, r))[:depth] for r in regions}
+    return {r: fused(scores, _region_scope(scores.index, r))[:depth] for r in regions}
 
 
-def _dense(index: Index, vector: np.ndarray, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-    import faiss
-
-    depth = min(CANDIDATES, index.faiss_index.ntotal)
-    params = None
-    if allowed is not None:
-        ids = np.flatnonzero(allowed).astype(np.int64)
-        if not len(ids):
-            return []
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))  # type: ignore[call-arg]
-        depth = min(depth, len(ids))
-    if depth == 0:
-        return []
-    scores, positions = index.faiss_index.search(vector, depth, params=params)
-    return [(int(p), float(s)) for p, s in zip(positions[0], scores[0]) if p >= 0]
-
-
-def _bm25(scores: np.ndarray, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-    if allowed is not None:
-        scores = np.where(allowed, scores, 0.0)
-    depth = min(CANDIDATES, len(scores))
-    if depth == 0:
-        return []
-    top = np.argpartition(-scores, depth - 1)[:depth]
-    top = top[np.argsort(-scores[top])]
-    return [(int(p), float(scores[p])) for p in top if scores[p] > 0]
-
-
-def _lookup(index: Index, q: Question, allowed: np.ndarray | None) -> list[Hit]:
+def _lookup(index: Index, q: Question, allowed: Scope | None) -> list[Hit]:
     """A question that names a clause ("中关村十五条措施第六条") gets that clause first."""
     positions = [index.position(c.id) for c in resolve_ref(index, q)]
     return [
         Hit(index.clauses[p], 1.0, "lookup")
         for p in positions
-        if p is not None and (allowed is None or allowed[p])
+        if p is not None and (allowed is None or allowed.admits(index.clauses[p]))
     ]
 
 
@@ -259,12 +235,12 @@ def mentioned_regions(index: Index, question: str) -> list[str]:
     return list(analyse(question, index.catalog).regions)
 
 
-def _region_mask(index: Index, region: str) -> np.ndarray:
+def _region_scope(index: Index, region: str) -> Scope:
     names = places.aliases(region)
     match = {r for r in {d.region for d in index.documents.values() if d.region} if names & places.aliases(r)}
     if not match:  # the input is not repeated back: the caller knows it, and it may be anything
         raise InputError(f"no policy in the index is from that region; known regions: {'、'.join(regions(index))}")
-    return np.array([c.region in match for c in index.clauses], dtype=bool)
+    return Scope(regions=frozenset(match))
 
 
 def regions(index: Index) -> list[str]:
@@ -296,15 +272,15 @@ def resolve_doc(index: Index, name: str) -> str:
     raise InputError(f"that policy name {what}; give its id or full title (`rag docs` lists them): {titles}")
 
 
-def _allowed(index: Index, filters: Filters) -> np.ndarray | None:
-    mask: np.ndarray | None = None
+def _allowed(index: Index, filters: Filters) -> Scope | None:
+    scope: Scope | None = None
     if filters.region:
-        mask = _region_mask(index, filters.region)
+        scope = _region_scope(index, filters.region)
     if filters.doc:
-        doc_id = resolve_doc(index, filters.doc)
-        doc_mask = np.array([c.doc_id == doc_id for c in index.clauses], dtype=bool)
-        mask = doc_mask if mask is None else mask & doc_mask
-    return mask
+        scope = _and(scope, Scope(docs=frozenset({resolve_doc(index, filters.doc)})))
+    if filters.year:
+        scope = _and(scope, Scope(years=frozenset({filters.year})))
+    return scope
 
 
 # ---------------------------------------------------------------- duplicates

@@ -1,4 +1,6 @@
 """The index on disk: FAISS vectors + BM25 over jieba tokens + the clauses, no pickle; and loading it.
+Searching it is the search store's work (rag/search_store.py, RAG_STORE): FAISS in this process, or a
+Milvus collection that mirrors the vectors (then the FAISS file is not read at load).
 
 Two places hold an index (rag/config.py, "Where data lives"):
 
@@ -55,7 +57,8 @@ class Index:
     """A loaded index. `vectors[i]` belongs to `clauses[i]`.
 
     `warnings` say how it disagrees with the corpus files on disk (it is served anyway); `location`
-    is the directory it was loaded from.
+    is the directory it was loaded from. `search_store` answers retrieval's dense and lexical searches
+    (FAISS over `faiss_index` unless load was told otherwise; `faiss_index` is None under Milvus).
     """
 
     manifest: dict[str, Any]
@@ -70,10 +73,15 @@ class Index:
     item_matrix: np.ndarray | None = None  # item vectors, rows as item_vectors.layout(clauses)
     item_rows: list[list[int | None]] = field(default_factory=list, repr=False)
     _catalog: Any = field(default=None, repr=False)
+    search_store: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id = {c.id: i for i, c in enumerate(self.clauses)}
         self.item_rows = item_vectors.layout(self.clauses)
+        if self.search_store is None:
+            from .search_store import FaissStore
+
+            self.search_store = FaissStore(self)
 
     @property
     def bm25(self) -> Any:
@@ -225,26 +233,36 @@ def load(settings: Settings, check_corpus: bool = True) -> Index:
             f"{index_dir} was built with {manifest['embedder']} but RAG_EMBEDDER is {settings.embedder}: "
             f"run `rag index` to rebuild it with {settings.embedder}"
         )
+    local = settings.store == "faiss"  # under Milvus the vectors are searched there: the FAISS file is not read
     try:
-        clause_list, documents, vectors, items = read_data(index_dir, manifest)
+        clause_list, documents, vectors, items = read_data(index_dir, manifest, local)
     except FileNotFoundError:  # a writer replaced the index between our two reads: read the new one
         manifest = read_manifest(index_dir)
-        clause_list, documents, vectors, items = read_data(index_dir, manifest)
+        clause_list, documents, vectors, items = read_data(index_dir, manifest, local)
     warnings = tuple(corpus_warnings(settings, manifest, index_dir)) if check_corpus else ()
-    for warning in warnings:
-        log.warning("%s", warning)
     # One question at a time: extra OpenMP threads only contend on a small or busy machine
     # (flat search at 128k clauses: 9 ms on one thread, 37-47 ms on two under load; `rag bench`).
     import faiss
 
     faiss.omp_set_num_threads(1)
     tokens = [tokenize(passage_text(c)) for c in clause_list]
-    return Index(manifest, clause_list, {d.id: d for d in documents}, vectors, tokens,
-                 warnings=warnings, location=index_dir, item_matrix=items)
+    index = Index(manifest, clause_list, {d.id: d for d in documents}, vectors, tokens,
+                  warnings=warnings, location=index_dir, item_matrix=items)
+    if not local:
+        from .search_store import open_store
+
+        index.search_store = open_store(settings, index)
+        index.warnings += tuple(getattr(index.search_store, "warnings", ()))
+    for warning in index.warnings:
+        log.warning("%s", warning)
+    return index
 
 
-def read_data(index_dir: Path, manifest: dict[str, Any]) -> tuple[list[Clause], list[Document], Any, np.ndarray]:
-    """Clauses, documents, FAISS index and item vectors named by a manifest, checked against each other."""
+def read_data(
+    index_dir: Path, manifest: dict[str, Any], vectors_too: bool = True
+) -> tuple[list[Clause], list[Document], Any, np.ndarray]:
+    """Clauses, documents, FAISS index (None unless `vectors_too`) and item vectors named by a manifest,
+    checked against each other."""
     import faiss
 
     names = manifest["data"]
@@ -253,14 +271,15 @@ def read_data(index_dir: Path, manifest: dict[str, Any]) -> tuple[list[Clause], 
     path = index_dir / names["vectors"]
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing")
-    vectors = faiss.read_index(str(path))
-    if vectors.ntotal != len(clause_list) or vectors.d != manifest["dimension"]:
+    vectors = faiss.read_index(str(path)) if vectors_too else None
+    count, dim = (vectors.ntotal, vectors.d) if vectors is not None else (manifest["clause_count"], manifest["dimension"])
+    if count != len(clause_list) or dim != manifest["dimension"]:
         raise IndexMismatchError(f"{index_dir} is inconsistent (vectors vs clauses): run `rag index` to rebuild")
     if "items" not in names:  # an index of format 1: no item vectors (only a rebuild reads one)
-        return clause_list, documents, vectors, np.zeros((0, vectors.d), dtype=np.float32)
+        return clause_list, documents, vectors, np.zeros((0, dim), dtype=np.float32)
     items = np.load(index_dir / names["items"], allow_pickle=False)
     rows = sum(r is not None for c in item_vectors.layout(clause_list) for r in c)
-    if items.shape != (rows, vectors.d):
+    if items.shape != (rows, dim):
         raise IndexMismatchError(f"{index_dir} is inconsistent (item vectors vs clauses): run `rag index` to rebuild")
     return clause_list, documents, vectors, items
 
@@ -322,5 +341,12 @@ def _bm25_of(tokens: list[list[str]]) -> Any:
 
 
 def all_vectors(index: Index) -> np.ndarray:
-    """All clause vectors as an (n, dim) array (flat indexes only hold them directly)."""
+    """All clause vectors as an (n, dim) array, read from the index directory when the FAISS index is not
+    loaded (under Milvus)."""
+    if index.faiss_index is None:
+        import faiss
+
+        if index.location is None:
+            raise ValueError("an index without a directory and without FAISS vectors has no vectors to give")
+        return vectors_of(faiss.read_index(str(index.location / index.manifest["data"]["vectors"])))
     return vectors_of(index.faiss_index)

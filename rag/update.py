@@ -4,6 +4,7 @@
     update.build(settings, [Path("措施.docx")])                                # `rag index 措施.docx`
     update.build(settings)                                                     # `rag index`
     update.build_bundled(settings)                                             # `rag index --bundled`
+    update.remove(settings, ["措施.docx"])                                      # `rag remove 措施.docx`
     update.recover(settings)                                                   # the app's start
 
 Every change holds one cross-process lock (rag/lock.py, RAG_HOME/.lock) and commits in this order:
@@ -17,6 +18,11 @@ A build reuses every vector of the data or bundled index whose embedded text is 
 parse of every file whose bytes and splitter are unchanged, so an upload reads and embeds only its
 own files. New files are checked against the limits of rag/config.py (characters, unzipped size)
 and an upload's work against its time budget; past it nothing changes.
+
+Under RAG_STORE=milvus a change also brings the Milvus collection in step with the index that serves
+(rag/milvus.py), around the commit point: new and changed rows are upserted before the manifest swap
+(readers of the previous index skip rows they do not know), rows of removed clauses are deleted after
+it. A collection of another embedder is refused before anything is embedded.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +44,7 @@ import numpy as np
 from . import clauses as clause_splitter
 from . import dates, embed, ingest, item_vectors, lock, measures
 from .config import Settings
-from .errors import BusyError, IndexMismatchError, LoaderError
+from .errors import BusyError, IndexMismatchError, InputError, LoaderError
 from .model import Clause, Document
 from .store import (
     APPROX_THRESHOLD,
@@ -108,18 +114,28 @@ class BuildReport:
     added: tuple[FileOutcome, ...] = ()
     built: bool = True
     index_dir: Path | None = None
+    store: Any = None  # milvus.SyncReport when RAG_STORE=milvus brought a collection in step
 
 
 # ---------------------------------------------------------------- public entry points
 
 
-def build(settings: Settings, paths: Sequence[Path] | None = None, progress: Progress | None = None) -> BuildReport:
+def build(
+    settings: Settings,
+    paths: Sequence[Path] | None = None,
+    progress: Progress | None = None,
+    *,
+    recreate: bool = False,
+    store_progress: Progress | None = None,
+) -> BuildReport:
     """`rag index [PATHS]`: add PATHS to RAG_HOME/corpus and update RAG_HOME/index; with no paths,
-    rebuild RAG_HOME/index from the bundled corpus and every added file.
+    rebuild RAG_HOME/index from the bundled corpus and every added file. `recreate` (RAG_STORE=milvus)
+    drops the Milvus collection first and fills it again.
 
     Example: build(settings, [Path("措施.docx")]) -> BuildReport(files=("措施.docx",), clauses_embedded=12, …)
     """
-    return add(settings, [(Path(p), Path(p).name) for p in paths or []], progress)
+    files = [(Path(p), Path(p).name) for p in paths or []]
+    return add(settings, files, progress, recreate=recreate, store_progress=store_progress)
 
 
 def add(
@@ -127,14 +143,19 @@ def add(
     files: Sequence[tuple[Path, str]],
     progress: Progress | None = None,
     budget: float | None = None,
+    *,
+    recreate: bool = False,
+    store_progress: Progress | None = None,
 ) -> BuildReport:
     """Add (path, name) files to the knowledge base in RAG_HOME and commit a new index over bundled +
     added files; with no files, rebuild that index. One writer at a time across processes (waits up to
     RAG_LOCK_TIMEOUT). `budget` seconds bound the work (RAG_UPLOAD_SECONDS for uploads): past it,
     BudgetError and nothing changes. A file that fails is reported in `added`/`failed`; the rest go in.
+    Under RAG_STORE=milvus the collection follows (see the module docstring).
     """
     started = time.perf_counter()
     purpose = f"adding {len(files)} file(s)" if files else "rebuilding the index"
+    _check_recreate(settings, recreate)
     with lock.exclusive(settings.home / LOCK_FILE, settings.lock_timeout, purpose):
         _recover_locked(settings)
         deadline = ingest.Deadline(budget) if budget else None
@@ -145,25 +166,121 @@ def add(
             _reached("staged")
             if files and not staged and not _unindexed(settings, outcomes):
                 return _nothing_built(files, outcomes, started)
+            _check_store(settings, recreate)
             priors = [p for p in (_read_prior(settings.data_index_dir), _read_prior(settings.index_dir)) if p]
             sources = _sources(settings, staging, set(staged))
             built = _build_from(settings, sources, staged, priors, deadline, progress)
-            _commit(settings.data_index_dir, built, moves=[(staging / n, settings.added_dir / n) for n in staged])
+            mirror = _mirror_upsert(settings, built, recreate, store_progress)
+            if deadline is not None:
+                deadline.check("the upload")
+            manifest = _commit(settings.data_index_dir, built, moves=[(staging / n, settings.added_dir / n) for n in staged])
+            synced = _mirror_finish(settings, mirror, manifest)
         finally:
             _settle(staging, settings.added_dir, _manifest_or_empty(settings.data_index_dir))
-    return _report(built, outcomes, files, started, settings.data_index_dir)
+    return replace(_report(built, outcomes, files, started, settings.data_index_dir), store=synced)
 
 
 def build_bundled(settings: Settings, progress: Progress | None = None) -> BuildReport:
     """`rag index --bundled`, for maintainers: rebuild the bundled index (RAG_INDEX_DIR) from the bundled
-    corpus alone. It rewrites files that ship with the product, so it is never run by the app."""
+    corpus alone. It rewrites files that ship with the product, so it is never run by the app. A Milvus
+    collection follows it only while it is the index that serves (no RAG_HOME/index)."""
     started = time.perf_counter()
     with lock.exclusive(settings.home / LOCK_FILE, settings.lock_timeout, "rebuilding the bundled index"):
+        serving = active_dir(settings) == settings.index_dir
+        if serving:
+            _check_store(settings, False)
         prior = _read_prior(settings.index_dir)
         sources = [_Source(p.name, p, added=False) for p in corpus_files(settings.corpus_dir)]
         built = _build_from(settings, sources, {}, [prior] if prior else [], None, progress)
-        _commit(settings.index_dir, built, moves=[])
-    return _report(built, [], [], started, settings.index_dir)
+        mirror = _mirror_upsert(settings, built, False, None) if serving else None
+        manifest = _commit(settings.index_dir, built, moves=[])
+        synced = _mirror_finish(settings, mirror, manifest)
+    return replace(_report(built, [], [], started, settings.index_dir), store=synced)
+
+
+# ---------------------------------------------------------------- the Milvus collection, when RAG_STORE=milvus
+
+
+def _check_recreate(settings: Settings, recreate: bool) -> None:
+    if recreate and settings.store != "milvus":
+        raise InputError("--recreate drops and refills the Milvus collection: it needs RAG_STORE=milvus")
+
+
+def _check_store(settings: Settings, recreate: bool) -> None:
+    """Refuse, before anything is embedded, a collection that holds another embedder's vectors."""
+    if settings.store == "milvus" and not recreate:
+        from . import milvus
+
+        milvus.check_embedder(settings, settings.embedder, int(embed.get(settings.embedder).dim))
+
+
+@dataclass(frozen=True)
+class _Mirror:
+    plan: Any  # milvus.Plan
+    started: float
+
+
+def _mirror_upsert(settings: Settings, built: _Built, recreate: bool, progress: Progress | None) -> _Mirror | None:
+    """Before the commit point: the new and changed rows into the collection."""
+    if settings.store != "milvus":
+        return None
+    from . import milvus
+
+    started = time.perf_counter()
+    plan = milvus.upsert(settings, built.clauses, built.vectors, built.manifest["embedder"], progress, recreate)
+    _reached("store-upserted")
+    return _Mirror(plan, started)
+
+
+def _mirror_finish(settings: Settings, mirror: _Mirror | None, manifest: dict[str, Any]) -> Any:
+    """After the commit point: stale rows deleted and the collection marked as mirroring this index. The
+    index is committed whatever happens here; a failure is logged and left for the next `rag index`."""
+    if mirror is None:
+        return None
+    from . import milvus
+    from .errors import StoreError
+
+    try:
+        return milvus.finish(settings, mirror.plan, manifest, time.perf_counter() - mirror.started)
+    except StoreError as exc:
+        log.warning("the index is updated, but the Milvus collection could not be finished (%s): run `rag index`", exc)
+        return None
+
+
+def remove(
+    settings: Settings, names: Sequence[str], progress: Progress | None = None, *, store_progress: Progress | None = None
+) -> BuildReport:
+    """`rag remove NAME…`: take files added to RAG_HOME/corpus out of the knowledge base; their clauses
+    leave the index (and, under RAG_STORE=milvus, the collection). Bundled files cannot be removed.
+
+    The files wait in a staging folder until the new index is committed, so a change that fails or is
+    killed before the commit point puts them back (`_settle`), and one killed after it deletes them.
+    Example: remove(settings, ["措施.docx"]) -> BuildReport(clauses_total=1265, …)
+    """
+    started = time.perf_counter()
+    names = list(dict.fromkeys(names))
+    with lock.exclusive(settings.home / LOCK_FILE, settings.lock_timeout, f"removing {len(names)} file(s)"):
+        _recover_locked(settings)
+        added = {p.name for p in corpus_files(settings.added_dir)} if settings.added_dir.is_dir() else set()
+        if unknown := [n for n in names if n not in added]:
+            raise InputError(
+                f"not a file added to the knowledge base: {', '.join(unknown)} (added files are in "
+                f"{settings.added_dir}; the bundled corpus cannot be removed)"
+            )
+        _check_store(settings, False)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=settings.added_dir))
+        try:
+            for name in names:
+                os.replace(settings.added_dir / name, staging / name)
+            _reached("staged")
+            priors = [p for p in (_read_prior(settings.data_index_dir), _read_prior(settings.index_dir)) if p]
+            built = _build_from(settings, _sources(settings, staging, set()), {}, priors, None, progress)
+            mirror = _mirror_upsert(settings, built, False, store_progress)
+            manifest = _commit(settings.data_index_dir, built, moves=[])
+            synced = _mirror_finish(settings, mirror, manifest)
+        finally:
+            _settle(staging, settings.added_dir, _manifest_or_empty(settings.data_index_dir))
+    return replace(_report(built, [], [], started, settings.data_index_dir), store=synced)
 
 
 def recover(settings: Settings) -> None:
@@ -536,9 +653,10 @@ def _nothing_built(files: Sequence[tuple[Path, str]], outcomes: list[FileOutcome
 # ---------------------------------------------------------------- commit (atomic) and recovery
 
 
-def _commit(index_dir: Path, built: _Built, moves: list[tuple[Path, Path]]) -> None:
+def _commit(index_dir: Path, built: _Built, moves: list[tuple[Path, Path]]) -> dict[str, Any]:
     """Data files under new names, then the manifest swap (the commit point), then the staged corpus
-    files into place, then old data files deleted. See the module docstring for what a kill leaves."""
+    files into place, then old data files deleted; the manifest written. See the module docstring for
+    what a kill leaves."""
     names = _write_data(index_dir, built)
     _reached("data-written")
     manifest = {**built.manifest, "data": names}
@@ -551,6 +669,7 @@ def _commit(index_dir: Path, built: _Built, moves: list[tuple[Path, Path]]) -> N
         _fsync_dir(moves[0][1].parent)
     _reached("corpus-moved")
     _remove_unreferenced(index_dir, set(names.values()))
+    return manifest
 
 
 def _write_data(index_dir: Path, built: _Built) -> dict[str, str]:

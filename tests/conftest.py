@@ -175,3 +175,56 @@ def bundled_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
     from rag.config import Settings
 
     return store.load(Settings(home=tmp_path_factory.mktemp("no-data")))
+
+
+# ---------------------------------------------------------------- search stores
+
+STORES = ("faiss", "milvus-lite", "milvus-server")  # in process; Milvus Lite embedded; `milvus-lite server`
+
+
+@pytest.fixture(scope="session")
+def milvus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One `milvus-lite server` for the session, on a free 127.0.0.1 port; tests use their own collections."""
+    pytest.importorskip("pymilvus")
+    pytest.importorskip("milvus_lite")
+    from milvus_server import MilvusServer
+
+    with MilvusServer(tmp_path_factory.mktemp("milvus-server") / "data") as server:
+        yield server
+
+
+def milvus_settings(kind: str, base: Path, request: pytest.FixtureRequest, collection: str = "rag_clauses", **fields: object):  # type: ignore[no-untyped-def]
+    """Settings for RAG_STORE=milvus: Milvus Lite in base/milvus.db, or the session's server."""
+    from rag.config import Settings
+
+    pytest.importorskip("pymilvus")
+    pytest.importorskip("milvus_lite")
+    if kind == "milvus-lite":
+        uri = str(base / "milvus.db")
+    else:
+        uri = request.getfixturevalue("milvus_server").uri
+    return Settings(store="milvus", milvus_uri=uri, milvus_collection=collection, **fields)  # type: ignore[arg-type]
+
+
+def collection_for(request: pytest.FixtureRequest) -> str:
+    """A collection name of one test, so tests sharing the session's server do not meet."""
+    return "t_" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16]
+
+
+@pytest.fixture(scope="session", params=STORES)
+def store_index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, bundled_index):  # type: ignore[no-untyped-def]
+    """The bundled index served by each search store: FAISS in process, and the same vectors in a Milvus
+    collection (Milvus Lite embedded, `milvus-lite server`), filled once per session."""
+    if request.param == "faiss":
+        yield bundled_index
+        return
+    from rag import milvus, store
+
+    home = tmp_path_factory.mktemp(f"{request.param}-home")
+    settings = milvus_settings(request.param, home, request, home=home)
+    plan = milvus.upsert(settings, bundled_index.clauses, store.all_vectors(bundled_index), bundled_index.embedder_id)
+    milvus.finish(settings, plan, bundled_index.manifest)
+    index = store.load(settings)
+    assert index.search_store.kind == "milvus" and index.warnings == ()
+    yield index
+    milvus.disconnect(settings)

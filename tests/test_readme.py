@@ -297,8 +297,11 @@ def test_every_bash_command_is_run_or_says_why_not() -> None:
 @pytest.mark.parametrize("command", [_param(c) for c in cli_commands()])
 def test_cli_example_runs_as_documented(command: Command, shell: tuple[Path, dict[str, str]]) -> None:
     work, env = shell
-    result = run(command.text, work, env)
     argv = command.argv
+    if argv[1] == "remove":  # what it removes must have been added first, as the README shows above it
+        added = run(f"rag index tests/gold/{argv[2]}", work, env)
+        assert added.returncode == 0, added.stderr[-2000:]
+    result = run(command.text, work, env)
     assert result.returncode == 0, f"`{command.text}` exited {result.returncode}:\n{result.stderr[-3000:]}"
     out = result.stdout
     sub = argv[1]
@@ -340,6 +343,13 @@ def test_cli_example_runs_as_documented(command: Command, shell: tuple[Path, dic
             assert f"added {Path(p).name}: " in out, out
         assert re.search(r"^indexed \d+ clauses \(\d+ embedded, \d+ reused\)", out, re.MULTILINE), out
         assert (Path(env["RAG_HOME"]) / "index" / "manifest.json").exists()
+    elif sub == "remove":
+        assert out.splitlines()[0] == f"removed {argv[2]}", out
+        assert re.search(r"^indexed \d+ clauses", out, re.MULTILINE), out
+        home = Path(env["RAG_HOME"])
+        assert not (home / "corpus" / argv[2]).exists()
+        manifest = json.loads((home / "index" / "manifest.json").read_text(encoding="utf-8"))
+        assert argv[2] not in manifest["files"], sorted(manifest["files"])[:5]
     elif sub == "eval":
         if "--json" in argv:
             report = json.loads(out)
