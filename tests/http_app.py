@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import socket
 import sys
 import threading
 import time
@@ -18,6 +17,7 @@ from types import ModuleType
 from typing import Any
 
 import httpx
+from processes import free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
 FILE_DATA = {"_type": "gradio.FileData"}
@@ -32,12 +32,6 @@ def app_module() -> ModuleType:
         sys.modules["app"] = module
         spec.loader.exec_module(module)
     return sys.modules["app"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

@@ -15,13 +15,9 @@ import time
 from pathlib import Path
 from typing import Self
 
+from processes import free_port, stop
+
 START_SECONDS = 60.0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class MilvusServer:
@@ -61,14 +57,8 @@ class MilvusServer:
         raise RuntimeError(f"milvus-lite server did not listen on {self.port} within {START_SECONDS:.0f}s")
 
     def stop(self) -> None:
-        if self._proc is None or self._proc.poll() is not None:
-            return
-        self._proc.terminate()
-        try:
-            self._proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
+        if self._proc is not None:
+            stop(self._proc)
 
     def __exit__(self, *exc: object) -> None:
         self.stop()

@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from processes import free_port, page_answers, stop, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -104,12 +104,6 @@ class Server:
     net_log: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _prepare_data(root: Path) -> tuple[Path, Path]:
     """A copy of the committed index and corpus, with the injection policy indexed beside them."""
     from rag import update
@@ -128,25 +122,11 @@ def _prepare_data(root: Path) -> tuple[Path, Path]:
     return index_dir, corpus_dir
 
 
-def _wait_ready(url: str, proc: subprocess.Popen[bytes], started: float, log: Path) -> float:
-    while time.monotonic() - started < 90:
-        if proc.poll() is not None:
-            raise RuntimeError(f"app exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return time.monotonic() - started
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"app not ready after 90 s:\n{log.read_text(errors='replace')}")
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("app")
     index_dir, corpus_dir = _prepare_data(root)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "RAG_INDEX_DIR": str(index_dir),
@@ -165,16 +145,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            ready = _wait_ready(url + "/", proc, started, log)
+            wait_until(page_answers(url + "/"), proc, log, 120, "the app")
+            ready = time.monotonic() - started
             ARTIFACTS.mkdir(exist_ok=True)
             (ARTIFACTS / "ready-seconds.txt").write_text(f"{ready:.2f}\n")
             yield Server(url, index_dir, corpus_dir, root / "data", ready, root / "net-guard.log")
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -464,7 +441,7 @@ def llm_page(browser: Any, server: Server, tmp_path: Path) -> Iterator[Any]:
     """A second app process in LLM mode over the same data, talking to tests/llm_server.py."""
     from llm_server import FakeLLM
 
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "RAG_INDEX_DIR": str(server.index_dir),
@@ -484,7 +461,7 @@ def llm_page(browser: Any, server: Server, tmp_path: Path) -> Iterator[Any]:
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            _wait_ready(url + "/", proc, time.monotonic(), log)
+            wait_until(page_answers(url + "/"), proc, log, 120, "the app")
             context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
             page = context.new_page()
             page.goto(url + "/")
@@ -493,8 +470,7 @@ def llm_page(browser: Any, server: Server, tmp_path: Path) -> Iterator[Any]:
             context.close()
             assert llm.requests, "the app never asked the LLM"
         finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+            stop(proc)
 
 
 def test_llm_mode_streams_and_names_the_model_but_not_the_key(llm_page: Any) -> None:

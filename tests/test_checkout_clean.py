@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import PROJECT
+from processes import free_port, page_answers, stop, wait_until
 
 UPLOAD = "上传市人工智能扶持办法\n\n第一条 对新落户的人工智能企业给予一次性奖励88万元。\n\n第二条 对算力券给予50%补贴。\n"
 INDEXED = "命令行市人工智能办法\n\n第一条 支持智能网联汽车道路测试，给予最高200万元补助。\n"
@@ -68,27 +65,16 @@ def run(clone: Path, env: dict[str, str], *args: str) -> subprocess.CompletedPro
 
 
 def start_and_stop_app(clone: Path, env: dict[str, str]) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "app.py"], cwd=clone, env={**env, "GRADIO_SERVER_PORT": str(port)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
-        pytest.fail("the app did not start within 120 s")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    port = free_port()
+    log = clone.parent / "app.log"  # outside the clone, whose cleanliness is the point
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=clone, env={**env, "GRADIO_SERVER_PORT": str(port)}, stdout=out, stderr=out
+        )
+        try:
+            wait_until(page_answers(f"http://127.0.0.1:{port}/"), proc, log, 120, "the app")
+        finally:
+            stop(proc, 30)
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from http_app import PROJECT, free_port
+from processes import stop
 
 pytestmark = pytest.mark.slow
 
@@ -48,11 +49,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             _wait_until_answering(url, proc, log)
             yield url
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
 
 
 def _wait_until_answering(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:

@@ -20,19 +20,16 @@ import json
 import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import textwrap
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from processes import free_port, page_answers, stop, wait_until
 
 PROJECT = Path(__file__).resolve().parent.parent
 README = PROJECT / "README.md"
@@ -376,43 +373,22 @@ def test_python_example_runs(shell: tuple[Path, dict[str, str]]) -> None:
         assert re.search(r"^\[1\] 《", result.stdout, re.MULTILINE), result.stdout[-1000:]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def app_url(shell: tuple[Path, dict[str, str]], tmp_path: Path) -> Iterator[str]:
     """`python app.py`, the README's start command, on a free port; its URL once the page answers."""
     _, env = shell
     start = next(c for c in all_commands() if c.argv == ["python", "app.py"])
-    port = _free_port()
+    port = free_port()
     env = {**env, "GRADIO_SERVER_PORT": str(port), "GRADIO_TEMP_DIR": str(tmp_path / "gradio")}
     log = tmp_path / "app.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(["bash", "-c", start.text], cwd=PROJECT, env=env, stdout=out, stderr=out)
         try:
             url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 180
-            while True:
-                assert proc.poll() is None, f"the app exited with {proc.returncode}:\n{log.read_text()}"
-                assert time.monotonic() < deadline, f"the app did not answer within 180 s:\n{log.read_text()}"
-                try:
-                    with urllib.request.urlopen(url + "/", timeout=5) as response:
-                        if response.status == 200 and "政策问答" in response.read().decode("utf-8", "replace"):
-                            break
-                except (urllib.error.URLError, ConnectionError, TimeoutError):
-                    pass
-                time.sleep(0.2)
+            wait_until(page_answers(url + "/", "政策问答"), proc, log, 180, "the app")
             yield url
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
 
 
 def test_app_starts_as_the_readme_says_and_answers_its_curl_examples(
