@@ -38,6 +38,14 @@ _DATE_PHRASE = re.compile(
     r"自[^，。；]{0,24}?(?:起施行|之日起施行|起实施|起执行)|有效期[^，。；]{0,20}|(?:19|20)\d\d年\d{1,2}月\d{1,2}日|"
     r"(?:19|20)\d\d年\d{1,2}月|(?:19|20)\d\d年(?:底|前|末)"
 )
+# A body of government named in prose ("市科技局", "武汉市经济和信息化局数字经济处", "区人民政府").
+_ORG = r"[\u4e00-\u9fff]{1,20}?(?:局|厅|委员会|委|办公室|办|中心|部门|政府)(?:[\u4e00-\u9fff]{1,8}?(?:处|科|室|中心))?"
+# Who carries a measure out, or receives what is submitted, said in a sentence rather than a units note:
+# "由市科技局负责牵头组织实施", "由市经信局会同市财政局负责", "反馈至…数字经济处", "报送至市发展改革委".
+_PROSE_UNITS = re.compile(
+    rf"由{_ORG}(?:[、和及]{_ORG})*(?:会同[^，。；]{{1,30}}?)?(?:负责|牵头)[\u4e00-\u9fff]{{0,8}}"
+    rf"|(?:反馈|报送|提交|上报|报)(?:至|到|给){_ORG}"
+)
 _XREF = re.compile(r"(?:参照|按照|依照|适用)(?:本(?:办法|细则|政策|措施|意见|方案))?第([一二三四五六七八九十百]+)条")
 
 
@@ -148,6 +156,14 @@ def date_phrase(text: str) -> str:
     """Date phrases of an item. Example: "本政策自2020年1月13日起施行，有效期至2023年12月31日。"
     -> "自2020年1月13日起施行，有效期至2023年12月31日" """
     return "，".join(dict.fromkeys(m.group(0) for m in _DATE_PHRASE.finditer(text)))
+
+
+def prose_units(text: str) -> str:
+    """Who an item says carries it out, in its own words, when it has no units note.
+
+    Example: "本政策…有效期至2023年12月31日，由市科技局负责牵头组织实施。" -> "由市科技局负责牵头组织实施"
+    """
+    return "，".join(dict.fromkeys(m.group(0) for m in _PROSE_UNITS.finditer(text)))
 
 
 def units_phrase(units: Sequence[tuple[str, str]]) -> str:
@@ -327,9 +343,15 @@ def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> 
 
 
 def _units_line(ordered: Sequence[Scored], numbering: Numbering) -> str:
-    """The units of the best-scoring chosen item that names units (not a neighbour's)."""
+    """The units of the best-scoring chosen item that names units (not a neighbour's); failing that, the
+    body of government the best item (or else its clause) names as carrying it out ("由市科技局负责…")."""
     with_units = max((s for s in ordered if s.item.units), key=lambda s: s.score, default=None)
     if with_units is None:
+        best_first = sorted(ordered, key=lambda s: -s.score)
+        said = next(((s, p) for s in best_first if (p := prose_units(s.text))), None)
+        said = said or next(((s, p) for s in best_first if (p := prose_units(s.clause.text))), None)
+        if said is not None:
+            return f"{said[1]}[{numbering.of(said[0].clause, said[0].text)}]。"
         return "相关条款没有写明责任单位，条款内容如下："
     n = numbering.of(with_units.clause, with_units.text)
     return f"{units_phrase(with_units.item.units)}[{n}]。"

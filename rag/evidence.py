@@ -145,10 +145,10 @@ def cover(topic: dict[str, float], text: str) -> float:
 
 
 def context(clause: Clause) -> str:
-    """What an item inherits from its clause for matching words: its headings, title and a named ref
-    (序言, 落款)."""
+    """What an item inherits from its clause for matching words: its policy's title (a question names
+    the policy it asks about: "重庆试验区…"), its headings, title and a named ref (序言, 落款)."""
     named = clause.ref if clause.ref and not re.search(r"[\d一二三四五六七八九十（）()]", clause.ref) else ""
-    return " ".join((*clause.path, clause.title, named))
+    return " ".join((clause.doc_title, *clause.path, clause.title, named))
 
 
 def kind_fit(q: Question, clause: Clause, item: Item, text: str) -> bool:

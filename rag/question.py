@@ -339,6 +339,9 @@ def _kinds(text: str, found: Sequence[Place], policies: Sequence[str], ref: str 
     return tuple(dict.fromkeys(kinds))
 
 
+_QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fffA-Za-z0-9+]{2,12})[”\"」』]")
+
+
 def _topic(text: str, found: Sequence[Place], policies: Sequence[str], catalog: Catalog) -> str:
     """The words of a question that say what it is about, space-separated: the question with places,
     policy type words, clause numbers, years, question words and function words taken out.
@@ -353,5 +356,6 @@ def _topic(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
     out = re.sub(r"第\s*[一二三四五六七八九十百零〇两\d]+\s*[条章节]|专栏\s*\d+|[（(][一二三四五六七八九十\d]+[)）]", " ", out)
     out = _ASKING.sub(" ", _CROSS.sub(" ", _YEAR.sub(" ", out)))
     out = re.sub(r"(?i)\bai\b|(?i:ai)(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?i:ai)", " 人工智能 ", out)
-    words = [w for part in out.split() for w in tokenize_exact(part)]
+    quoted = {m.group(1) for m in _QUOTED.finditer(text)}  # a name the user quotes stays one word
+    words = [w for part in out.split() for w in ([part] if part in quoted else tokenize_exact(part))]
     return " ".join(w for w in words if w not in _FUNCTION_WORDS and w not in STOPWORDS and w != "年")

@@ -239,3 +239,23 @@ def test_two_years_asked_get_a_figure_each(pipe: Pipeline) -> None:
     a = pipe.ask("湖北规划到2022年和2030年分别是什么目标？有多少家企业")
     first = a.text.splitlines()[0]
     assert "2022" in first and "10家" in first
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("本政策自2020年1月13日起施行，有效期至2023年12月31日，由市科技局负责牵头组织实施。", "由市科技局负责牵头组织实施"),
+        ("意见请反馈至某市经济和信息化局数字经济处。", "反馈至某市经济和信息化局数字经济处"),
+        ("由市经信局会同市财政局负责制定实施细则。", "由市经信局会同市财政局负责制定实施细则"),
+        ("由区科技行政主管部门会同相关职能部门进行审核。", ""),  # who reviews, not who is responsible
+        ("对企业给予最高500万元补助，由市财政负担。", ""),
+    ],
+)
+def test_units_said_in_prose_are_found_in_the_items_own_words(text: str, said: str) -> None:
+    assert compose.prose_units(text) == said
+
+
+def test_an_item_inherits_its_policys_title_for_matching_words(bundled_index) -> None:  # type: ignore[no-untyped-def]
+    # "重庆试验区…" names the policy: its items all spell out 试验区 through the title, so it ranks none above another
+    clause = next(c for c in bundled_index.clauses if "试验区" in c.doc_title and "试验区" not in c.text)
+    assert "试验区" in evidence.context(clause)

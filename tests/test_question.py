@@ -89,3 +89,9 @@ def test_a_catalog_of_hand_made_documents() -> None:
     docs = [Document("a", "示例市人工智能发展规划（2020—2025年）", "到2022年，规模达到10亿元。", "a.txt", "示例市")]
     policy = Catalog.of(docs, []).policies[0]
     assert policy.type == "发展规划" and policy.years == (2020, 2025)
+
+
+def test_a_quoted_name_stays_one_word_of_the_topic(catalog: Catalog) -> None:
+    # jieba cuts 交通大脑 in two; quoted, it is matched whole (its pair 通大 included)
+    assert "交通大脑" in analyse("某市要建“交通大脑”，谁来牵头？", catalog).topic.split()
+    assert "交通大脑" not in analyse("某市要建交通大脑，谁来牵头？", catalog).topic.split()
