@@ -401,11 +401,16 @@ def _amount_of_year(year: int, ordered: Sequence[Scored], numbering: Numbering) 
     return ""
 
 
+_UNIT_TAIL = re.compile(r"[（(]([^（）()\d]{1,6})[)）]\s*$")
+_BARE_NUMBER = re.compile(r"([\d.,]+)\s*(以上|以下|左右|)")
+
+
 def row_value(clause: Clause, row: str, year: int) -> str:
-    """A table row's value in the column of a year, with the row's label and the column's header.
+    """A table row's value in the column of a year, with the row's label, the column's header and the
+    unit (from a 单位 column or the label's "(家)") put after the number.
 
     Example: header "指标 | 近期目标(到2022年) | 中期目标(到2025年)", row "企业(家) | 10 | 30", 2025
-    -> "中期目标(到2025年)：企业(家) 30"
+    -> "中期目标(到2025年)：企业 30家"
     """
     header = next((line.strip() for line in clause.text.splitlines() if "|" in line), "")
     heads = [h.strip() for h in header.split("|")]
@@ -419,8 +424,15 @@ def row_value(clause: Clause, row: str, year: int) -> str:
     col = next((i for i, h in enumerate(heads) if i and str(year) in h), None)
     if col is None or not cells[col]:
         return ""
-    label = [c for h, c in zip(heads, cells) if c and not re.search(r"\d", h)][: max(1, col)]
-    return f"{heads[col]}：{' '.join(label)} {cells[col]}"
+    labelled = [(h, c) for h, c in zip(heads, cells) if c and not re.search(r"\d", h)][: max(1, col)]
+    unit = next((c for h, c in labelled if "单位" in h), "")
+    label = [c for h, c in labelled if "单位" not in h]
+    if not unit and label and (m := _UNIT_TAIL.search(label[-1])):  # "企业(家)"
+        unit, label[-1] = m.group(1), label[-1][: m.start()]
+    value = cells[col]
+    if unit and (m := _BARE_NUMBER.fullmatch(value)):
+        value = f"{m.group(1)}{unit}{m.group(2)}"
+    return f"{heads[col]}：{' '.join(label)} {value}"
 
 
 def cross_references(quoted: Sequence[tuple[Clause, str]], clauses_of: dict[str, list[Clause]]) -> list[Clause]:

@@ -16,6 +16,7 @@ gives no amount. Everything else is composed by rag/compose.py.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -25,10 +26,23 @@ from . import compose, evidence, retrieve
 from .evidence import Scored
 from .model import Answer, Clause, Hit
 from .question import Question
-from .text import norm
+from .text import norm, sentence_spans
 
 log = logging.getLogger(__name__)
 
+# Which of a policy's dates a question asks for (general words for issuing, taking effect and expiring).
+_ASK_WORDS = (
+    ("issued", r"落款|印发|发布|出台|颁布|签发|成文|发文"),
+    ("effective", r"施行|生效|起实施|开始实施|实施日期|实施时间|起执行"),
+    ("expires", r"有效期|失效|到期|期满|过期|还有效|废止"),
+)
+_ASKS_DATE = tuple((name, re.compile(words)) for name, words in _ASK_WORDS)
+_DATE_LABEL = {"issued": "印发（落款）日期", "effective": "施行", "expires": "有效期"}
+_DATE_SAID = {  # the words of a date fact's source that state it
+    "issued": re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"),
+    "effective": re.compile(r"自[^，。；]{0,30}?(?:起施行|起实施|起执行|之日起生效|起生效)"),
+    "expires": re.compile(r"有效期[^，。；]{0,30}"),
+}
 PER_PLACE = 2  # items per place in a "哪些城市" answer
 CROSS_DEPTH = 4  # clauses searched per region for a "哪些城市" question
 
@@ -70,6 +84,9 @@ class Extractive:
         self.index = index
 
     def answer(self, r: Retrieved) -> Answer:
+        dated = self._policy_dates(r)
+        if dated is not None:
+            return dated
         verdict = self.judge(r)
         if verdict.refusal is not None:
             log.info("refused: %s", verdict.refusal.text.splitlines()[0])
@@ -106,6 +123,43 @@ class Extractive:
         chosen = list(verdict.chosen)
         quoted = [(s.clause, s.text) for s in chosen]
         return compose.compose(q, chosen, keep, compose.cross_references(quoted, self._clauses_by_doc()))
+
+    def _policy_dates(self, r: Retrieved) -> Answer | None:
+        """When was one named policy issued, in force from, in force until: answered from the dates read
+        from its text at index time (rag/dates.py), each with the clause that states it. None when the
+        question asks no such date, names no single policy, a scope check refuses, or the text states none
+        of the dates asked (then the usual answer is made)."""
+        q = r.question
+        if q.ref or q.comparison or any(h.why == "lookup" for h in r.hits):
+            return None
+        # "出台了哪些措施" asks no date: issuing and taking effect count only in a question asking when
+        asked = [n for n, pattern in _ASKS_DATE if pattern.search(q.text) and ("date" in q.kinds or n == "expires")]
+        doc_id = self._one_policy(q)
+        if not asked or doc_id is None or any(c(r) is not None for c in (self._place_check, self._year_check)):
+            return None
+        doc = self.index.documents.get(doc_id)  # type: ignore[attr-defined]
+        facts = [(name, fact) for name in asked if doc is not None and (fact := getattr(doc.dates, name))]
+        found = [(name, fact, clause) for name, fact in facts if (clause := self.index.clause(fact.clause_id))]  # type: ignore[attr-defined]
+        if not found:
+            return None
+        numbering = compose.Numbering()
+        lines, items = [], []
+        for name, fact, clause in found:
+            sentence = _sentence_with(clause.text, fact.text).rstrip("。；; ")
+            n = numbering.of(clause, sentence)
+            said = m.group(0) if (m := _DATE_SAID[name].search(fact.text)) else fact.text.strip("。；， ")
+            label = "" if said.startswith(_DATE_LABEL[name][:2]) or _DATE_LABEL[name][:2] in said else f"{_DATE_LABEL[name]}："
+            lines.append(f"{label}{said}[{n}]")
+            items.append(f"· {clause.citation}：{sentence}[{n}]")
+        return Answer("；".join(lines) + "。\n" + "\n".join(dict.fromkeys(items)), numbering.citations())
+
+    def _one_policy(self, q: Question) -> str | None:
+        """The policy a question names (the first, when it names its implementing rules too), or the only
+        policy of the one place it names."""
+        if q.policies:
+            return q.policies[0]
+        docs = {d for p in q.known_places for d in p.docs}
+        return next(iter(docs)) if len(q.known_places) == 1 and len(docs) == 1 else None
 
     # ------------------------------------------------------------ judging
 
@@ -354,6 +408,19 @@ def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = ()) -> Answer
         n = numbering.of(clause, clause.text)
         parts.append(f"参照 {clause.citation}：{clause.text.strip()}[{n}]")
     return Answer("\n".join(parts), numbering.citations())
+
+
+def _sentence_with(text: str, phrase: str) -> str:
+    """The sentence of `text` that holds `phrase` (the whole text when none does).
+
+    Example: _sentence_with("第十三条 本政策自2020年1月13日起施行，有效期至2023年12月31日。", "有效期至2023年12月31日")
+    -> "第十三条 本政策自2020年1月13日起施行，有效期至2023年12月31日。"
+    """
+    at = text.find(phrase)
+    for start, end in sentence_spans(text):
+        if start <= at < end:
+            return text[start:end]
+    return text.strip()
 
 
 def same_text(a: str, b: str) -> bool:

@@ -251,8 +251,9 @@ def _places(text: str, catalog: Catalog) -> tuple[Place, ...]:
                 mentions.append(places.Mention(alias, region, start))
                 taken.append((start, start + len(alias)))
                 break
+    mentions = _narrowed(sorted(mentions, key=lambda m: m.start), text)
     out: dict[tuple[str, str | None], Place] = {}
-    for m in sorted(mentions, key=lambda m: m.start):
+    for m in mentions:
         region = m.region if m.region in catalog.regions or m.region != m.area else m.name
         docs = tuple(p.id for p in catalog.of_region(region))
         if m.area and m.area != region and docs:  # a zone whose name some titles carry narrows to those
@@ -260,6 +261,19 @@ def _places(text: str, catalog: Catalog) -> tuple[Place, ...]:
             docs = tuple(named) or docs
         out.setdefault((region, m.area), Place(m.text, region, docs, m.area))
     return tuple(out.values())
+
+
+def _narrowed(mentions: list[places.Mention], text: str) -> list[places.Mention]:
+    """A city written just before a place inside it names that one place: "广州黄埔" is 广州市黄埔区, not
+    广州市 and 黄埔区 (two places to compare); "北京中关村" is 中关村."""
+    out = []
+    for i, m in enumerate(mentions):
+        after = mentions[i + 1] if i + 1 < len(mentions) else None
+        between = text[m.start + len(m.text) : after.start] if after else ""
+        if after and not m.area and after.area and after.name == m.name and between.strip("省市区 ") == "":
+            continue
+        out.append(m)
+    return out
 
 
 def _named_in_title(m: places.Mention, policy: Policy | None) -> bool:

@@ -230,9 +230,13 @@ def test_a_table_row_gives_the_value_of_the_year_asked_with_its_column_and_label
     text = "类别 | 指标 | 单位 | 2020年 | 2022年\n综合竞争力 | 核心产业产值 | 亿元 | 30 | 50"
     clause = Clause("t", "d", "某县规划", (), None, text, (0, len(text)))
     row = "综合竞争力 | 核心产业产值 | 亿元 | 30 | 50"
-    assert compose.row_value(clause, row, 2022) == "2022年：综合竞争力 核心产业产值 亿元 50"
+    assert compose.row_value(clause, row, 2022) == "2022年：综合竞争力 核心产业产值 50亿元"
     assert compose.row_value(clause, row, 2025) == ""  # no column of that year
     assert compose.row_value(clause, text.splitlines()[0], 2022) == ""  # the header is not a row of values
+    text = "指标 | 近期目标(到2022年) | 中期目标(到2025年)\n国内有影响力的人工智能企业(家) | 10 | 30以上"
+    clause = Clause("t", "d", "某省规划", (), None, text, (0, len(text)))
+    row = text.splitlines()[1]
+    assert compose.row_value(clause, row, 2025) == "中期目标(到2025年)：国内有影响力的人工智能企业 30家以上"
 
 
 def test_two_years_asked_get_a_figure_each(pipe: Pipeline) -> None:

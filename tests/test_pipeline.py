@@ -186,3 +186,18 @@ def test_dev_questions_on_the_bundled_index(tmp_path) -> None:  # type: ignore[n
     assert p.ask("厦门的人工智能创新发展试验区有什么补贴政策？").refused
     answer = p.ask("北京对引进图灵奖获得者有什么支持？")
     assert not answer.refused and "第十二条" in {c.clause.ref for c in answer.citations}
+
+
+def test_a_policys_dates_are_answered_from_the_clause_that_states_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(home=tmp_path)
+    if not (settings.index_dir / "manifest.json").exists():
+        pytest.skip("no bundled index")
+    p = Pipeline(settings)
+    answer = p.ask("杭州AI试验区若干政策有效期到啥时候")
+    assert answer.text.startswith("有效期至2023年12月31日[1]"), answer.text
+    assert answer.citations[0].clause.ref == "十三" and any("已失效" in n for n in answer.notices)
+    answer = p.ask("湖北省政府办公厅加快推进人工智能产业发展的实施意见是哪天印发的")
+    assert answer.text.startswith("印发（落款）日期：2025年10月13日[1]"), answer.text
+    assert "2025年10月13日" in answer.citations[0].clause.text
+    # a question that asks no date, though it says 出台, gets the usual answer
+    assert not p.ask("上海出台了哪些措施支持算力").text.startswith("印发")
