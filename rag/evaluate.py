@@ -212,13 +212,17 @@ def numbers_in(text: str) -> set[str]:
 
 def unsupported_numbers(answer: Answer, question: str) -> list[str]:
     """Numbers of an answer that appear in none of its cited clauses (text, heading path, policy title)
-    nor in the question. Example: answer "培育30家[1]" citing a clause saying 50家 -> ["30"]
+    nor in the question. A policy's title in 《》 is a name, not a claim: "【《…行动计划（2020—2022年）》】未涉
+    及这一方面" states no figure. Example: answer "培育30家[1]" citing a clause saying 50家 -> ["30"]
     """
     sources = [question] + [
         f"{c.clause.citation}\n{c.clause.path_str}\n{c.clause.text}" for c in answer.citations
     ]
     allowed = set().union(*(numbers_in(s) for s in sources))
-    return sorted(numbers_in(answer.text) - allowed)
+    return sorted(numbers_in(_TITLE.sub("", answer.text)) - allowed)
+
+
+_TITLE = re.compile(r"《[^《》\n]{1,120}》")
 
 
 def number_fidelity(outcomes: Iterable[Outcome]) -> float | None:

@@ -109,6 +109,10 @@ def test_number_fidelity() -> None:
     assert ev.unsupported_numbers(OUTCOMES[1].answer, ITEM_B.question) == ["2000"]  # type: ignore[arg-type]
     assert ev.unsupported_numbers(OUTCOMES[4].answer, ITEM_U2.question) == ["50"]  # type: ignore[arg-type]
     assert ev.number_fidelity(OUTCOMES) == pytest.approx(1 / 3)
+    # a policy named by its title states no figure; a figure outside the title still counts
+    named = Answer("【《某市行动计划（2020—2022年）》】未涉及这一方面。", ())
+    assert ev.unsupported_numbers(named, "某市补多少") == []
+    assert ev.unsupported_numbers(Answer("《某市办法》给予30万元。", ()), "某市补多少") == ["30"]
 
 
 def test_numbers_from_the_question_and_title_are_supported() -> None:
