@@ -63,11 +63,14 @@ class Scope:
         return self.docs is not None and self.docs <= self.not_docs
 
     def admits(self, clause: Clause) -> bool:
+        return self.admits_fields(clause.doc_id, clause.region, clause.year)
+
+    def admits_fields(self, doc_id: str, region: str | None, year: int | None) -> bool:
         return (
-            (self.docs is None or clause.doc_id in self.docs)
-            and (self.regions is None or clause.region in self.regions)
-            and (self.years is None or clause.year in self.years)
-            and clause.doc_id not in self.not_docs
+            (self.docs is None or doc_id in self.docs)
+            and (self.regions is None or region in self.regions)
+            and (self.years is None or year in self.years)
+            and doc_id not in self.not_docs
         )
 
     def mask(self, clauses: Sequence[Clause]) -> np.ndarray:
@@ -116,6 +119,21 @@ class FaissStore:
 
     def __init__(self, index: Index) -> None:
         self.index = index
+        self._groups: list[tuple[str, str | None, int | None, np.ndarray]] | None = None
+
+    def positions(self, scope: Scope) -> np.ndarray:
+        """Positions of the clauses a scope admits, in order: decided once per (policy, region, year)
+        group rather than once per clause, so a search within one policy costs the same at any size.
+
+        Example: positions(Scope(docs=frozenset({"a"}))) -> array([0, 1, 2]) when policy a has clauses 0-2
+        """
+        if self._groups is None:
+            grouped: dict[tuple[str, str | None, int | None], list[int]] = {}
+            for i, c in enumerate(self.index.clauses):
+                grouped.setdefault((c.doc_id, c.region, c.year), []).append(i)
+            self._groups = [(d, r, y, np.asarray(p, dtype=np.int64)) for (d, r, y), p in grouped.items()]
+        kept = [p for d, r, y, p in self._groups if scope.admits_fields(d, r, y)]
+        return np.sort(np.concatenate(kept)) if kept else np.zeros(0, dtype=np.int64)
 
     def dense(self, query: Query, scope: Scope | None, depth: int) -> Ranked:
         import faiss
@@ -124,7 +142,7 @@ class FaissStore:
         depth = min(depth, vectors.ntotal)
         params = None
         if scope is not None:
-            ids = np.flatnonzero(scope.mask(self.index.clauses)).astype(np.int64)
+            ids = self.positions(scope)
             if not len(ids):
                 return []
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))  # type: ignore[call-arg]
@@ -137,7 +155,9 @@ class FaissStore:
     def lexical(self, query: Query, scope: Scope | None, depth: int) -> Ranked:
         scores = self._bm25(query)
         if scope is not None:
-            scores = np.where(scope.mask(self.index.clauses), scores, 0.0)
+            admitted = np.zeros(len(scores), dtype=bool)
+            admitted[self.positions(scope)] = True
+            scores = np.where(admitted, scores, 0.0)
         depth = min(depth, len(scores))
         if depth == 0:
             return []

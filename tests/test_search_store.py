@@ -52,3 +52,24 @@ def test_scopes_become_milvus_filter_expressions() -> None:
 def test_quotes_and_backslashes_in_names_cannot_break_out_of_the_string() -> None:
     text = expression(Scope(docs=frozenset({'甲" or doc_id != "', "乙\\"})))
     assert text == 'doc_id in ["乙\\\\", "甲\\" or doc_id != \\""]'
+
+
+def test_faiss_positions_are_the_clauses_the_scope_admits(bundled_index) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from rag.search_store import FaissStore
+
+    store = FaissStore(bundled_index)
+    docs = sorted({c.doc_id for c in bundled_index.clauses})
+    regions = sorted({c.region for c in bundled_index.clauses if c.region})
+    scopes = [
+        Scope(docs=frozenset(docs[:1])),
+        Scope(docs=frozenset(docs[3:6]), regions=frozenset(regions[:2])),
+        Scope(regions=frozenset(regions[1:3])),
+        Scope(years=frozenset({2020})),
+        Scope(not_docs=frozenset(docs[:10])),
+        Scope(docs=frozenset()),
+    ]
+    for scope in scopes:
+        expected = np.flatnonzero(scope.mask(bundled_index.clauses))
+        assert np.array_equal(store.positions(scope), expected), scope
