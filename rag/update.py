@@ -707,7 +707,10 @@ def _recover_locked(settings: Settings) -> None:
         for stale in _children(folder, STAGING_PREFIX) + _children(folder, ".manifest.json."):
             log.info("removing %s, left by an interrupted build", stale)
             _remove(stale)
-    if settings.data_index_dir.is_dir():  # without a manifest, every data file there is an orphan
+    # Without a manifest every data file there is an orphan; with one that cannot be read, none is known
+    # to be, and the next `rag index` replaces them.
+    unreadable = not manifest and (settings.data_index_dir / "manifest.json").exists()
+    if settings.data_index_dir.is_dir() and not unreadable:
         _remove_unreferenced(settings.data_index_dir, set(manifest.get("data", {}).values()))
     _remove_stale_uploads(Path(tempfile.gettempdir()))
 
@@ -752,8 +755,9 @@ def _remove(path: Path) -> None:
 
 
 def _manifest_or_empty(index_dir: Path) -> dict[str, Any]:
+    """The committed manifest, of any format (an older index's files are still its own), or {}."""
     try:
-        return read_manifest(index_dir)
+        return read_manifest(index_dir, any_format=True)
     except (FileNotFoundError, IndexMismatchError, OSError):
         return {}
 

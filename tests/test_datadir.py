@@ -195,6 +195,21 @@ def test_recover_removes_what_interrupted_changes_left(shipped: Settings, tmp_pa
     assert not list(shipped.index_dir.glob(".build-*"))
 
 
+@pytest.mark.parametrize("manifest_change", ["older format", "unreadable"])
+def test_recover_keeps_the_files_of_an_index_it_cannot_serve(shipped: Settings, tmp_path: Path, manifest_change: str) -> None:
+    """An index of an older format (its vectors are reused by the next `rag index`) or with a damaged
+    manifest keeps its data files at start."""
+    update.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
+    path = shipped.data_index_dir / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if manifest_change == "older format":
+        path.write_text(json.dumps({**manifest, "format_version": manifest["format_version"] - 1}), encoding="utf-8")
+    else:
+        path.write_text("{", encoding="utf-8")
+    update.recover(shipped)
+    assert all((shipped.data_index_dir / name).exists() for name in manifest["data"].values())
+
+
 def test_recover_finishes_a_committed_move(shipped: Settings, tmp_path: Path) -> None:
     """Killed after the manifest swap: the staged file the manifest lists is moved into place."""
     update.build(shipped, [write(tmp_path / "in", "甲市办法.txt", POLICY_A)])
