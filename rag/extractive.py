@@ -68,13 +68,15 @@ class Verdict:
     """Whether the question can be answered from its scope; if not, the refusal that says why.
 
     `scope` is True when the refusal comes from a scope check (a place, clause, year or the scope's
-    policies not covering it); such a refusal stands in LLM mode too.
+    policies not covering it); such a refusal stands in LLM mode too. `dated` is a finished answer from a
+    policy's dates (when it was issued, took effect, expires), which stands in LLM mode too.
     """
 
     ok: bool
     refusal: Answer | None = None
     scope: bool = False
     chosen: tuple[Scored, ...] = ()
+    dated: Answer | None = None  # a policy's dates, answered from what was read at index time
 
 
 class Extractive:
@@ -83,11 +85,11 @@ class Extractive:
     def __init__(self, index: object) -> None:
         self.index = index
 
-    def answer(self, r: Retrieved) -> Answer:
-        dated = self._policy_dates(r)
-        if dated is not None:
-            return dated
-        verdict = self.judge(r)
+    def answer(self, r: Retrieved, verdict: Verdict | None = None) -> Answer:
+        """The answer to `r`, from `verdict` when the caller has judged it already."""
+        verdict = verdict if verdict is not None else self.judge(r)
+        if verdict.dated is not None:
+            return verdict.dated
         if verdict.refusal is not None:
             log.info("refused: %s", verdict.refusal.text.splitlines()[0])
             return verdict.refusal
@@ -148,7 +150,7 @@ class Extractive:
             sentence = _sentence_with(clause.text, fact.text).rstrip("。；; ")
             n = numbering.of(clause, sentence)
             said = m.group(0) if (m := _DATE_SAID[name].search(fact.text)) else fact.text.strip("。；， ")
-            label = "" if said.startswith(_DATE_LABEL[name][:2]) or _DATE_LABEL[name][:2] in said else f"{_DATE_LABEL[name]}："
+            label = "" if dict(_ASKS_DATE)[name].search(said) else f"{_DATE_LABEL[name]}："  # "有效期至…" says it
             lines.append(f"{label}{said}[{n}]")
             items.append(f"· {clause.citation}：{sentence}[{n}]")
         return Answer("；".join(lines) + "。\n" + "\n".join(dict.fromkeys(items)), numbering.citations())
@@ -166,6 +168,9 @@ class Extractive:
     def judge(self, r: Retrieved) -> Verdict:
         """The scope checks, in order; see the module docstring."""
         q = r.question
+        from_dates = self._policy_dates(r)
+        if from_dates is not None:
+            return Verdict(True, dated=from_dates)
         for check in (self._place_check, self._ref_check, self._year_check):
             refusal = check(r)
             if refusal is not None:

@@ -171,7 +171,7 @@ class Pipeline:
         q = analyse(question, self.index.catalog)
         scores = retrieve.Scores(self.index, question, retrieve.query_vector(self.index, question))
         k = max(self.settings.top_k, EVIDENCE_K)
-        hits = retrieve.search(self.index, question, k, filters, analysis=q, vector=scores.vector)
+        hits = retrieve.search(self.index, question, k, filters, analysis=q, scores=scores)
         unfiltered = filters.region is None and filters.doc is None
         elsewhere = retrieve.outside(scores, q.scope, k) if q.scope and unfiltered else []
         regions = retrieve.regions(self.index) if q.cross and not q.known_places and unfiltered else []
@@ -194,8 +194,8 @@ class Pipeline:
         fails, gives the extractive one."""
         r = state.retrieved
         verdict = self.extractive.judge(r)
-        fallback = verdict.refusal if verdict.refusal is not None else self.extractive.answer(r)
-        if self.llm is None or verdict.scope:
+        fallback = self.extractive.answer(r, verdict)
+        if self.llm is None or verdict.scope or verdict.dated is not None:
             yield fallback.text
             yield fallback
             return

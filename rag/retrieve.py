@@ -76,19 +76,20 @@ def search(
     filters: Filters | dict[str, Any] | None = None,
     *,
     analysis: Question | None = None,
-    vector: np.ndarray | None = None,
+    scores: Scores | None = None,
 ) -> list[Hit]:
     """The k clauses that best answer `question`, best first, from the policies it names.
 
     A question that names places or policies is searched within them (each named place on its own for a
-    comparison); a clause it names comes first. The question is embedded once, whatever it names.
+    comparison); a clause it names comes first. The question is embedded once, whatever it names; a
+    caller that searches it elsewhere too passes its `scores` (the vector and the BM25 scores, once).
     """
     question = check_question(question)
     if not 1 <= k <= 50:
         raise InputError(f"k must be between 1 and 50, got {k}")
     allowed = _allowed(index, Filters.of(filters))
     q = analysis if analysis is not None else analyse(question, index.catalog)
-    scores = Scores(index, question, query_vector(index, question) if vector is None else vector)
+    scores = scores if scores is not None else Scores(index, question, query_vector(index, question))
     looked_up = _lookup(index, q, allowed)
     if _regions_unfiltered(filters) and (len(q.regions) >= 2 or q.comparison and len(q.policies) >= 2):
         hits = _per_region(scores, q, allowed)

@@ -120,6 +120,7 @@ class FaissStore:
     def __init__(self, index: Index) -> None:
         self.index = index
         self._groups: list[tuple[str, str | None, int | None, np.ndarray]] | None = None
+        self._scoped: dict[Scope, np.ndarray] = {}
 
     def positions(self, scope: Scope) -> np.ndarray:
         """Positions of the clauses a scope admits, in order: decided once per (policy, region, year)
@@ -132,8 +133,12 @@ class FaissStore:
             for i, c in enumerate(self.index.clauses):
                 grouped.setdefault((c.doc_id, c.region, c.year), []).append(i)
             self._groups = [(d, r, y, np.asarray(p, dtype=np.int64)) for (d, r, y), p in grouped.items()]
-        kept = [p for d, r, y, p in self._groups if scope.admits_fields(d, r, y)]
-        return np.sort(np.concatenate(kept)) if kept else np.zeros(0, dtype=np.int64)
+        if scope not in self._scoped:  # a question searches its scopes with both lists; scopes recur
+            if len(self._scoped) >= 256:
+                self._scoped.clear()
+            kept = [p for d, r, y, p in self._groups if scope.admits_fields(d, r, y)]
+            self._scoped[scope] = np.sort(np.concatenate(kept)) if kept else np.zeros(0, dtype=np.int64)
+        return self._scoped[scope]
 
     def dense(self, query: Query, scope: Scope | None, depth: int) -> Ranked:
         import faiss
@@ -153,17 +158,16 @@ class FaissStore:
         return [(int(p), float(s)) for p, s in zip(positions[0], scores[0]) if p >= 0]
 
     def lexical(self, query: Query, scope: Scope | None, depth: int) -> Ranked:
-        scores = self._bm25(query)
-        if scope is not None:
-            admitted = np.zeros(len(scores), dtype=bool)
-            admitted[self.positions(scope)] = True
-            scores = np.where(admitted, scores, 0.0)
+        every = self._bm25(query)
+        ids = self.positions(scope) if scope is not None else None
+        scores = every if ids is None else every[ids]
         depth = min(depth, len(scores))
         if depth == 0:
             return []
         top = np.argpartition(-scores, depth - 1)[:depth]
-        top = top[np.argsort(-scores[top])]
-        return [(int(p), float(scores[p])) for p in top if scores[p] > 0]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        at = top if ids is None else ids[top]
+        return [(int(p), float(s)) for p, s in zip(at, scores[top]) if s > 0]
 
     def ranked(self, query: Query, scope: Scope | None, depth: int) -> tuple[Ranked, Ranked]:
         return self.dense(query, scope, depth), self.lexical(query, scope, depth)

@@ -307,7 +307,7 @@ def dev_figures(bundled_index):  # type: ignore[no-untyped-def]
     vectors = dict(zip(questions, embed.get(bundled_index.embedder_id).queries(questions), strict=True))
 
     def figures(index: store.Index) -> dict[str, float]:
-        overall = summarize(run(items, lambda q: retrieve.search(index, q, 10, vector=vectors[q]), None), 5)["overall"]
+        overall = summarize(run(items, lambda q: retrieve.search(index, q, 10, scores=retrieve.Scores(index, q, vectors[q])), None), 5)["overall"]
         return {k: overall[k] for k in ("recall@1", "recall@5", "recall@10", "mrr@10")}
 
     return figures

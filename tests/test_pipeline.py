@@ -199,5 +199,9 @@ def test_a_policys_dates_are_answered_from_the_clause_that_states_them(tmp_path)
     answer = p.ask("湖北省政府办公厅加快推进人工智能产业发展的实施意见是哪天印发的")
     assert answer.text.startswith("印发（落款）日期：2025年10月13日[1]"), answer.text
     assert "2025年10月13日" in answer.citations[0].clause.text
+    for question in ("杭州的政策还有效吗", "杭州若干政策的有效期到什么时候？"):  # the evidence check refused these
+        answer = p.ask(question)
+        assert not answer.refused and answer.text.startswith("有效期至2023年12月31日[1]"), (question, answer.text)
+    assert p.ask("中关村十五条措施什么时候生效").text.startswith("自发布之日起实施[1]")
     # a question that asks no date, though it says 出台, gets the usual answer
     assert not p.ask("上海出台了哪些措施支持算力").text.startswith("印发")
