@@ -264,7 +264,9 @@ def check_answer(text: str, question: str, hits: Sequence[Hit], fallback: Answer
     if _REFUSAL.search(text) and not markers(text):
         closest = tuple(Citation(n, h.clause) for n, h in enumerate(hits[:3], 1))
         return Answer(text, closest, refused=True, mode="llm")
-    parts = [text[a:b] for a, b in sentence_spans(text)]
+    spans = sentence_spans(text)
+    # each sentence with the whitespace after it, so that the kept ones keep their line breaks
+    parts = [text[a : spans[i + 1][0] if i + 1 < len(spans) else len(text)] for i, (a, _) in enumerate(spans)]
     kept, notices = _filter_sentences(parts, question, hits)
     dropped = len([p for p in parts if p.strip()]) - len([k for k in kept if k.strip()])
     if not kept or not markers("".join(kept)) or dropped > MAX_DROPPED_SHARE * max(1, len(parts)):

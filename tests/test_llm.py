@@ -77,6 +77,17 @@ def test_llm_answer_cites_the_clauses_it_was_given(index, tmp_path: Path) -> Non
     assert [c.clause.id for c in answer.citations] == ["bj-第十二条"]
 
 
+def test_the_answers_lines_survive_the_checks(index, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    def reply(body: dict[str, Any]) -> str:
+        n = clause_number(body, "最高1000万元")
+        return f"有以下支持：\n- 给予最高1000万元支持[{n}]。\n- 另有其他支持[99]。\n- 覆盖图灵奖获得者[{n}]。"
+
+    with FakeLLM(reply=reply) as llm:
+        answer = ask(index, tmp_path, llm)
+    assert answer.mode == "llm"
+    assert answer.text == "有以下支持：\n- 给予最高1000万元支持[1]。\n- 覆盖图灵奖获得者[1]。"
+
+
 def test_stream_yields_the_model_tokens_then_the_checked_answer(index, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with FakeLLM(reply=lambda b: f"给予最高1000万元支持[{clause_number(b, '最高1000万元')}]。", chunk=3) as llm:
         parts = list(Pipeline(settings_for(llm.base_url, tmp_path), index).stream(QUESTION))
