@@ -290,7 +290,7 @@ class Api:
             if result.error:
                 errors.append({"file": result.name, "error": result.error})
                 continue
-            docs = [d for d in index.documents.values() if d.source == result.name]
+            docs = [d for d in index.documents.values() if d.source == (result.source or result.name)]
             added += [{"doc": d.id, "title": d.title, "clauses": counts.get(d.id, 0)} for d in docs]
         return {"added": added, "errors": errors}
 

@@ -512,6 +512,7 @@ class FileResult:
     clauses: int = 0
     error: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    source: str | None = None  # the corpus file that holds it, when not `name` (the same bytes under another name)
 
 
 def check_upload(path: Path, name: str | None = None) -> None:
@@ -720,7 +721,7 @@ class Workspace:
             note = "知识库中已有这个文件，未重复加入" if o.duplicate_of == o.name else (
                 f"知识库中已有内容相同的文件 {o.duplicate_of}，未重复加入"
             )
-            return FileResult(o.name, self._clause_count(o.duplicate_of), notes=(note,))
+            return FileResult(o.name, self._clause_count(o.duplicate_of), notes=(note,), source=o.duplicate_of)
         renamed = (f"知识库中已有同名文件，新文件保存为 {o.stored_as}",) if o.stored_as != o.name else ()
         return FileResult(o.stored_as or o.name, o.clauses, notes=renamed)
 

@@ -351,6 +351,13 @@ def test_uploads_stay_open_on_loopback_without_a_token(client_for: Any) -> None:
     assert response.status_code == 200 and response.json()["added"]
 
 
+def test_the_same_file_under_another_name_is_listed_with_what_it_holds(client_for: Any) -> None:
+    client = client_for()
+    first = post_files(client, [("file", ("上传市办法.txt", POLICY.encode()))]).json()["added"]
+    again = post_files(client, [("file", ("另一个名字.txt", POLICY.encode()))])
+    assert again.status_code == 200 and again.json() == {"added": first, "errors": []}
+
+
 def test_a_network_address_with_a_token_accepts_uploads(client_for: Any) -> None:
     response = post_files(client_for(loopback=False, admin_token=ADMIN), [("file", ("b.txt", POLICY.encode()))], ADMIN)
     assert response.status_code == 200 and response.json()["added"]
