@@ -136,6 +136,7 @@ element.addEventListener('click', (event) => {
 
 PROGRESS = gr.Progress()  # Gradio fills a handler's progress bar through a default of this type
 QUEUE_SIZE = 200  # events waiting beyond the running ones; more are refused ("queue full") rather than piled up
+MAX_COMPARE_REGIONS = 50  # regions one 政策对比 request may name (the bundled index has 18)
 
 
 # ---------------------------------------------------------------- event handlers (thin)
@@ -233,6 +234,19 @@ def make_handlers(ws: ui.Workspace, guard: Guard) -> dict[str, Callable[..., Any
         doc = gr.Dropdown(choices=ui.doc_choices(ws.documents()), value=first.doc_id)
         return ui.lookup_html(found, ref), ws.document_view(first.id), ws.tree(first.doc_id, first.id), doc
 
+    exports = Path(tempfile.mkdtemp(prefix="rag-compare-"))  # the CSVs of 政策对比, swept as uploads are
+
+    def run_compare(topic: str, regions: list[str] | None, request: gr.Request) -> tuple[str, Any]:
+        """The table for a topic and regions, and its CSV to download; a question's limits apply."""
+        guard.asks.check(_client(request))
+        topic = check_text(topic, "the topic", MAX_FILTER_CHARS)
+        if regions is not None and (not isinstance(regions, list) or len(regions) > MAX_COMPARE_REGIONS):
+            raise InputError(f"choose at most {MAX_COMPARE_REGIONS} regions")
+        regions = [check_text(r, "a region", MAX_FILTER_CHARS) for r in regions or []]
+        rows = ws.compare(topic, regions)
+        path = ui.write_compare_csv(rows, topic.strip(), exports, max_age=UPLOAD_TTL_S) if rows else None
+        return ui.compare_html(rows, topic.strip()), gr.DownloadButton(value=str(path) if path else None, visible=bool(rows))
+
     def add_files(
         files: list[str] | None, token: str | None, request: gr.Request, progress: gr.Progress = PROGRESS
     ) -> tuple[Any, ...]:
@@ -252,7 +266,8 @@ def make_handlers(ws: ui.Workspace, guard: Guard) -> dict[str, Callable[..., Any
             gr.Warning("有文件未能加入知识库，原因见结果表")
         regions = gr.Dropdown(choices=ui.region_choices(ws.regions()), value=ui.ALL)
         docs = gr.Dropdown(choices=ui.doc_choices(ws.documents()), value=ui.ALL)
-        return ui.upload_report_html(results), ws.status_html(), regions, docs, regions, docs, None
+        compared = gr.Dropdown(choices=ws.regions())  # 政策对比's regions, with any the files added
+        return ui.upload_report_html(results), ws.status_html(), regions, docs, regions, docs, compared, None
 
     handlers = (
         respond,
@@ -263,20 +278,11 @@ def make_handlers(ws: ui.Workspace, guard: Guard) -> dict[str, Callable[..., Any
         pick_doc,
         open_in_tree,
         look_up,
+        run_compare,
         add_files,
     )
     return {fn.__name__: user_errors(fn) for fn in handlers}
 
-
-def compare_handlers(ws: ui.Workspace) -> dict[str, Callable[..., Any]]:
-    """The 政策对比 tab's handler: the table for a topic and regions, and its CSV to download."""
-
-    def run_compare(topic: str, regions: list[str] | None) -> tuple[str, Any]:
-        rows = ws.compare(topic, regions)
-        path = ui.write_compare_csv(rows, topic.strip()) if rows else None
-        return ui.compare_html(rows, topic.strip()), gr.DownloadButton(value=str(path) if path else None, visible=bool(rows))
-
-    return {"run_compare": user_errors(run_compare)}
 
 
 def _claim(guard: Guard, client: str, files: list[Any], token: str | None) -> list[Path]:
@@ -452,7 +458,7 @@ def _wire_lookup(h: dict[str, Any], lk: LookupTab) -> None:
 
 def build_blocks(ws: ui.Workspace, guard: Guard) -> gr.Blocks:
     """The page: a status line and four tabs (问答, 条款查询, 政策对比, 添加文件)."""
-    h = {**make_handlers(ws, guard), **compare_handlers(ws)}
+    h = make_handlers(ws, guard)
     # Gradio's own clean-up as well: every 10 min it deletes received files older than the upload TTL,
     # and all of them when the server stops.
     with gr.Blocks(title="政策问答", delete_cache=(600, UPLOAD_TTL_S)) as demo:
@@ -466,7 +472,7 @@ def build_blocks(ws: ui.Workspace, guard: Guard) -> gr.Blocks:
         _wire_chat(h, chat, turns)
         _wire_lookup(h, lookup)
         _wire_compare(h, compared)
-        outputs = [upload.report, status, chat.region, chat.doc, lookup.region, lookup.doc, upload.files]
+        outputs = [upload.report, status, chat.region, chat.doc, lookup.region, lookup.doc, compared.regions, upload.files]
         upload.add.click(
             h["add_files"],
             inputs=[upload.files, upload.token],

@@ -11,10 +11,12 @@ answer used, and buttons whose clicks the app's JavaScript turns into Gradio eve
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import tempfile
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -490,11 +492,17 @@ def _compare_row(r: Any) -> str:
     return "<tr>" + "".join(f'<td data-value="{esc(v)}">{html_}</td>' for v, html_ in cells) + "</tr>"
 
 
-def write_compare_csv(rows: Sequence[Any], topic: str, directory: Path | None = None) -> Path:
-    """The table as a UTF-8 CSV (with BOM, so spreadsheet programs read the Chinese) in a temp dir."""
+def write_compare_csv(rows: Sequence[Any], topic: str, directory: Path | None = None, max_age: float | None = None) -> Path:
+    """The table as a UTF-8 CSV (with BOM, so spreadsheet programs read the Chinese) in `directory` (a
+    new temp dir when None); CSVs there older than `max_age` seconds are deleted first."""
     from . import compare
 
     folder = directory or Path(tempfile.mkdtemp(prefix="rag-compare-"))
+    if max_age is not None:
+        for old in folder.glob("*.csv"):
+            with contextlib.suppress(OSError):
+                if time.time() - old.stat().st_mtime > max_age:
+                    old.unlink()
     name = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", topic).strip("_")[:30] or "topic"
     path = folder / f"政策对比-{name}.csv"
     path.write_text(compare.to_csv(rows), encoding="utf-8-sig")

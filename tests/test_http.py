@@ -519,3 +519,22 @@ def test_malformed_content_length_is_400(client: TestClient) -> None:
     response = post(client, "/api/ask", content=b"{}", headers={"content-type": "application/json",
                                                                 "content-length": "2x"})  # fmt: skip
     assert response.status_code == 400
+
+
+def test_the_compare_tab_counts_against_the_question_limit_and_checks_its_input(workspace: ui.Workspace, tmp_path: Path) -> None:
+    import gradio as gr
+
+    from rag.api import Guard
+
+    app = app_module()
+    handlers = app.make_handlers(workspace, Guard.create(WebSettings(ask_per_minute=2), tmp_path))
+    request = type("Request", (), {"client": type("Client", (), {"host": "10.0.0.7"})()})()
+    table, download = handlers["run_compare"]("补贴", None, request)
+    assert "<table" in table or "没有" in table
+    with pytest.raises(gr.Error, match="control characters|控制字符"):
+        handlers["run_compare"]("补\x00贴", None, request)
+    with pytest.raises(gr.Error, match="请求过于频繁"):  # the third request of the minute
+        handlers["run_compare"]("补贴", None, request)
+    other = type("Request", (), {"client": type("Client", (), {"host": "10.0.0.8"})()})()
+    with pytest.raises(gr.Error, match="at most 50 regions"):
+        handlers["run_compare"]("补贴", ["甲"] * 51, other)
