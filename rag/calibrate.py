@@ -48,6 +48,7 @@ GRID = {
     "KEEP_WITHIN": (1.5, 2.0, 2.5, 3.0),
     "ELSEWHERE_GAP": (1.5, 2.0, 2.5),
 }
+_EVIDENCE_AT = list(GRID).index("EVIDENCE_MIN")  # on a tie, the lower threshold (fewer refusals) wins
 SWAPS_PER_QUESTION = 2
 EVIDENCE_SHARED = 0.5  # a swapped-in place whose clause shares this much of the evidence may answer it
 
@@ -245,13 +246,6 @@ def summary(results: Sequence[Result]) -> dict[str, float | None]:
     }
 
 
-def by_kind(cases: Sequence[Case], results: Sequence[Result]) -> dict[str, float | None]:
-    """Refusal rate of the unanswerable cases, by kind."""
-    kinds = sorted({c.item.kind or "gold" for c in cases if not c.item.answerable})
-    return {k: _mean([r.refused for c, r in zip(cases, results) if not c.item.answerable and (c.item.kind or "gold") == k])
-            for k in kinds}  # fmt: skip
-
-
 def objective(results: Sequence[Result]) -> float:
     """Higher is better: cited evidence on answerable questions, refusals on unanswerable ones, few
     citations that hold no evidence. Refusing an answerable question costs the most: users met a product
@@ -279,11 +273,11 @@ def cross_validate(grid: dict[tuple[float, ...], list[Result]], k: int) -> dict[
     all_held: list[Result] = []
     for fold in folds(n, k):
         inside = set(fold)
-        best = max(grid, key=lambda p: (objective([r for i, r in enumerate(grid[p]) if i not in inside]), -p[2]))
+        best = max(grid, key=lambda p: (objective([r for i, r in enumerate(grid[p]) if i not in inside]), -p[_EVIDENCE_AT]))
         out_results = [grid[best][i] for i in fold]
         all_held.extend(out_results)
         held.append({"point": dict(zip(GRID, best)), **summary(out_results)})
-    final = max(grid, key=lambda p: (objective(grid[p]), -p[2]))
+    final = max(grid, key=lambda p: (objective(grid[p]), -p[_EVIDENCE_AT]))
     return {"folds": held, "held_out": summary(all_held), "fitted": dict(zip(GRID, final)), "fitted_all": summary(grid[final])}
 
 
