@@ -182,7 +182,7 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
         raise RagError(f"cannot write the knowledge base in {settings.home}: {exc}") from exc
     print(f"removed {', '.join(dict.fromkeys(args.names))}")
     _print_index_report(report)
-    return EXIT_OK
+    return EXIT_ERROR if report.failed else EXIT_OK  # as `rag index`: a file the rebuild could not read
 
 
 def _print_index_report(report: BuildReport) -> None:

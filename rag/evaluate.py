@@ -90,11 +90,18 @@ def load_gold(path: Path) -> list[GoldItem]:
     return items
 
 
+def _strings(values: Any, name: str) -> tuple[str, ...]:
+    """A gold field that lists strings. Example: ["500万元"] -> ("500万元",); "500万元" -> TypeError"""
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise TypeError(f"{name!r} must be a list of strings")
+    return tuple(values)
+
+
 def _gold_item(line: str, where: str) -> GoldItem:
     try:
         data = json.loads(line)
         evidence = tuple(Evidence(e.get("file", ""), e.get("doc", ""), e["quote"]) for e in data.get("evidence", []))
-        extra = {name: tuple(str(v) for v in data.get(name, ())) for name in ("facts", "places", "units")}
+        extra = {name: _strings(data.get(name, []), name) for name in ("facts", "places", "units")}
         item = GoldItem(str(data["id"]), data["question"], data.get("type", "other"), data.get("answer", ""), evidence,
                         kind=str(data.get("kind", "")), **extra)  # fmt: skip
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
@@ -250,11 +257,12 @@ def states_fact(answer_text: str, fact: str) -> bool:
 
     Example: states_fact("最高500万元[1]", "500万元") -> True; states_fact("最高50万元", "500万元") -> False
     """
-    value = re.match(r"[\d.,]+", unicodedata.normalize("NFKC", fact).replace(",", ""))
+    fact = unicodedata.normalize("NFKC", norm(fact)).replace(",", "")  # "1,000万元" is "1000万元"
+    value = re.match(r"[\d.]+", fact)
     text = _MARKER.sub("", unicodedata.normalize("NFKC", norm(answer_text)).replace(",", ""))
     if value is None:
-        return norm(fact) in text
-    unit = norm(fact)[len(value.group(0)) :][:1]
+        return fact in text
+    unit = fact[len(value.group(0)) :][:1]
     return re.search(rf"(?<![\d.]){re.escape(value.group(0))}{re.escape(unit)}", text) is not None
 
 

@@ -228,7 +228,13 @@ def test_load_gold_reads_the_dev_format(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ['{"id": "x"}', "not json", '{"id": "x", "question": "q", "evidence": [{"quote": " "}]}']
+    "line",
+    [
+        '{"id": "x"}',
+        "not json",
+        '{"id": "x", "question": "q", "evidence": [{"quote": " "}]}',
+        '{"id": "x", "question": "q", "facts": "500万元"}',  # a string, not a list: not read as 5 facts
+    ],
 )
 def test_load_gold_names_the_bad_line(tmp_path: Path, line: str) -> None:
     path = tmp_path / "bad.jsonl"
@@ -354,6 +360,7 @@ def test_fact_recall_counts_gold_amounts_the_answer_states() -> None:
     assert ev.fact_recall([said]) == pytest.approx(0.5)
     assert ev.fact_recall([ev.Outcome(item, answer=Answer("最高500万元，30%", refused=True))]) == 0.0
     assert ev.states_fact("1,000万元", "1000万元") and not ev.states_fact("最高50万元", "500万元")
+    assert ev.states_fact("最高1,000万元[1]", "1,000万元") and ev.states_fact("最高1000万元", "1,000万元")
 
 
 def test_units_named_reads_unit_names_from_the_gold_answer() -> None:
