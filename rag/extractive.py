@@ -26,7 +26,7 @@ from . import compose, evidence, retrieve
 from .evidence import Scored
 from .model import Answer, Clause, Hit
 from .question import Question
-from .text import norm, sentence_spans
+from .text import sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -392,10 +392,7 @@ class Extractive:
         return {d.id: d.title for d in getattr(self.index, "documents", {}).values()}
 
     def _clauses_by_doc(self) -> dict[str, list[Clause]]:
-        out: dict[str, list[Clause]] = {}
-        for c in getattr(self.index, "clauses", []):
-            out.setdefault(c.doc_id, []).append(c)
-        return out
+        return self.index.by_doc()  # type: ignore[attr-defined,no-any-return]
 
 
 def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = ()) -> Answer:
@@ -426,7 +423,3 @@ def _sentence_with(text: str, phrase: str) -> str:
         if start <= at < end:
             return text[start:end]
     return text.strip()
-
-
-def same_text(a: str, b: str) -> bool:
-    return norm(a) == norm(b)

@@ -59,30 +59,30 @@ class Catalog:
     """The regions and policies of an index. Example: Catalog.of(index.documents.values(), index.clauses)"""
 
     policies: tuple[Policy, ...]
-    clauses: tuple[Clause, ...] = field(repr=False, default=())
+    _by_id: dict[str, Policy] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {p.id: p for p in self.policies})
 
     @classmethod
     def of(cls, documents: Sequence[Document], clauses: Sequence[Clause]) -> Catalog:
         by_doc: dict[str, list[Clause]] = {}
         for c in clauses:
             by_doc.setdefault(c.doc_id, []).append(c)
-        return cls(tuple(_policy(d, by_doc.get(d.id, [])) for d in documents), tuple(clauses))
+        return cls(tuple(_policy(d, by_doc.get(d.id, [])) for d in documents))
 
     @property
     def regions(self) -> set[str]:
         return {p.region for p in self.policies if p.region}
 
     def policy(self, doc_id: str) -> Policy | None:
-        return next((p for p in self.policies if p.id == doc_id), None)
+        return self._by_id.get(doc_id)
 
     def of_region(self, region: str) -> tuple[Policy, ...]:
         """Policies of a region; for a province, its own first, then those of its cities and counties."""
         own = [p for p in self.policies if p.region == region]
         inner = [p for p in self.policies if p.region and p.region != region and places.province_of(p.region) == region]
         return tuple(own + inner)
-
-    def clauses_of(self, doc_id: str) -> list[Clause]:
-        return [c for c in self.clauses if c.doc_id == doc_id]
 
 
 def _policy(doc: Document, doc_clauses: Sequence[Clause]) -> Policy:

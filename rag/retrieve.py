@@ -228,14 +228,6 @@ def resolve_ref(index: Index, q: Question) -> list[Clause]:
 # ---------------------------------------------------------------- regions and filters
 
 
-def mentioned_regions(index: Index, question: str) -> list[str]:
-    """Regions of the index the question names, in order of mention.
-
-    Example: "成渝两地试验区2022年的目标一样吗" -> ["成都市", "重庆市"]
-    """
-    return list(analyse(question, index.catalog).regions)
-
-
 def _region_scope(index: Index, region: str) -> Scope:
     names = places.aliases(region)
     match = {r for r in {d.region for d in index.documents.values() if d.region} if names & places.aliases(r)}

@@ -14,7 +14,7 @@ and does not know which store answered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -42,10 +42,6 @@ class Scope:
     regions: frozenset[str] | None = None
     years: frozenset[int] | None = None
     not_docs: frozenset[str] = frozenset()
-
-    @classmethod
-    def of_docs(cls, doc_ids: Iterable[str]) -> Scope:
-        return cls(docs=frozenset(doc_ids))
 
     def __and__(self, other: Scope) -> Scope:
         return Scope(

@@ -73,6 +73,7 @@ class Index:
     item_matrix: np.ndarray | None = None  # item vectors, rows as item_vectors.layout(clauses)
     item_rows: list[list[int | None]] = field(default_factory=list, repr=False)
     _catalog: Any = field(default=None, repr=False)
+    _by_doc: dict[str, list[Clause]] | None = field(default=None, repr=False)
     search_store: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -107,7 +108,16 @@ class Index:
         return None if i is None else self.clauses[i]
 
     def clauses_of(self, doc_id: str) -> list[Clause]:
-        return [c for c in self.clauses if c.doc_id == doc_id]
+        """The clauses of one policy, in order."""
+        return list(self.by_doc().get(doc_id, []))
+
+    def by_doc(self) -> dict[str, list[Clause]]:
+        """Every policy's clauses, in order, grouped once per loaded index (do not change the lists)."""
+        if self._by_doc is None:
+            self._by_doc = {}
+            for c in self.clauses:
+                self._by_doc.setdefault(c.doc_id, []).append(c)
+        return self._by_doc
 
     @property
     def embedder_id(self) -> str:

@@ -11,7 +11,6 @@ _WS = re.compile(r"\s+")
 # A sentence runs to 。！？； (or a line break) and keeps the closing quotes or brackets and [n] citation
 # markers that follow its punctuation: "……补助50万元。”[2]" is one sentence.
 _SENTENCE_SPAN = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)]*(?:\[\d+\])*|\n|$)")
-SENTENCE_ENDS = "。！？；!?;"
 _WORDISH = re.compile(r"[\w\u4e00-\u9fff]")
 
 # Words that carry no topic: question words, particles, connectives. Kept small on purpose —
