@@ -70,9 +70,14 @@ def reusable(clauses: Sequence[Clause], matrix: np.ndarray | None) -> dict[str, 
 
 
 def embed_items(
-    clauses: Sequence[Clause], embedder: Any, reused: dict[str, np.ndarray], progress: Progress | None = None
+    clauses: Sequence[Clause],
+    embedder: Any,
+    reused: dict[str, np.ndarray],
+    progress: Progress | None = None,
+    deadline: Any = None,
 ) -> tuple[np.ndarray, int]:
-    """The item matrix in layout order and how many items were embedded (the rest were reused)."""
+    """The item matrix in layout order and how many items were embedded (the rest were reused).
+    `deadline` (an ingest.Deadline) is checked before every batch, as clause embedding does."""
     pairs = [(c, i) for c in clauses for i in c.items if embeddable(i)]
     out = np.zeros((len(pairs), embedder.dim), dtype=np.float32)
     todo = []
@@ -83,6 +88,8 @@ def embed_items(
         else:
             todo.append(n)
     for start in range(0, len(todo), EMBED_BATCH):
+        if deadline is not None:
+            deadline.check("the upload")
         batch = todo[start : start + EMBED_BATCH]
         out[batch] = embedder.passages([passage(*pairs[n]) for n in batch])
         if progress:

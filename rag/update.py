@@ -568,9 +568,7 @@ def _item_vectors(
     for prior in reversed(priors):
         if prior.manifest.get("embedder") == embedder.id:
             reused.update(item_vectors.reusable(prior.clauses, prior.items))
-    if deadline is not None:
-        deadline.check("the upload")
-    matrix, _ = item_vectors.embed_items(clause_list, embedder, reused, progress)
+    matrix, _ = item_vectors.embed_items(clause_list, embedder, reused, progress, deadline)
     return matrix
 
 

@@ -224,3 +224,18 @@ def test_limit_settings_read_from_the_environment(tmp_path: Path) -> None:
     assert (s.max_file_chars, s.max_unzipped_mb, s.clause_chars) == (20_000, 8, 300)
     assert (s.upload_seconds, s.lock_timeout) == (30, 5)
     assert s.added_dir == tmp_path / "corpus" and s.data_index_dir == tmp_path / "index"
+
+
+def test_the_deadline_also_stops_item_embedding(fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    from rag import item_vectors, items
+    from rag.model import Clause
+
+    text = "第一条 支持企业开展攻关。对新落户企业给予奖励。（责任单位：市科技局）"
+    clause = Clause("d:1", "d", "示例办法", [], None, text, (0, len(text)))
+    clause = Clause(**{**clause.__dict__, "items": items.split(text)})
+    spent = ingest.Deadline(0.0)
+    time.sleep(0.01)
+    with pytest.raises(BudgetError, match="time budget"):
+        item_vectors.embed_items([clause], fake_embedder, {}, deadline=spent)
+    matrix, embedded = item_vectors.embed_items([clause], fake_embedder, {}, deadline=ingest.Deadline(60))
+    assert embedded == len(matrix) > 0
