@@ -105,9 +105,11 @@ def rows(
     terms = topic_terms(topic)
     scorer = _Scorer(index, topic)
     out: list[Row] = []
+    of_region: dict[str | None, list[int]] = {}  # one pass over the clauses, not one per region
+    for i, c in enumerate(index.clauses):
+        of_region.setdefault(c.region, []).append(i)
     for region in resolve_regions(index, regions):
-        positions = [i for i, c in enumerate(index.clauses) if c.region == region]
-        matched = _matches(index, positions, terms)
+        matched = _matches(index, of_region.get(region, []), terms)
         scores = scorer.scores(region) if matched else {}
         found = [_row(index.clauses[i], ms, scores.get(i, 0.0), today) for i, ms in matched]
         found.sort(key=lambda r: (-r.score, -(r.top or 0.0)))
