@@ -45,7 +45,8 @@ MIN_CHARS = 6  # shorter text (number and punctuation aside) is noise, not a cla
 
 
 def cn_to_int(text: str) -> int | None:
-    """Chinese or Arabic numeral to int. Example: "十三" -> 13, "二十一" -> 21, "7" -> 7."""
+    """Chinese or Arabic numeral to int; None when it is neither. The one numeral reader of the product
+    (clause numbers, terms of validity, amounts). Example: "十三" -> 13, "二十一" -> 21, "两千" -> 2000, "7" -> 7."""
     if text.isdigit():
         return int(text)
     total, current = 0, 0
@@ -57,6 +58,9 @@ def cn_to_int(text: str) -> int | None:
             current = 0
         elif ch == "百":
             total += (current or 1) * 100
+            current = 0
+        elif ch == "千":
+            total += (current or 1) * 1000
             current = 0
         else:
             return None

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
+from .clauses import cn_to_int
 from .model import EXPIRED, IN_FORCE, UNKNOWN, Clause, DateFact, Document, PolicyDates, status_on
 
 log = logging.getLogger(__name__)
@@ -197,13 +198,7 @@ def _month_year(fact: DateFact) -> str | None:
 
 def _number(text: str) -> int:
     """Example: "30" -> 30, "两" -> 2, "十五" -> 15"""
-    if text.isdigit():
-        return int(text)
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return digits.get(tens, 1) * 10 + digits.get(ones, 0)
-    return digits.get(text, 0)
+    return cn_to_int(text) or 0
 
 
 def _after_years(start: str, years: int) -> str:

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
+from .clauses import cn_to_int
 from .model import Clause, Measure, Quantity, Span
 
 # Support words, longest first so "资金补助" wins over "补助".
@@ -200,15 +201,7 @@ def _value(number: str, scale: str | None) -> float:
 
 def _cn_int(text: str) -> int:
     """Example: "千" -> 1000, "三十" -> 30, "两百" -> 200"""
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-    total, current = 0, 0
-    for ch in text:
-        if ch in digits:
-            current = digits[ch]
-        else:
-            total += (current or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
-            current = 0
-    return total + current
+    return cn_to_int(text) or 0
 
 
 def _segment_start(text: str, pos: int, floor: int) -> int:
