@@ -5,7 +5,8 @@
         Item(19, 37, role="units"))
 
 Policies close a measure with a note naming who carries it out: "（责任单位：市科技局、市财政局）",
-"（牵头单位：市科技局；配合单位：市教委）", "〔责任部门：…〕", "（政策咨询部门：…，咨询电话：…）". A note
+"（牵头单位：市科技局；配合单位：市教委）", "〔责任部门：…〕", "（政策咨询部门：…，咨询电话：…）", or with no
+label, "（市科技局、市财政局等按职责分工负责）". A note
 belongs to the sentences since the previous note of the clause, so "A。（责任单位：X）B。C。（责任单位：Y）"
 gives A the unit X and both B and C the unit Y. Items are parsed once, at index time, and stored with
 the clause.
@@ -21,6 +22,7 @@ from .text import sentence_spans
 
 _LABEL = re.compile(r"([\u4e00-\u9fff]{0,4}(?:单位|部门)|咨询电话|联系电话)\s*[：:]")
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
+_DUTY_NOTE = re.compile(r"[（(]([^（）()：:]{2,300}?)等?按职责分工负责[）)]")
 _NUMBER = re.compile(r"^(?:专栏\s*\d+|第[一二三四五六七八九十百零]+[条章节]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[①-⑳])\s*")
 
 
@@ -82,7 +84,10 @@ def notes(text: str) -> list[Note]:
         if units:
             found.append(Note(start, end, units))
         pos = max(end, m.end())
-    return found
+    for m in _DUTY_NOTE.finditer(text):  # "（市科技局、市财政局等按职责分工负责）": units without a label
+        if not any(n.start <= m.start() < n.end for n in found):
+            found.append(Note(m.start(), m.end(), (("责任单位", m.group(1).strip(" 、，,")),)))
+    return sorted(found, key=lambda n: n.start)
 
 
 def _opening(text: str, label_start: int) -> int | None:

@@ -57,3 +57,11 @@ def test_every_units_note_of_the_bundled_corpus_is_parsed() -> None:
             assert any(i.units for i in parsed), data["text"][:60]
             noted += 1
     assert noted > 100
+
+
+def test_a_note_of_units_without_a_label_belongs_to_its_item() -> None:
+    text = "1.城市运行。促进智慧城市建设和产业发展融合。（中新天津生态城、市委网信办、滨海新区人民政府等按职责分工负责）"
+    found = items.split(text)
+    said = [i for i in found if i.role == ""]
+    assert said and all(i.units == (("责任单位", "中新天津生态城、市委网信办、滨海新区人民政府"),) for i in said)
+    assert [i.role for i in found].count("units") == 1
