@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from . import places, retrieve
+from . import retrieve
 from .errors import InputError
 from .model import Clause, Measure
 from .search_store import Scope
@@ -191,8 +191,7 @@ def resolve_regions(index: Index, regions: Sequence[str] | None) -> list[str]:
         return known
     out: list[str] = []
     for name in regions:
-        aliases = places.aliases(name.strip())
-        match = [r for r in known if aliases & places.aliases(r)]
+        match = retrieve.match_regions(index, name)
         if not match:
             raise InputError(f"索引中没有“{name}”的政策；可选地区：{'、'.join(known)}")
         out.extend(r for r in match if r not in out)

@@ -228,9 +228,17 @@ def resolve_ref(index: Index, q: Question) -> list[Clause]:
 # ---------------------------------------------------------------- regions and filters
 
 
+def match_regions(index: Index, name: str) -> list[str]:
+    """The index's regions a name as written stands for, in `regions` order; [] when none.
+
+    Example: "北京" -> ["北京市"]; "厦门" -> []
+    """
+    names = places.aliases(name.strip())
+    return [r for r in regions(index) if names & places.aliases(r)]
+
+
 def _region_scope(index: Index, region: str) -> Scope:
-    names = places.aliases(region)
-    match = {r for r in {d.region for d in index.documents.values() if d.region} if names & places.aliases(r)}
+    match = match_regions(index, region)
     if not match:  # the input is not repeated back: the caller knows it, and it may be anything
         raise InputError(f"no policy in the index is from that region; known regions: {'、'.join(regions(index))}")
     return Scope(regions=frozenset(match))
