@@ -529,7 +529,7 @@ def test_the_compare_tab_counts_against_the_question_limit_and_checks_its_input(
     app = app_module()
     handlers = app.make_handlers(workspace, Guard.create(WebSettings(ask_per_minute=2), tmp_path))
     request = type("Request", (), {"client": type("Client", (), {"host": "10.0.0.7"})()})()
-    table, download = handlers["run_compare"]("补贴", None, request)
+    table, _ = handlers["run_compare"]("补贴", None, request)
     assert "<table" in table or "没有" in table
     with pytest.raises(gr.Error, match="control characters|控制字符"):
         handlers["run_compare"]("补\x00贴", None, request)
