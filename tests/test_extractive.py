@@ -216,6 +216,14 @@ def test_pair_cover_tolerates_segmentation_and_typos() -> None:
     assert evidence.cover({}, "任何文字") == 0.0
 
 
+def test_a_grant_is_one_word_whatever_the_policy_calls_it() -> None:
+    topic = {"租金": 4.0, "补贴": 2.0}
+    for word in ("补助", "资助", "奖励", "奖补"):
+        assert evidence.cover(topic, f"按实际租金的50%给予{word}") == pytest.approx(1.0)
+    assert evidence.cover(topic, "按实际租金的50%给予支持") == pytest.approx(4 / 6)  # 支持 need not be money
+    assert evidence.pairs("给予资助") == evidence.pairs("给予补贴")
+
+
 def test_number_and_citation_checks() -> None:
     assert checks.markers("A[2]，B[1][2]。") == [2, 1, 2]
     assert checks.check_citations("A[1]B[4]", 3) == [4]

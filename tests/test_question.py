@@ -80,6 +80,13 @@ def test_clause_years_cross_and_topic(catalog: Catalog) -> None:
     assert "德清" not in analyse("德清的智能网联汽车", catalog).topic
 
 
+def test_how_much_words_ask_the_kind_and_leave_the_topic(catalog: Catalog) -> None:
+    # policies say 最高/不超过/30%, users say 封顶/上限/比例: the amount kind asks for those, not a word
+    q = analyse("杭州对AI项目的资助比例和封顶是多少", catalog)
+    assert "amount" in q.kinds and q.how_much
+    assert not {"比例", "封顶"} & set(q.topic.split()) and "资助" in q.topic.split()
+
+
 @pytest.mark.parametrize("question", ["", "？", "😀", "a" * 3000, "第" * 500, "北京" * 300])
 def test_odd_questions_are_analysed_without_error(catalog: Catalog, question: str) -> None:
     analyse(question, catalog)
