@@ -195,6 +195,7 @@ class Extractive:
         floor = evidence.EVIDENCE_MIN if dated is scored else evidence.best(scored) - evidence.KEEP_WITHIN
         chosen = compose.choose(q, dated, floor, evidence.KEEP_WITHIN)
         chosen += self._each_year(q, dated, chosen, floor)
+        chosen += self._each_part(r, chosen)
         if "list" in q.kinds:
             chosen = self._whole_list(q, chosen)
         refusal = self._year_of_evidence(q, chosen)
@@ -289,6 +290,28 @@ class Extractive:
                 best = next((s for s in dated if s.score >= floor and y in compose.said(s)), None)
                 if best is not None and best not in chosen + extra:
                     extra.append(best)
+        return extra
+
+    def _each_part(self, r: Retrieved, chosen: list[Scored]) -> list[Scored]:
+        """"…要建多少个平台？人才目标呢": for each part of the question whose most specific word no chosen
+        item spells out, the best item that does, scored as if that part were asked alone, when it answers
+        (EVIDENCE_MIN)."""
+        q = r.question
+        weights = evidence.pair_weights(self.index)
+        extra: list[Scored] = []
+        for part in q.parts:
+            alone = replace(q, topic=part)
+            focus = evidence.focus_weights(alone, weights)
+
+            def spells(s: Scored, focus: dict[str, float] = focus) -> bool:
+                return evidence.cover(focus, f"{evidence.context(s.clause)} {s.text}") >= 1.0
+
+            if not focus or any(spells(s) for s in chosen + extra):
+                continue
+            spelled = [s for s in evidence.score_items(self.index, alone, r.vector, r.hits) if spells(s)]
+            best = self._of_year(q, spelled)[:1]
+            if best and best[0].score >= evidence.EVIDENCE_MIN:
+                extra.append(best[0])
         return extra
 
     def _names_policy(self, q: Question, year: int) -> bool:

@@ -157,7 +157,7 @@ _CROSS = re.compile(r"哪些(?:城市|地方|地区|省份?|市|试验区|先导
 # Words that ask rather than say what about: removed from the topic. General Chinese only.
 _ASKING = re.compile(
     r"什么时候|啥时候|何时|几时|多久|多长时间|哪一天|哪天|几号|请问|想问|问一下|请教|我想知道|想知道|告诉我|帮我|查一下|看看|有关|关于|相关|具体|政策|文件|规定|条款|内容|"
-    r"多少|几[个家项所条种名位批次成倍年大]?|哪些|哪几|哪个|哪里|哪儿|哪|什么|啥|是否|有没有|能不能|可不可以|能否|可否|是不是|"
+    r"多少|多大|多高|多长|几[个家项所条种名位批次成倍年大]?|哪些|哪几|哪个|哪里|哪儿|哪|什么|啥|是否|有没有|能不能|可不可以|能否|可否|是不是|"
     r"怎么样|怎么|怎样|如何|咋|谁|吗|呢|吧|呀|啊|嘛|讲的|讲了|说的|说了|提到|分别|各是|各自|一样|相同|不同|区别|差别|差异|"
     r"对比|比较|责任单位|牵头单位|责任部门|牵头部门|负责|[这那两][份个]|两地|"
     r"比例|金额|额度|上限|封顶|数额|"  # how-much words: the amount kind asks them (items stating one score it)
@@ -182,6 +182,7 @@ class Question:
     topic: str = ""  # the question without places, policy names, clause refs, years and question words
     how_much: bool = False  # asks outright for an amount, ratio or count (多少, 几个, 比例, 封顶…)
     count: int | None = None  # how many things it says there are: "四个先导" -> 4, "哪两家" -> 2
+    parts: tuple[str, ...] = ()  # the topics of its parts when it asks two things or more, else ()
 
     @property
     def kind(self) -> str:
@@ -238,6 +239,7 @@ def analyse(question: str, catalog: Catalog) -> Question:
         topic=_topic(text, found, policies, catalog),
         how_much=bool(_HOW_MUCH.search(text)),
         count=_count(text),
+        parts=_parts(text, found, policies, catalog),
     )
 
 
@@ -337,6 +339,22 @@ def _bigrams(text: str) -> set[str]:
     return lookup.bigrams(text)
 
 
+_PART_ENDS = re.compile(r"[？?；;！!。，,、\s]+")
+
+
+def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: Catalog) -> tuple[str, ...]:
+    """The topic of each part of a question that asks two things or more: the pieces between question
+    marks, commas and spaces that ask something (a question word) about something (a topic); () when
+    fewer than two pieces do.
+
+    Example: "德清到2022年要建多少个开放创新平台？人才目标呢" -> ("开放 创新 平台", "人才 目标")
+    """
+    asking = (p for p in _PART_ENDS.split(text) if _ASKING_WORD.search(p))
+    topics = tuple(t for p in asking if (t := _topic(p, found, policies, catalog)))
+    return topics if len(topics) >= 2 else ()
+
+
+_ASKING_WORD = re.compile("|".join([_HOW_MUCH.pattern, *(_KIND_PATTERNS[k] for k in KINDS[1:] if k != "comparison"), "呢"]))
 _COUNT = re.compile(r"([两二三四五六七八九十])(?:个|大|项|类|家|方面|块|部分|条|种|所)")
 
 

@@ -155,6 +155,11 @@ def test_list_items_come_whole(pipe: Pipeline) -> None:
     assert all(x in a.text for x in ("一等奖", "二等奖", "三等奖", "50万元", "30万元", "10万元"))
 
 
+def test_each_part_of_a_question_gets_its_item(pipe: Pipeline) -> None:
+    answer = pipe.ask("湖北到2022年要实施多少个应用示范项目？企业上市有啥支持")
+    assert "100个" in answer.text and "境内外上市" in answer.text and numbers_ok(answer, "")
+
+
 def test_a_comparison_answers_each_place_from_its_own_clause_and_says_same(pipe: Pipeline) -> None:
     a = pipe.ask("成渝两地2022年人工智能核心产业规模目标一样吗？")
     lines = a.text.splitlines()

@@ -87,6 +87,14 @@ def test_how_much_words_ask_the_kind_and_leave_the_topic(catalog: Catalog) -> No
     assert not {"比例", "封顶"} & set(q.topic.split()) and "资助" in q.topic.split()
 
 
+def test_a_question_asking_two_things_has_a_topic_for_each(catalog: Catalog) -> None:
+    q = analyse("德清到2022年要建多少个开放创新平台？人才目标呢", catalog)
+    assert q.parts == ("建 开放 创新 平台", "人才 目标")
+    assert analyse("重庆每年形成几项科技成果、授权多少发明专利", catalog).parts[1] == "授权 发明专利"
+    assert analyse("沈阳的智能芯片、智能语音产业有哪些支持", catalog).parts == ()  # a list, asked once
+    assert analyse("合肥对企业租房有补贴吗", catalog).parts == ()
+
+
 @pytest.mark.parametrize("question", ["", "？", "😀", "a" * 3000, "第" * 500, "北京" * 300])
 def test_odd_questions_are_analysed_without_error(catalog: Catalog, question: str) -> None:
     analyse(question, catalog)
