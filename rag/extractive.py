@@ -197,7 +197,7 @@ class Extractive:
         chosen += self._each_year(q, dated, chosen, floor)
         chosen += self._each_part(r, chosen)
         if "list" in q.kinds:
-            chosen = self._whole_list(q, chosen)
+            chosen = self._whole_list(q, chosen, dated)
         refusal = self._year_of_evidence(q, chosen)
         if refusal is not None:
             return Verdict(False, refusal, scope=True)
@@ -373,15 +373,22 @@ class Extractive:
             out = said if len(said) >= 2 else out
         return out
 
-    def _whole_list(self, q: Question, chosen: list[Scored]) -> list[Scored]:
+    def _whole_list(self, q: Question, chosen: list[Scored], scored: Sequence[Scored] = ()) -> list[Scored]:
         """A list question whose best clause heads numbered clauses (or sits among them) gets them all,
         when the list is what it asks for: as many members as the question counts ("四个先导"), or two or
-        more of them among the items chosen."""
+        more of them among the items chosen. A list longer than the count ("3+X" asked for its three) gives
+        the counted number of members whose items score best, in the list's order."""
         if not chosen:
             return chosen
         best = chosen[0]
         members = compose.list_members(best.clause, self._clauses_by_doc().get(best.clause.doc_id, []))
         hit = {s.clause.id for s in chosen} & {m.id for m in members}
+        if members and q.count and 2 <= q.count < len(members) and len(hit) < 2:
+            top = {m.id: max((s.score for s in scored if s.clause.id == m.id), default=float("-inf")) for m in members}
+            ranked = sorted(members, key=lambda m: -top[m.id])[: q.count]
+            if all(top[m.id] > float("-inf") for m in ranked):
+                members = [m for m in members if m in ranked]
+                hit = {m.id for m in members}
         if not members or not (len(hit) >= 2 or q.count == len(members)):
             return chosen
         listed = []

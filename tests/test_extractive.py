@@ -12,6 +12,7 @@ from rag import checks, compose, evidence
 from rag.config import Settings
 from rag.model import Answer, Clause, Document
 from rag.pipeline import Pipeline
+from rag.question import Catalog, analyse
 from rag.store import Index, in_memory
 
 BJ = "北京市关于加快中关村科学城人工智能创新引领发展的十五条措施"
@@ -158,6 +159,33 @@ def test_list_items_come_whole(pipe: Pipeline) -> None:
 def test_each_part_of_a_question_gets_its_item(pipe: Pipeline) -> None:
     answer = pipe.ask("湖北到2022年要实施多少个应用示范项目？企业上市有啥支持")
     assert "100个" in answer.text and "境内外上市" in answer.text and numbers_ok(answer, "")
+
+
+def test_a_list_longer_than_the_count_asked_gives_the_counted_members_that_score_best() -> None:
+    from rag import items as clause_items
+    from rag.extractive import Extractive
+    from rag.model import Hit
+
+    path = ("三、建设内容", "（五）优化“3+X”载体布局")
+    texts = ["1.依托东湖高新区建设技术策源地。", "2.依托经开区建设场景集聚地。", "3.依托临空港建设安全保障地。", "4.X个特色园区。"]
+    members = [
+        Clause(f"wh-{n}", "wh", "武汉方案", path, str(n), t, (0, len(t)), items=clause_items.split(t, t[2:10]))
+        for n, t in enumerate(texts, 1)
+    ]
+
+    class Docs:
+        def by_doc(self) -> dict[str, list[Clause]]:
+            return {"wh": members}
+
+    def scored(clause: Clause, score: float) -> evidence.Scored:
+        return evidence.Scored(Hit(clause, 0.0, "dense"), 0, 0.0, 0.0, score)
+
+    found = [scored(members[0], 8.0), scored(members[2], 6.0), scored(members[1], 5.0), scored(members[3], 3.0)]
+    q = analyse("3+X载体布局里，三个核心承载地分别依托哪里？", Catalog.of([], []))
+    listed = Extractive(Docs())._whole_list(q, found[:1], found)
+    assert [s.clause.id for s in listed] == ["wh-1", "wh-2", "wh-3"]  # the three that score best, in order
+    q4 = analyse("3+X载体布局有哪些，分别依托哪里？", Catalog.of([], []))  # no count: the best item alone
+    assert [s.clause.id for s in Extractive(Docs())._whole_list(q4, found[:1], found)] == ["wh-1"]
 
 
 def test_a_comparison_answers_each_place_from_its_own_clause_and_says_same(pipe: Pipeline) -> None:
