@@ -260,8 +260,9 @@ def test_register_adds_eval_with_its_options() -> None:
     assert (defaults.k, defaults.json, defaults.no_answers) == (5, False, False)
 
 
-def test_team_gold_quotes_are_verbatim_in_the_bundled_corpus() -> None:
-    items = ev.load_gold(GOLD_DIR / "gold.jsonl")
+@pytest.mark.parametrize("name", ["gold", "dev", "fresh", "fresh2", "dev_swaps", "perturbed"])
+def test_gold_quotes_are_verbatim_in_the_bundled_corpus(name: str) -> None:
+    items = ev.load_gold(GOLD_DIR / f"{name}.jsonl")
     assert len(items) >= 5 and any(not i.answerable for i in items)
     for item in items:
         for e in item.evidence:
