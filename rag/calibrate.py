@@ -40,7 +40,7 @@ from .evaluate import GoldItem, contains, load_gold
 from .model import Answer
 
 GRID = {
-    "COVER_WEIGHT": (2.0, 3.0, 4.0, 5.0, 6.0),
+    "COVER_WEIGHT": (4.0, 5.0, 6.0, 7.0),
     "KIND_BONUS": (0.5,),
     "FOCUS_WEIGHT": (0.0, 1.0),
     "RANK_WEIGHT": (0.0, 0.5, 1.0, 2.0),
