@@ -347,11 +347,15 @@ def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
     marks, commas and spaces that ask something (a question word) about something (a topic); () when
     fewer than two pieces do.
 
-    Example: "德清到2022年要建多少个开放创新平台？人才目标呢" -> ("开放 创新 平台", "人才 目标")
+    Example: "德清到2022年要建多少个开放创新平台？人才目标呢" -> ("建 开放 创新 平台", "人才 目标")
+    At most MAX_PARTS are kept: each costs the answerer one more scoring of the retrieved items.
     """
     asking = (p for p in _PART_ENDS.split(text) if _ASKING_WORD.search(p))
-    topics = tuple(t for p in asking if (t := _topic(p, found, policies, catalog)))
-    return topics if len(topics) >= 2 else ()
+    topics = tuple(dict.fromkeys(t for p in asking if (t := _topic(p, found, policies, catalog))))
+    return topics[:MAX_PARTS] if len(topics) >= 2 else ()
+
+
+MAX_PARTS = 4
 
 
 _ASKING_WORD = re.compile("|".join([_HOW_MUCH.pattern, *(_KIND_PATTERNS[k] for k in KINDS[1:] if k != "comparison"), "呢"]))

@@ -93,6 +93,9 @@ def test_a_question_asking_two_things_has_a_topic_for_each(catalog: Catalog) -> 
     assert analyse("重庆每年形成几项科技成果、授权多少发明专利", catalog).parts[1] == "授权 发明专利"
     assert analyse("沈阳的智能芯片、智能语音产业有哪些支持", catalog).parts == ()  # a list, asked once
     assert analyse("合肥对企业租房有补贴吗", catalog).parts == ()
+    assert analyse("补贴多少？" * 300, catalog).parts == ()  # one thing asked, however often
+    many = "租金补贴多少？人才奖励多少？算力补助多少？数据奖补多少？场景资助多少？平台补贴多少？" * 20
+    assert len(analyse(many, catalog).parts) == 4  # bounded whatever the question holds
 
 
 @pytest.mark.parametrize("question", ["", "？", "😀", "a" * 3000, "第" * 500, "北京" * 300])
