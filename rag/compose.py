@@ -482,19 +482,26 @@ def compare(q: Question, blocks: Sequence[tuple[str, Sequence[Scored]]], topic: 
 def table_row(place: str, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> TableRow:
     """A place's row: its best item that states an amount (else its best item), shortened, and the
     amounts it states. Example: -> TableRow("成都市", 2, "…按实际租金的50%给予补助，最高30万元", ("50%", "30万元"))"""
-    s = next((x for x in ordered if amounts(x.text)), ordered[0])
+    best = _by_score(ordered)
+    s = next((x for x in best if amounts(x.text)), best[0])
     measure = trim(s.text, topic) if len(s.text) > TABLE_ITEM else s.text.rstrip(_ENDS)
     return TableRow(place, numbering.of(s.clause, s.text), measure, tuple(amounts(s.text)))
 
 
 def _main_amount(ordered: Sequence[Scored], topic: dict[str, float]) -> str | None:
     """The amount of the comma-piece that best matches the topic, in the best item that states one."""
-    for s in ordered:
+    for s in _by_score(ordered):
         pieces = [m.group(0) for m in _PIECE.finditer(s.text)]
         stated = [(cover(topic, p), i, amounts(p)) for i, p in enumerate(pieces) if amounts(p)]
         if stated:
             return max(stated, key=lambda x: (x[0], -x[1]))[2][0]
     return None
+
+
+def _by_score(items: Sequence[Scored]) -> list[Scored]:
+    """Best first; items of equal score in the order given (reading order). A clause read in order may
+    state another measure's figure before the one the question asks about."""
+    return sorted(items, key=lambda s: -s.score)
 
 
 def _same_or_different(figures: Sequence[tuple[str, str | None]]) -> str:

@@ -242,6 +242,18 @@ def test_same_or_different_needs_a_figure_of_one_unit_on_every_side() -> None:
     assert compose._same_or_different([("甲", "500亿元"), ("乙", None)]) == ""
 
 
+def test_a_comparison_takes_its_figure_from_the_best_item_not_the_first_read() -> None:
+    from rag import items as clause_items
+    from rag.model import Hit
+
+    text = "支持建设服务平台，按其软硬件投入的30%给予补助。支持建设共性技术研发平台，按新购置研发设备总价的50%进行补助。"
+    c = Clause("hz", "hz", "杭州若干政策", (), "三", text, (0, len(text)), items=clause_items.split(text))
+    other, asked = (evidence.Scored(Hit(c, 0.0, "dense"), n, 0.0, 0.0, score) for n, score in ((0, 5.0), (1, 9.0)))
+    topic = {"补助": 1.0}
+    assert compose._main_amount([other, asked], topic) == "50%"
+    assert compose.table_row("杭州市", [other, asked], compose.Numbering(), topic).amounts == ("50%",)
+
+
 def test_pair_cover_tolerates_segmentation_and_typos() -> None:
     topic = {"租金": 4.0, "补贴": 2.0}
     assert evidence.cover(topic, "按实际租金的50%给予补贴") == pytest.approx(1.0)
