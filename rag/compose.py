@@ -473,7 +473,7 @@ def compare(q: Question, blocks: Sequence[tuple[str, Sequence[Scored]]], topic: 
             w.item_line(s, topic)
         figures.append((label, _main_amount(ordered, topic)))
         table.append(table_row(label, ordered, w.numbering, topic))
-    verdict = _same_or_different(figures)
+    verdict = _same_or_different(figures) if q.asks_same else ""  # "各是多少" asks for the figures only
     if verdict:
         w.lines.append(verdict)
     return Answer("\n".join(w.lines), w.numbering.citations(), table=tuple(table))

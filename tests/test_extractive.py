@@ -235,6 +235,12 @@ def test_trim_keeps_the_pieces_bearing_on_the_topic() -> None:
     assert out.startswith("到2027年") and out.endswith("产业规模达到3500亿元") and "……" in out
 
 
+def test_same_or_different_is_said_only_when_asked(pipe: Pipeline) -> None:
+    each = pipe.ask("成都和重庆2022年人工智能核心产业规模目标各是多少？")
+    assert "500亿元" in each.text and "比较：" not in each.text  # the figures were asked for, not a verdict
+    assert "比较：数额相同" in pipe.ask("成都和重庆2022年人工智能核心产业规模目标有区别吗？").text
+
+
 def test_same_or_different_needs_a_figure_of_one_unit_on_every_side() -> None:
     assert compose._same_or_different([("甲", "500亿元"), ("乙", "500亿元")]) == "比较：数额相同，均为500亿元。"
     assert compose._same_or_different([("甲", "500亿元"), ("乙", "300亿元")]).startswith("比较：数额不同")
