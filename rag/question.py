@@ -357,9 +357,13 @@ def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
     Example: "德清到2022年要建多少个开放创新平台？人才目标呢" -> ("建 开放 创新 平台", "人才 目标")
     At most MAX_PARTS are kept: each costs the answerer one more scoring of the retrieved items.
     """
-    asking = (p for p in _PART_ENDS.split(text) if _ASKING_WORD.search(p))
-    topics = tuple(dict.fromkeys(t for p in asking if (t := _topic(p, found, policies, catalog))))
-    return topics[:MAX_PARTS] if len(topics) >= 2 else ()
+    topics: dict[str, None] = {}
+    for piece in _PART_ENDS.split(text):
+        if len(topics) == MAX_PARTS:  # a long question is not read piece by piece past what is kept
+            break
+        if _ASKING_WORD.search(piece) and (topic := _topic(piece, found, policies, catalog)):
+            topics[topic] = None
+    return tuple(topics) if len(topics) >= 2 else ()
 
 
 MAX_PARTS = 4
