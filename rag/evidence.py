@@ -146,11 +146,17 @@ def cover(topic: dict[str, float], text: str) -> float:
 
     Example: cover({"租金": 4.9, "补贴": 2.1}, "按实际租金的50%给予补贴") -> 1.0
     """
+    return _share(topic, spelled(text))
+
+
+def spelled(text: str) -> str:
+    """The form in which `cover` looks for a topic's pairs: normalised, grant words as one, lower-cased."""
+    return canonical(norm(text)).lower()
+
+
+def _share(topic: dict[str, float], spelled_text: str) -> float:
     total = sum(topic.values())
-    if total <= 0:
-        return 0.0
-    t = canonical(norm(text)).lower()
-    return sum(w for p, w in topic.items() if p in t) / total
+    return sum(w for p, w in topic.items() if p in spelled_text) / total if total > 0 else 0.0
 
 
 # ---------------------------------------------------------------- scoring
@@ -193,9 +199,10 @@ def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]
             if norm(text).strip("。") in norm(hit.clause.doc_title):  # a policy's title repeated is no answer
                 continue
             dense = (float(index.item_matrix[row] @ v) - mean) / spread
-            cov = cover(topic, f"{ctx} {text}")
+            said = spelled(f"{ctx} {text}")  # once for both the topic and its focus
+            cov = _share(topic, said)
             bonus = KIND_BONUS if kind_fit(q, hit.clause, item, text) else 0.0
-            specific = FOCUS_WEIGHT * cover(focus, f"{ctx} {text}") if FOCUS_WEIGHT else 0.0
+            specific = FOCUS_WEIGHT * _share(focus, said) if FOCUS_WEIGHT else 0.0
             out.append(Scored(hit, n, dense, cov, dense + COVER_WEIGHT * cov + specific + bonus + prior))
     return sorted(out, key=lambda s: -s.score)
 
