@@ -188,7 +188,7 @@ class Extractive:
             return Verdict(False, self._not_covered(r, []), scope=False)
         scored = evidence.score_items(self.index, q, r.vector, r.hits)
         other = evidence.score_items(self.index, q, r.vector, r.elsewhere) if r.elsewhere else []
-        if not evidence.answers(scored, other):
+        if not evidence.answers(scored, other) and not self._a_part_answers(r):
             return Verdict(False, self._not_covered(r, scored), scope=bool(q.scope))
         dated = self._of_year(q, scored)
         # Items of the year need not pass the threshold themselves, only stand near the best item, which did.
@@ -291,6 +291,17 @@ class Extractive:
                 if best is not None and best not in chosen + extra:
                     extra.append(best)
         return extra
+
+    def _a_part_answers(self, r: Retrieved) -> bool:
+        """Whether one part of a question that asks two things, asked alone, is answered by its scope
+        (the test the whole question failed): "…多少个平台？人才目标呢" when only the talent target is stated."""
+        q = r.question
+        for part in q.parts:
+            alone = replace(q, topic=part)
+            other = evidence.score_items(self.index, alone, r.vector, r.elsewhere) if r.elsewhere else []
+            if evidence.answers(evidence.score_items(self.index, alone, r.vector, r.hits), other):
+                return True
+        return False
 
     def _each_part(self, r: Retrieved, chosen: list[Scored]) -> list[Scored]:
         """"…要建多少个平台？人才目标呢": for each part of the question whose most specific word no chosen
