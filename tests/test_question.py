@@ -72,6 +72,12 @@ def test_the_kind_comes_from_general_question_words(catalog: Catalog, question: 
     assert analyse(question, catalog).kind == kind
 
 
+def test_a_units_word_with_a_homophone_typo_still_asks_for_the_units(catalog: Catalog) -> None:
+    for question in ("合肥5G网络建设这块 责任单为都有谁", "智慧农业牵头单未是哪个"):
+        q = analyse(question, catalog)
+        assert "units" in q.kinds and "单" not in q.topic
+
+
 def test_clause_years_cross_and_topic(catalog: Catalog) -> None:
     q = analyse("德清规划里2025年人工智能核心产业产值目标是多少？", catalog)
     assert q.years == (2025,) and "2025" not in q.topic and "产值" in q.topic and "多少" not in q.topic
