@@ -109,9 +109,12 @@ def said(s: Scored) -> str:
     return f"{text}{period(s.clause, s.position) or ''}{s.clause.title}{''.join(s.clause.path)}"
 
 
-def trim(text: str, topic: dict[str, float]) -> str:
+def trim(text: str, topic: dict[str, float], periods: bool = False) -> str:
     """An item cut to the comma-pieces that bear on the topic (a fair share of its weighted character
     pairs) or state an amount, gaps marked with ……; items up to LONG_ITEM characters are kept whole.
+    A kept piece followed only by the item's last piece keeps it too: "其中对…的孵化器和众创空间，" says
+    nothing without "再给予财政支持". With `periods` (a question asking when), a piece naming a period
+    ("到2023年，") is kept with the piece that says what is due by then.
 
     Example: a 200-character target sentence -> "到2027年,……产业规模达到3500亿元"
     """
@@ -119,11 +122,16 @@ def trim(text: str, topic: dict[str, float]) -> str:
     if len(body) <= LONG_ITEM:
         return body
     pieces = [m.group(0) for m in _PIECE.finditer(body)]
-    wanted = [i for i, p in enumerate(pieces) if i == 0 and _PERIOD.match(p) or _bears(p, topic)]
+    wanted = {i for i, p in enumerate(pieces) if i == 0 and _PERIOD.match(p) or _bears(p, topic)}
     if not [i for i in wanted if _bears(pieces[i], topic)]:  # nothing bears on the topic: cutting would leave no content
         return body
+    if periods:
+        named = {i for i, p in enumerate(pieces) if (m := _PERIOD.match(p)) and _PERIOD_WORD.search(m.group(0))}
+        wanted |= named | {i + 1 for i in named if i + 1 < len(pieces)}
+    if len(pieces) - 2 in wanted:
+        wanted.add(len(pieces) - 1)
     out, last = "", -1
-    for i in wanted:
+    for i in sorted(wanted):
         out += ("……" if out and i != last + 1 else "") + pieces[i]
         last = i
     return out.rstrip(_ENDS) + ("……" if last < len(pieces) - 1 else "")
@@ -225,19 +233,25 @@ def _continues(clause: Clause, position: int) -> bool:
     return item.role == "" and clause.item_text(item).rstrip().endswith(("；", ";"))
 
 
+_RATE = re.compile(r"\d\s*[%％‰]")
+_CAP = re.compile(r"(?:最高|不超过|不高于|封顶|上限)[^，。；;]{0,24}?\d[\d.,]*\s*[万亿]?元")
+
+
 def _with_amounts(chosen: list[Scored]) -> list[Scored]:
     """A measure chosen without its amount brings the next item of its clause when that one states it
-    ("支持举办挑战赛等活动。对…成效显著的，给予最高500万元资金支持。")."""
+    ("支持举办挑战赛等活动。对…成效显著的，给予最高500万元资金支持。"); a rate chosen without its cap
+    brings the next item when that one states the cap ("按…50%给予奖励。…最高奖励不超过100万元")."""
     out = list(chosen)
     have = {(s.clause.id, s.position) for s in chosen}
     for s in chosen:
-        if states_quantity(s.text):
+        capless_rate = bool(_RATE.search(s.text)) and not _CAP.search(s.text)
+        if states_quantity(s.text) and not capless_rate:
             continue
         nxt = s.position + 1
         items = s.clause.items
         if nxt < len(items) and items[nxt].role == "" and (s.clause.id, nxt) not in have:
             text = s.clause.item_text(items[nxt])
-            if states_quantity(text):
+            if _CAP.search(text) if capless_rate else states_quantity(text):
                 out.append(Scored(s.hit, nxt, s.dense, s.cover, s.score - 1e-6))
                 have.add((s.clause.id, nxt))
     return out
@@ -286,11 +300,12 @@ def in_order(chosen: Sequence[Scored]) -> list[Scored]:
 class _Writer:
     numbering: Numbering
     lines: list[str]
+    periods: bool = False  # the question asks when: long items keep the periods they name (see trim)
     _last: str = ""  # the clause of the last item line: its next items join that line
 
     def item_line(self, s: Scored, topic: dict[str, float], label: str = "") -> None:
         """"· 《policy》ref：item[n]"; further items of the same clause join the line after "；"."""
-        text = with_table_header(s.clause, s.text) if s.item.role == "row" else trim(s.text, topic)
+        text = with_table_header(s.clause, s.text) if s.item.role == "row" else trim(s.text, topic, self.periods)
         n = self.numbering.of(s.clause, s.text)
         when = period(s.clause, s.position)
         prefix = f"（{when}）" if when and when not in text else ""
@@ -302,13 +317,18 @@ class _Writer:
         self._last = s.clause.id
 
 
+def asks_when(q: Question) -> bool:
+    """Whether the answer must keep the periods its items name: the question asks when, or names a year."""
+    return "date" in q.kinds or bool(q.years)
+
+
 def compose(q: Question, chosen: Sequence[Scored], topic: dict[str, float], related: Sequence[Clause] = ()) -> Answer:
     """The answer made of the chosen items: a direct first line for the question's kind, then the items.
 
     `keep` are the topic's character pairs (for trimming long items); `related` are clauses the items
     refer to ("参照第一条"), cited and shown after them.
     """
-    w = _Writer(Numbering(), [])
+    w = _Writer(Numbering(), [], periods=asks_when(q))
     ordered = in_order(chosen)
     head = first_line(q, ordered, w.numbering)
     if head:
@@ -459,7 +479,7 @@ def compare(q: Question, blocks: Sequence[tuple[str, Sequence[Scored]]], topic: 
 
     Example: -> "成都市：…突破500亿元[1]\\n重庆市：…超过500亿元[2]\\n两地的数额相同：500亿元。"
     """
-    w = _Writer(Numbering(), [])
+    w = _Writer(Numbering(), [], periods=asks_when(q))
     figures: list[tuple[str, str | None]] = []
     table: list[TableRow] = []
     for label, chosen in blocks:
@@ -520,7 +540,7 @@ def _same_or_different(figures: Sequence[tuple[str, str | None]]) -> str:
 
 def cross_places(q: Question, blocks: Sequence[tuple[str, Sequence[Scored]]], topic: dict[str, float]) -> Answer:
     """"哪些城市…": the places whose policies provide it, then one line per place with its items."""
-    w = _Writer(Numbering(), [])
+    w = _Writer(Numbering(), [], periods=asks_when(q))
     found = [(region, chosen) for region, chosen in blocks if chosen]
     w.lines.append(f"所收录的政策中，{'、'.join(r for r, _ in found)}有相关规定：")
     table = []
