@@ -389,7 +389,7 @@ class Extractive:
         when the list is what it asks for: as many members as the question counts ("四个先导"), or two or
         more of them among the items chosen. A list longer than the count ("3+X" asked for its three) gives
         the counted number of members whose items score best, in the list's order."""
-        if not chosen:
+        if not chosen or "units" in q.kinds or any(_lists_inline(s.text, q.count, q.text) for s in chosen[:3]):
             return chosen
         best = chosen[0]
         members = compose.list_members(best.clause, self._clauses_by_doc().get(best.clause.doc_id, []))
@@ -402,11 +402,17 @@ class Extractive:
                 hit = {m.id for m in members}
         if not members or not (len(hit) >= 2 or q.count == len(members)):
             return chosen
-        listed = []
-        for clause in members:
-            pos = next((i for i, item in enumerate(clause.items) if item.role in ("heading", "")), None)
+        firsts = [next((i for i, item in enumerate(c.items) if item.role in ("heading", "")), None) for c in members]
+        topic = self._keep(q)
+        named = [c for c, pos in zip(members, firsts) if pos is not None and evidence.cover(topic, c.item_text(c.items[pos])) > 0]
+        if 2 * len(named) < len(members):  # "（一）指导思想…（四）产业布局" are not the "四个区" asked for
+            return chosen
+        listed: list[Scored] = []
+        for clause, pos in zip(members, firsts):
+            own = [s for s in chosen if s.clause.id == clause.id and s.position != pos]
             if pos is not None:
                 listed.append(Scored(Hit(clause, 0.0, "list"), pos, best.dense, best.cover, best.score))
+            listed += own  # a member the answer already quotes keeps what it quotes after its heading
         return listed + [s for s in chosen if s.clause.id not in {m.id for m in members}][:2]
 
     def _places_providing(self, r: Retrieved) -> list[tuple[str, list[Scored]]]:
@@ -434,6 +440,28 @@ class Extractive:
 
     def _clauses_by_doc(self) -> dict[str, list[Clause]]:
         return self.index.by_doc()  # type: ignore[attr-defined,no-any-return]
+
+
+def _lists_inline(text: str, count: int | None, said: str = "") -> bool:
+    """Whether an item names the members of the list a question counts in one enumeration ("以金水区、郑东新区、
+    航空港区、经开区为重要支撑" for "哪四个区"): then the list is that item, not the numbered clauses around it.
+
+    The enumeration must be the one counted: it says the count ("四大"), or its members end alike in a
+    word the question counts (`said`: "区" of "哪四个区").
+
+    Example: _lists_inline("围绕智能芯片、智能语音、智能图像、智能器件等四大核心产业", 4) -> True
+    """
+    if not count or count < 2:
+        return False
+    numeral = "一两三四五六七八九十"[count - 1]
+    for run in re.split(r"[，,。；;：:]", text):
+        members = re.split(r"[、/]", run)
+        if len(members) < count:
+            continue
+        ends = {m.strip("“”\"")[-1:] for m in members[:-1]}
+        if numeral in run or (len(ends) == 1 and ends <= set(said)):  # "…四大核心产业"; "金水区、郑东新区、…" of "四个区"
+            return True
+    return False
 
 
 def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = ()) -> Answer:

@@ -174,6 +174,8 @@ def test_a_list_longer_than_the_count_asked_gives_the_counted_members_that_score
     ]
 
     class Docs:
+        clauses = members
+
         def by_doc(self) -> dict[str, list[Clause]]:
             return {"wh": members}
 
@@ -186,6 +188,72 @@ def test_a_list_longer_than_the_count_asked_gives_the_counted_members_that_score
     assert [s.clause.id for s in listed] == ["wh-1", "wh-2", "wh-3"]  # the three that score best, in order
     q4 = analyse("3+X载体布局有哪些，分别依托哪里？", Catalog.of([], []))  # no count: the best item alone
     assert [s.clause.id for s in Extractive(Docs())._whole_list(q4, found[:1], found)] == ["wh-1"]
+
+
+def _section_list(titles: list[str], bodies: list[str]) -> tuple[list[Clause], object]:
+    """Numbered sections under one heading, and an index-like object that holds only them."""
+    from rag import items as clause_items
+
+    path = ("二、总体要求",)
+    members = []
+    for n, (title, body) in enumerate(zip(titles, bodies), 1):
+        text = f"（{'一二三四'[n - 1]}）{title}\n{body}"
+        members.append(Clause(f"zz-{n}", "zz", "某市规划", path, str(n), text, (0, len(text)), items=clause_items.split(text, title), title=title))
+
+    others = [Clause(f"o-{w}", "o", "其他", (), None, f"推进{w}工作。", (0, 6)) for w in FILLER_TOPICS]
+
+    class Docs:
+        clauses = members + others  # words every section uses weigh nothing; an index has other clauses
+
+        def by_doc(self) -> dict[str, list[Clause]]:
+            return {"zz": members}
+
+    return members, Docs()
+
+
+def test_a_list_is_not_the_sections_around_the_answer_when_their_headings_are_not_what_is_asked() -> None:
+    from rag.extractive import Extractive
+    from rag.model import Hit
+
+    members, docs = _section_list(
+        ["指导思想", "基本原则", "发展目标", "产业布局"],
+        ["坚持创新驱动。", "坚持市场主导。", "到2025年产业规模达到500亿元。", "打造一核引领、四区协同的产业格局，建设核心区和协同区。"],
+    )
+    answer = evidence.Scored(Hit(members[3], 0.0, "dense"), 1, 0.0, 0.0, 9.0)
+    q = analyse("产业布局四区协同指哪四个区", Catalog.of([], []))
+    assert Extractive(docs)._whole_list(q, [answer], [answer]) == [answer]  # not 指导思想…产业布局
+    named, docs = _section_list(["技术策源先导", "算力创新先导", "产业发展先导", "融合应用先导"], ["甲。", "乙。", "丙。", "丁。"])
+    best = evidence.Scored(Hit(named[0], 0.0, "dense"), 1, 0.0, 0.0, 9.0)
+    listed = Extractive(docs)._whole_list(analyse("总体目标里的四个先导分别是什么", Catalog.of([], [])), [best], [best])
+    # every member's heading; the member the answer was chosen from keeps that item after its heading
+    assert [(s.clause.id, s.position) for s in listed] == [("zz-1", 0), ("zz-1", 1), ("zz-2", 0), ("zz-3", 0), ("zz-4", 0)]
+    units = analyse("四个先导分别由哪些部门负责", Catalog.of([], []))  # the units are the list asked for
+    assert Extractive(docs)._whole_list(units, [best], [best]) == [best]
+
+
+def test_an_item_that_enumerates_the_counted_members_is_the_list() -> None:
+    from rag.extractive import _lists_inline
+
+    assert _lists_inline("着力培育智能芯片、智能语音、智能图像、智能器件四大核心产业", 4)
+    assert _lists_inline("以金水区、郑东新区、航空港区、经开区为重要支撑", 4, "指哪四个区")
+    assert not _lists_inline("布局一批重大的算力、网络、数据、创新基础设施", 3, "三个核心承载地分别依托哪里")
+    assert not _lists_inline("以金水区、郑东新区为重要支撑", 4, "指哪四个区")  # fewer than counted
+    assert not _lists_inline("智能芯片、智能语音、智能图像", None)
+
+
+def test_a_rate_brings_the_cap_that_the_next_item_states() -> None:
+    from rag import items as clause_items
+    from rag.model import Hit
+
+    text = "按实际投入费用的50%给予奖励。每个项目最高奖励不超过100万元，同一项目不重复奖励。项目是指示范工程。"
+    c = Clause("hp", "hp", "某区细则", (), "第十三条", text, (0, len(text)), items=clause_items.split(text))
+    rate = evidence.Scored(Hit(c, 0.0, "dense"), 0, 0.0, 0.0, 9.0)
+    q = analyse("示范项目按啥比例奖 封顶多少", Catalog.of([], []))
+    chosen = compose.choose(q, [rate], 0.0, 1.0)
+    assert [s.position for s in chosen] == [0, 1]
+    capped = "按实际投入费用的50%给予奖励，最高100万元。同一项目不重复奖励，项目最高不超过200万元。"
+    c2 = Clause("hp2", "hp", "某区细则", (), "第十四条", capped, (0, len(capped)), items=clause_items.split(capped))
+    assert [s.position for s in compose.choose(q, [evidence.Scored(Hit(c2, 0.0, "dense"), 0, 0.0, 0.0, 9.0)], 0.0, 1.0)] == [0]
 
 
 def test_a_comparison_answers_each_place_from_its_own_clause_and_says_same(pipe: Pipeline) -> None:
@@ -233,6 +301,15 @@ def test_trim_keeps_the_pieces_bearing_on_the_topic() -> None:
     long = "到2027年，" + "，".join(f"推进{w}工作" for w in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉") + "，产业规模达到3500亿元。"
     out = compose.trim(long, {"规模": 2.0})
     assert out.startswith("到2027年") and out.endswith("产业规模达到3500亿元") and "……" in out
+
+
+def test_trim_finishes_a_kept_sentence_and_keeps_an_asked_period() -> None:
+    filler = "，".join(f"推进{w}工作" for w in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳")
+    long = f"支持建设产业载体，{filler}，其中对企业占比超过60%的孵化器，再给予财政支持。"
+    assert compose.trim(long, {"孵化": 3.0}).endswith("孵化器，再给予财政支持")  # the condition keeps its outcome
+    target = f"通过开展十百千计划，建设10个产业园，培育1000家企业，到2023年，综合实力位居全国前列，{filler}。"
+    assert "到2023年" not in compose.trim(target, {"百千": 3.0})
+    assert "到2023年，综合实力位居全国前列" in compose.trim(target, {"百千": 3.0}, periods=True)
 
 
 def test_same_or_different_is_said_only_when_asked(pipe: Pipeline) -> None:
