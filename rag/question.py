@@ -380,13 +380,26 @@ def _count(text: str) -> int | None:
     return None if m is None else "一两三四五六七八九十".index(m.group(1)) + 1 if m.group(1) != "二" else 2
 
 
+_EACH = re.compile(r"分别|各自|各是|各有|两地|[两二三几]个?(?:地方|城市|地区)")
+
+
 def _kinds(text: str, found: Sequence[Place], policies: Sequence[str], ref: str | None) -> tuple[str, ...]:
     kinds = [k for k in KINDS[1:] if re.search(_KIND_PATTERNS[k], text)]
-    if len({p.region for p in found}) >= 2 or len(policies) >= 2:
+    if _side_by_side({p.region for p in found}, text) or len(policies) >= 2:
         kinds.insert(0, "comparison")
     if ref:
         kinds.insert(0, "lookup")
     return tuple(dict.fromkeys(kinds))
+
+
+def _side_by_side(regions: set[str], text: str) -> bool:
+    """Whether a question naming these regions asks about each of them: two or more regions, unless one is
+    a city of the other province and nothing asks for each ("湖北支持武汉打造…" asks 湖北's policies about
+    武汉; "湖北和武汉分别…", "…有何不同" ask for both)."""
+    if len(regions) < 2:
+        return False
+    inner = {r for r in regions if places.province_of(r) in regions}
+    return len(regions - inner) >= 2 or bool(_EACH.search(text) or _ASKS_SAME.search(text))
 
 
 _QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fffA-Za-z0-9+]{2,12})[”\"」』]")

@@ -72,6 +72,13 @@ def test_the_kind_comes_from_general_question_words(catalog: Catalog, question: 
     assert analyse(question, catalog).kind == kind
 
 
+def test_a_city_named_inside_its_provinces_question_is_not_a_second_side(catalog: Catalog) -> None:
+    assert not analyse("湖北支持武汉打造哪两个世界之都", catalog).comparison  # 湖北's policies about 武汉
+    assert analyse("湖北和武汉分别给多少补贴", catalog).comparison
+    assert analyse("湖北和武汉的补贴有什么不同", catalog).comparison
+    assert analyse("成都和重庆的核心产业规模目标", catalog).comparison  # two cities are two sides
+
+
 def test_a_units_word_with_a_homophone_typo_still_asks_for_the_units(catalog: Catalog) -> None:
     for question in ("合肥5G网络建设这块 责任单为都有谁", "智慧农业牵头单未是哪个"):
         q = analyse(question, catalog)
