@@ -153,7 +153,7 @@ _KIND_PATTERNS = {
     "comparison": r"一样|相同|不同|区别|差别|差异|对比|比较|哪个更|谁更|哪里更|两地|两份|两个文件|异同",
 }
 _ASKS_SAME = re.compile(_KIND_PATTERNS["comparison"])
-_HOW_MUCH = re.compile(r"多少|几[个家项所条种名位批次成倍亿万千百]|多大|多高|比例|金额|额度|上限|封顶|数额|能拿|补多少|给多少|几成|百分之")
+_HOW_MUCH = re.compile(r"多少|(?<!哪)几[个家项所条种名位批次成倍亿万千百]|多大|多高|比例|金额|额度|上限|封顶|数额|能拿|补多少|给多少|几成|百分之")
 _CROSS = re.compile(r"哪些(?:城市|地方|地区|省份?|市|试验区|先导区|区县)|哪几个(?:城市|地方|地区|省)|哪个(?:城市|地方)|各地|各个?城市|"
                     r"各试验区|哪些地|哪里有|什么地方有|哪儿有")  # fmt: skip
 # Words that ask rather than say what about: removed from the topic. General Chinese only.

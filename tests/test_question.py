@@ -79,6 +79,11 @@ def test_a_city_named_inside_its_provinces_question_is_not_a_second_side(catalog
     assert analyse("成都和重庆的核心产业规模目标", catalog).comparison  # two cities are two sides
 
 
+def test_which_few_asks_which_not_how_many(catalog: Catalog) -> None:
+    assert not analyse("成都试验区3+4应用场景都是哪几个", catalog).how_much
+    assert analyse("先导区要培育几家创新中心", catalog).how_much
+
+
 def test_a_units_word_with_a_homophone_typo_still_asks_for_the_units(catalog: Catalog) -> None:
     for question in ("合肥5G网络建设这块 责任单为都有谁", "智慧农业牵头单未是哪个"):
         q = analyse(question, catalog)
