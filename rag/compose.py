@@ -204,13 +204,14 @@ def choose(q: Question, scored: Sequence[Scored], floor: float, within: float) -
             clauses.append(s.clause.id)
         out.append(s)
     limit = MAX_ITEMS * 2 if "list" in q.kinds else MAX_ITEMS
-    out = _with_runs(_with_lead_items(out[:limit]))
+    out = with_runs(_with_lead_items(out[:limit]))
     return out if set(q.kinds) & {"units", "date", "definition", "lookup"} else _with_amounts(out)
 
 
-def _with_runs(chosen: list[Scored]) -> list[Scored]:
+def with_runs(chosen: list[Scored]) -> list[Scored]:
     """A sentence ending in "；" is one part of an enumeration: the whole run of parts comes with it
-    ("一等奖…；二等奖…；三等奖…。"), in its clause, up to the sentence that ends it."""
+    ("一等奖…；二等奖…；三等奖…。"), in its clause, up to the sentence that ends it. A comparison's block
+    applies it again after keeping its first items, so that the cut never splits a run of tiers."""
     out = list(chosen)
     have = {(s.clause.id, s.position) for s in chosen}
     for s in chosen:
@@ -378,8 +379,9 @@ def _units_line(ordered: Sequence[Scored], numbering: Numbering) -> str:
 
 
 def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:
-    """The amount the best clause states for the question (of the year it names, when it names one).
-    It says the clauses give no amount only when no item of the chosen clauses states one."""
+    """The amount the best clause states for the question (of the year it names, when it names one), else
+    the best chosen item of another clause that states one. It says the clauses give no amount only when
+    no item of the chosen clauses states one."""
 
     def of_year(s: Scored) -> bool:
         return any(str(y) in said(s) for y in q.years)
@@ -395,6 +397,8 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -
         hit = next(s.hit for s in ordered if s.clause.id == top.id)
         stated = [(Scored(hit, i, 0.0, 0.0, 0.0), p) for i, item in enumerate(top.items)
                   if item.role in ("", "row") and (p := amount_phrase(top.item_text(item)))]  # fmt: skip
+    if not stated:  # the best clause states none: the best chosen item of another clause that does
+        stated = [(s, p) for s in sorted(ordered, key=lambda x: -x.score) if (p := amount_phrase(s.text))]
     if q.years:  # a year-specific question prefers the figure of that year
         stated = [(s, p) for s, p in stated if of_year(s)] or stated
     if not stated:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from . import compose, evidence, retrieve
+from .checks import amounts
 from .evidence import Scored
 from .model import Answer, Clause, Hit
 from .question import Question
@@ -196,6 +197,7 @@ class Extractive:
         chosen = compose.choose(q, dated, floor, evidence.KEEP_WITHIN)
         chosen += self._each_year(q, dated, chosen, floor)
         chosen += self._each_part(r, chosen)
+        chosen += self._amount_of(q, chosen, scored)
         if "list" in q.kinds:
             chosen = self._whole_list(q, chosen, dated)
         refusal = self._year_of_evidence(q, chosen)
@@ -325,6 +327,19 @@ class Extractive:
                 extra.append(best[0])
         return extra
 
+    def _amount_of(self, q: Question, chosen: list[Scored], scored: Sequence[Scored]) -> list[Scored]:
+        """"规划占地多大": when a how-much question's chosen items state no amount, the best item of their
+        clauses (or the other parts of a clause too long to embed whole) that states one, when it answers (EVIDENCE_MIN) — "规划总用地面积12平方公里" beside the
+        layout sentences that score higher."""
+        if not q.how_much or not chosen or any(_figure(s.text) for s in chosen):
+            return []
+        clauses = {s.clause.citation for s in chosen}  # a long clause's parts cite as one clause
+        found = next(
+            (s for s in scored if s.clause.citation in clauses and s.score >= evidence.EVIDENCE_MIN and _figure(s.text)),
+            None,
+        )
+        return [found] if found is not None and found not in chosen else []
+
     def _names_policy(self, q: Question, year: int) -> bool:
         docs = getattr(self.index, "documents", {})
         return any(docs[d].year == year or str(year) in docs[d].title for d in q.scope if d in docs)
@@ -376,9 +391,8 @@ class Extractive:
         for label, docs in groups:
             own = [h for h in r.hits if h.clause.doc_id in docs]
             scored = self._of_year(q, evidence.score_items(self.index, q, r.vector, own))
-            out.append(
-                (label, compose.choose(q, scored, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)[:PER_PLACE])
-            )
+            chosen = compose.choose(q, scored, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)
+            out.append((label, compose.with_runs(chosen[:PER_PLACE])))
         if len(q.known_places) < 2:  # policies of one place: those that say something, best first
             said = sorted((b for b in out if b[1]), key=lambda b: -b[1][0].score)[:3]
             out = said if len(said) >= 2 else out
@@ -440,6 +454,12 @@ class Extractive:
 
     def _clauses_by_doc(self) -> dict[str, list[Clause]]:
         return self.index.by_doc()  # type: ignore[attr-defined,no-any-return]
+
+
+def _figure(text: str) -> bool:
+    """Whether a text states an amount in figures ("12平方公里", "30%"), not a name that has a numeral
+    in it ("千人计划", "四园六区")."""
+    return any(any(ch.isdigit() for ch in a) for a in amounts(text))
 
 
 def _lists_inline(text: str, count: int | None, said: str = "") -> bool:

@@ -256,6 +256,34 @@ def test_a_rate_brings_the_cap_that_the_next_item_states() -> None:
     assert [s.position for s in compose.choose(q, [evidence.Scored(Hit(c2, 0.0, "dense"), 0, 0.0, 0.0, 9.0)], 0.0, 1.0)] == [0]
 
 
+def test_a_how_much_answer_gets_the_figure_its_clause_states_below_the_chosen_items() -> None:
+    from rag import items as clause_items
+    from rag.extractive import Extractive
+    from rag.model import Hit
+
+    text = "以高铁站为中心，形成四园六区的空间格局。打造德清硅谷。规划总用地面积12平方公里。"
+    layout = Clause("dq", "dq", "德清规划", (), None, text, (0, len(text)), ref="三（一）", items=clause_items.split(text))
+    talent = "引进千人计划人才100名。"
+    other = Clause("dq2", "dq", "德清规划", (), None, talent, (0, 12), ref="三（二）", items=clause_items.split(talent))
+    scored = [evidence.Scored(Hit(c, 0.0, "dense"), n, 0.0, 0.0, score) for c, n, score in ((layout, 0, 9.0), (layout, 1, 8.5), (other, 0, 8.0), (layout, 2, 5.0))]
+    q = analyse("智能生态城规划占地多大", Catalog.of([], []))
+    extra = Extractive(object())._amount_of(q, scored[:2], scored)
+    assert [(s.clause.id, s.position) for s in extra] == [("dq", 2)]  # its own clause's figure, not another's
+    assert Extractive(object())._amount_of(analyse("智能生态城在哪", Catalog.of([], [])), scored[:2], scored) == []
+    line = compose.first_line(q, compose.in_order(scored[:2] + extra), compose.Numbering())
+    assert line.startswith("规划总用地面积12平方公里[")
+
+
+def test_a_comparison_block_keeps_the_whole_run_of_tiers_it_cut_into() -> None:
+    from rag import items as clause_items
+    from rag.model import Hit
+
+    text = "给予入围项目不超过总投资20%的资助；其中一般项目最高不超过300万元；重点项目最高不超过1000万元。"
+    c = Clause("hz", "hz", "杭州若干政策", (), "四", text, (0, len(text)), items=clause_items.split(text))
+    first_two = [evidence.Scored(Hit(c, 0.0, "dense"), n, 0.0, 0.0, 9.0 - n) for n in (0, 1)]
+    assert [s.position for s in compose.with_runs(first_two)] == [0, 1, 2]
+
+
 def test_a_comparison_answers_each_place_from_its_own_clause_and_says_same(pipe: Pipeline) -> None:
     a = pipe.ask("成渝两地2022年人工智能核心产业规模目标一样吗？")
     lines = a.text.splitlines()
