@@ -205,7 +205,15 @@ def choose(q: Question, scored: Sequence[Scored], floor: float, within: float) -
         out.append(s)
     limit = MAX_ITEMS * 2 if "list" in q.kinds else MAX_ITEMS
     out = with_runs(_with_lead_items(out[:limit]))
-    return out if set(q.kinds) & {"units", "date", "definition", "lookup"} else _with_amounts(out)
+    return out if set(q.kinds) & {"units", "date", "definition", "lookup"} else _with_amounts(out, asks_rate(q))
+
+
+_ASKS_RATE = re.compile(r"比例|百分之|几成|多少成")
+
+
+def asks_rate(q: Question) -> bool:
+    """Whether a question asks for a rate. Example: "补贴比例和封顶一样吗" -> True"""
+    return bool(_ASKS_RATE.search(q.text))
 
 
 def with_runs(chosen: list[Scored]) -> list[Scored]:
@@ -238,24 +246,33 @@ _RATE = re.compile(r"\d\s*[%％‰]")
 _CAP = re.compile(r"(?:最高|不超过|不高于|封顶|上限)[^，。；;]{0,24}?\d[\d.,]*\s*[万亿]?元")
 
 
-def _with_amounts(chosen: list[Scored]) -> list[Scored]:
+def _with_amounts(chosen: list[Scored], asks_rate: bool = False) -> list[Scored]:
     """A measure chosen without its amount brings the next item of its clause when that one states it
-    ("支持举办挑战赛等活动。对…成效显著的，给予最高500万元资金支持。"); a rate chosen without its cap
-    brings the next item when that one states the cap ("按…50%给予奖励。…最高奖励不超过100万元")."""
+    ("支持举办挑战赛等活动。对…成效显著的，给予最高500万元资金支持。"); without the rate a question asks
+    for (`asks_rate`: 比例), the next item that states one ("单次支出5万元以上的需备案。…按30%给予补助"); a
+    rate chosen without its cap, the next item that states the cap ("按…50%给予奖励。…最高不超过100万元")."""
     out = list(chosen)
     have = {(s.clause.id, s.position) for s in chosen}
     for s in chosen:
-        capless_rate = bool(_RATE.search(s.text)) and not _CAP.search(s.text)
-        if states_quantity(s.text) and not capless_rate:
+        wanted: re.Pattern[str] | None
+        if not states_quantity(s.text):
+            wanted = None  # any amount or count
+        elif asks_rate and not _RATE.search(s.text):
+            wanted = _RATE
+        elif _RATE.search(s.text) and not _CAP.search(s.text):
+            wanted = _CAP
+        else:
             continue
         nxt = s.position + 1
         items = s.clause.items
-        if nxt < len(items) and items[nxt].role == "" and (s.clause.id, nxt) not in have:
-            text = s.clause.item_text(items[nxt])
-            if _CAP.search(text) if capless_rate else states_quantity(text):
-                out.append(Scored(s.hit, nxt, s.dense, s.cover, s.score - 1e-6))
-                have.add((s.clause.id, nxt))
+        if nxt < len(items) and items[nxt].role == "" and (s.clause.id, nxt) not in have and _states(wanted, s.clause.item_text(items[nxt])):
+            out.append(Scored(s.hit, nxt, s.dense, s.cover, s.score - 1e-6))
+            have.add((s.clause.id, nxt))
     return out
+
+
+def _states(wanted: re.Pattern[str] | None, text: str) -> bool:
+    return states_quantity(text) if wanted is None else bool(wanted.search(text))
 
 
 def _with_lead_items(chosen: list[Scored]) -> list[Scored]:

@@ -274,6 +274,19 @@ def test_a_how_much_answer_gets_the_figure_its_clause_states_below_the_chosen_it
     assert line.startswith("规划总用地面积12平方公里[")
 
 
+def test_a_question_asking_the_rate_gets_the_next_item_that_states_it() -> None:
+    from rag import items as clause_items
+    from rag.model import Hit
+
+    text = "举办产业峰会等活动，单次支出费用在5万元以上的，需事前备案。经备案的活动按实际举办费用的30%给予补助，每个活动不超过100万元。"
+    c = Clause("hp", "hp", "某区细则", (), None, text, (0, len(text)), items=clause_items.split(text))
+    filing = [evidence.Scored(Hit(c, 0.0, "dense"), 0, 0.0, 0.0, 9.0)]
+    rate = analyse("企业办峰会论坛 补贴比例和封顶多少", Catalog.of([], []))
+    assert [s.position for s in compose.choose(rate, filing, 0.0, 1.0)] == [0, 1]
+    when = analyse("企业办峰会论坛 要不要备案", Catalog.of([], []))  # a figure is stated; no rate was asked
+    assert [s.position for s in compose.choose(when, filing, 0.0, 1.0)] == [0]
+
+
 def test_a_comparison_block_keeps_the_whole_run_of_tiers_it_cut_into() -> None:
     from rag import items as clause_items
     from rag.model import Hit
