@@ -3,8 +3,9 @@
     python -m rag.calibrate tests/gold/dev.jsonl tests/gold/dev_swaps.jsonl [--folds 5] [--json]
 
 What is fitted (rag/evidence.py): COVER_WEIGHT and KIND_BONUS (how an item's score adds word overlap and
-kind fit to its cosine), EVIDENCE_MIN (the score below which the policies in scope do not answer) and
-KEEP_WITHIN (how far below the best item an item may score and still be used). Every combination on a grid
+kind fit to its cosine), EVIDENCE_MIN (the score below which the policies in scope do not answer),
+KEEP_WITHIN (how far below the best item an item may score and still be used), ELSEWHERE_GAP, and
+MAX_CLAUSES (rag/compose.py: how many clauses an answer's items come from). Every combination on a grid
 is run through the real answerer on every question (retrieval is done once per question and reused);
 a fold's parameters are those that do best on the other folds, and the figures reported for it are on
 the fold itself, which took no part in choosing them.
@@ -34,7 +35,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import evidence
+from . import compose, evidence
 from .config import Settings
 from .evaluate import GoldItem, contains, load_gold
 from .model import Answer
@@ -47,7 +48,9 @@ GRID = {
     "EVIDENCE_MIN": tuple(round(3.0 + 0.2 * i, 1) for i in range(21)),
     "KEEP_WITHIN": (1.5, 2.0, 2.5, 3.0),
     "ELSEWHERE_GAP": (1.5, 2.0, 2.5),
+    "MAX_CLAUSES": (2, 3),  # rag/compose.py: clauses an answer's supporting items come from
 }
+_COMPOSE = ("MAX_CLAUSES",)  # constants of rag/compose.py, not of rag/evidence.py
 _EVIDENCE_AT = list(GRID).index("EVIDENCE_MIN")  # on a tie, the lower threshold (fewer refusals) wins
 SWAPS_PER_QUESTION = 2
 EVIDENCE_SHARED = 0.5  # a swapped-in place whose clause shares this much of the evidence may answer it
@@ -169,15 +172,19 @@ def _shares_evidence(item: GoldItem, region: str, index: Any, weights: evidence.
 
 @contextmanager
 def parameters(values: dict[str, float]) -> Iterator[None]:
-    """Set evidence.* constants for the duration of a block."""
-    old = {k: getattr(evidence, k) for k in values}
+    """Set evidence.* (and compose.MAX_CLAUSES) constants for the duration of a block."""
+
+    def module(name: str) -> Any:
+        return compose if name in _COMPOSE else evidence
+
+    old = {k: getattr(module(k), k) for k in values}
     try:
         for k, v in values.items():
-            setattr(evidence, k, v)
+            setattr(module(k), k, int(v) if k in _COMPOSE else v)
         yield
     finally:
         for k, v in old.items():
-            setattr(evidence, k, v)
+            setattr(module(k), k, v)
 
 
 def result(item: GoldItem, answer: Answer) -> Result:
