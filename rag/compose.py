@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .checks import amounts, states_quantity
 from .evidence import Scored, cover
+from .measures import CAP_WORDS
 from .model import Answer, Citation, Clause, TableRow
 from .question import Question
 from .text import norm
@@ -207,15 +208,7 @@ def choose(q: Question, scored: Sequence[Scored], floor: float, within: float) -
         out.append(s)
     limit = MAX_ITEMS * 2 if "list" in q.kinds else MAX_ITEMS
     out = with_runs(_with_lead_items(out[:limit]))
-    return out if set(q.kinds) & {"units", "date", "definition", "lookup"} else _with_amounts(out, asks_rate(q))
-
-
-_ASKS_RATE = re.compile(r"比例|百分之|几成|多少成")
-
-
-def asks_rate(q: Question) -> bool:
-    """Whether a question asks for a rate. Example: "补贴比例和封顶一样吗" -> True"""
-    return bool(_ASKS_RATE.search(q.text))
+    return out if set(q.kinds) & {"units", "date", "definition", "lookup"} else _with_amounts(out, q.asks_rate)
 
 
 def with_runs(chosen: list[Scored]) -> list[Scored]:
@@ -245,7 +238,7 @@ def _continues(clause: Clause, position: int) -> bool:
 
 
 _RATE = re.compile(r"\d\s*[%％‰]")
-_CAP = re.compile(r"(?:最高|不超过|不高于|封顶|上限)[^，。；;]{0,24}?\d[\d.,]*\s*[万亿]?元")
+_CAP = re.compile(rf"(?:{CAP_WORDS})[^，。；;]{{0,24}}?\d[\d.,]*\s*[万亿]?元")  # the cap words measures reads
 
 
 def _with_amounts(chosen: list[Scored], asks_rate: bool = False) -> list[Scored]:
@@ -337,18 +330,13 @@ class _Writer:
         self._last = s.clause.id
 
 
-def asks_when(q: Question) -> bool:
-    """Whether the answer must keep the periods its items name: the question asks when, or names a year."""
-    return "date" in q.kinds or bool(q.years)
-
-
 def compose(q: Question, chosen: Sequence[Scored], topic: dict[str, float], related: Sequence[Clause] = ()) -> Answer:
     """The answer made of the chosen items: a direct first line for the question's kind, then the items.
 
     `keep` are the topic's character pairs (for trimming long items); `related` are clauses the items
     refer to ("参照第一条"), cited and shown after them.
     """
-    w = _Writer(Numbering(), [], periods=asks_when(q))
+    w = _Writer(Numbering(), [], periods=q.asks_when)
     ordered = in_order(chosen)
     head = first_line(q, ordered, w.numbering)
     if head:
@@ -502,7 +490,7 @@ def compare(q: Question, blocks: Sequence[tuple[str, Sequence[Scored]]], topic: 
 
     Example: -> "成都市：…突破500亿元[1]\\n重庆市：…超过500亿元[2]\\n两地的数额相同：500亿元。"
     """
-    w = _Writer(Numbering(), [], periods=asks_when(q))
+    w = _Writer(Numbering(), [], periods=q.asks_when)
     figures: list[tuple[str, str | None]] = []
     table: list[TableRow] = []
     for label, chosen in blocks:
@@ -563,7 +551,7 @@ def _same_or_different(figures: Sequence[tuple[str, str | None]]) -> str:
 
 def cross_places(q: Question, blocks: Sequence[tuple[str, Sequence[Scored]]], topic: dict[str, float]) -> Answer:
     """"哪些城市…": the places whose policies provide it, then one line per place with its items."""
-    w = _Writer(Numbering(), [], periods=asks_when(q))
+    w = _Writer(Numbering(), [], periods=q.asks_when)
     found = [(region, chosen) for region, chosen in blocks if chosen]
     w.lines.append(f"所收录的政策中，{'、'.join(r for r, _ in found)}有相关规定：")
     table = []

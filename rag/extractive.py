@@ -328,9 +328,9 @@ class Extractive:
         return extra
 
     def _amount_of(self, q: Question, chosen: list[Scored], scored: Sequence[Scored]) -> list[Scored]:
-        """"规划占地多大": when a how-much question's chosen items state no amount, the best item of their
-        clauses (or the other parts of a clause too long to embed whole) that states one, when it answers (EVIDENCE_MIN) — "规划总用地面积12平方公里" beside the
-        layout sentences that score higher."""
+        """"规划占地多大": when a how-much question's chosen items state no figure, the best item of their
+        clauses (or of the other parts of a clause too long to embed whole) that states one and answers
+        (EVIDENCE_MIN): "规划总用地面积12平方公里" beside layout sentences that score higher."""
         if not q.how_much or not chosen or any(_figure(s.text) for s in chosen):
             return []
         clauses = {s.clause.citation for s in chosen}  # a long clause's parts cite as one clause

@@ -52,7 +52,8 @@ _FUND_SIZE = re.compile(
     rf"(?<=规模)\s*(?:达|为)?\s*(\d+(?:\.\d+)?|[{_CN_NUM}]+)\s*(亿|万)(?![元级])|(\d+(?:\.\d+)?|[{_CN_NUM}]+)\s*(亿|万)(?=规模)"
 )
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*([%％‰])")
-_CAP_BEFORE = re.compile(r"最高|不超过|不高于|最多|至多|上限|封顶")
+CAP_WORDS = r"最高|不超过|不高于|最多|至多|上限|封顶"  # a paid value after one of these is a cap
+_CAP_BEFORE = re.compile(CAP_WORDS)
 _CAP_AFTER = re.compile(r"^\s*(?:为上限|封顶|为限)")
 _BOUND_AFTER = re.compile(r"^\s*(?:[（(]含[^）)]{0,12}[）)])?\s*及?\s*(?:以上|以下|以内)|^\s*[（(]含")
 _COMPARATOR_END = re.compile(

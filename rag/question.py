@@ -153,6 +153,7 @@ _KIND_PATTERNS = {
     "comparison": r"一样|相同|不同|区别|差别|差异|对比|比较|哪个更|谁更|哪里更|两地|两份|两个文件|异同",
 }
 _ASKS_SAME = re.compile(_KIND_PATTERNS["comparison"])
+_ASKS_RATE = re.compile(r"比例|百分之|几成|多少成")
 _HOW_MUCH = re.compile(r"多少|(?<!哪)几[个家项所条种名位批次成倍亿万千百]|多大|多高|比例|金额|额度|上限|封顶|数额|能拿|补多少|给多少|几成|百分之")
 _CROSS = re.compile(r"哪些(?:城市|地方|地区|省份?|市|试验区|先导区|区县)|哪几个(?:城市|地方|地区|省)|哪个(?:城市|地方)|各地|各个?城市|"
                     r"各试验区|哪些地|哪里有|什么地方有|哪儿有")  # fmt: skip
@@ -214,6 +215,16 @@ class Question:
         """Whether it asks if the places or policies agree ("一样吗", "有啥不同", "对比"), not only what
         each says ("各是多少", "分别…")."""
         return bool(_ASKS_SAME.search(unicodedata.normalize("NFKC", self.text)))
+
+    @property
+    def asks_rate(self) -> bool:
+        """Whether it asks for a rate. Example: "补贴比例和封顶一样吗" -> True"""
+        return bool(_ASKS_RATE.search(self.text))
+
+    @property
+    def asks_when(self) -> bool:
+        """Whether an answer must keep the periods its items name: it asks when, or names a year."""
+        return "date" in self.kinds or bool(self.years)
 
     @property
     def regions(self) -> tuple[str, ...]:
