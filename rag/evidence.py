@@ -18,7 +18,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,10 @@ RANK_WEIGHT = 2.0  # the retrieval rank of the item's clause: RANK_WEIGHT / (1 +
 EVIDENCE_MIN = 6.0  # below this, the best item does not answer the question
 KEEP_WITHIN = 2.5  # items scoring within this of the best (and above EVIDENCE_MIN) are used
 ELSEWHERE_GAP = 2.0  # a named place's best item this far below other places' best: it lacks the measure
+# Fitted by `python -m rag.calibrate_places tests/gold/cross_train.jsonl` (5-fold cross-validation over its
+# 24 "哪些城市…" questions; every fold chose PLACE_Z 0.8, four of five PLACE_GAP 1.5).
+PLACE_Z = 0.8  # a region whose best item stands this many standard deviations above all regions' best items
+PLACE_GAP = 1.5  # or scores within this of the best region's: it provides what "哪些城市…" asks
 BASELINE_ROWS = 4096  # items sampled (evenly) for a question's mean and spread of cosines
 
 _DATE = re.compile(r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日|施行|生效|有效期|截止|之日起")
@@ -238,6 +242,28 @@ def pair_weights(index: Any) -> PairWeights:
 
 def best(scored: Sequence[Scored]) -> float:
     return scored[0].score if scored else float("-inf")
+
+
+def providing(bests: Mapping[str, float]) -> list[str]:
+    """The regions that provide what a "哪些城市…" question asks, best first: a region's best item passes
+    EVIDENCE_MIN and stands out among the regions' best items (PLACE_Z standard deviations above their
+    mean) or scores near the best region's (PLACE_GAP). Standing out is what tells a region that has the
+    measure from one whose policies only share the question's words: the best region's score says little
+    about the second's when one clause happens to spell the question out word for word.
+
+    Example: providing({"成都市": 9.1, "天津市": 8.4, "上海市": 6.2, "郑州市": 5.0, "西安市": 4.8}) -> ["成都市", "天津市"]
+    """
+    found = {region: b for region, b in bests.items() if math.isfinite(b)}
+    if not found:
+        return []
+    values = np.fromiter(found.values(), dtype=np.float64)
+    top, mean, spread = float(values.max()), float(values.mean()), float(values.std())
+
+    def provides(b: float) -> bool:
+        stands_out = spread > 0 and (b - mean) / spread >= PLACE_Z
+        return b >= EVIDENCE_MIN and (stands_out or b >= top - PLACE_GAP)
+
+    return sorted((region for region, b in found.items() if provides(b)), key=lambda region: -found[region])
 
 
 def answers(scored: Sequence[Scored], elsewhere: Sequence[Scored] = ()) -> bool:

@@ -430,19 +430,15 @@ class Extractive:
         return listed + [s for s in chosen if s.clause.id not in {m.id for m in members}][:2]
 
     def _places_providing(self, r: Retrieved) -> list[tuple[str, list[Scored]]]:
-        """The regions whose policies provide what a "哪些城市…" question asks: each region's best item above
-        EVIDENCE_MIN and within ELSEWHERE_GAP of the best region's (the test a named place passes), best first."""
+        """The regions whose policies provide what a "哪些城市…" question asks (evidence.providing), best
+        first, each with its chosen items."""
         scored = {
             region: evidence.score_items(self.index, r.question, r.vector, hits)
             for region, hits in r.by_region.items()
         }
-        top = max((evidence.best(s) for s in scored.values()), default=float("-inf"))
-        out = []
-        for region, items in scored.items():
-            if evidence.answers(items) and evidence.best(items) >= top - evidence.ELSEWHERE_GAP:
-                chosen = compose.choose(r.question, items, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)
-                out.append((region, chosen[:PER_PLACE]))
-        return sorted(out, key=lambda rc: -rc[1][0].score)
+        regions = evidence.providing({region: evidence.best(items) for region, items in scored.items()})
+        keep = [compose.choose(r.question, scored[region], evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN) for region in regions]
+        return [(region, chosen[:PER_PLACE]) for region, chosen in zip(regions, keep)]
 
     # ------------------------------------------------------------ helpers
 

@@ -48,3 +48,51 @@ def test_made_questions_name_an_absent_year_or_article() -> None:
     article = GoldItem("r", "中关村十五条措施第十条", "clause_lookup", "", (Evidence("f", "d", "q"),))
     made = cal.absent_articles([article], index=None)
     assert made[0].question == "中关村十五条措施第四十条" and made[0].kind == "article"
+
+
+# ---------------------------------------------------------------- which regions a "哪些城市…" answer lists
+
+
+@pytest.fixture
+def place_constants(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The constants the examples below are written for (a refit may move the fitted ones)."""
+    from rag import evidence
+
+    for name, value in (("EVIDENCE_MIN", 6.0), ("PLACE_Z", 0.8), ("PLACE_GAP", 1.5)):
+        monkeypatch.setattr(evidence, name, value)
+
+
+@pytest.mark.usefixtures("place_constants")
+def test_a_region_that_stands_out_is_listed_though_far_below_the_best() -> None:
+    from rag import evidence
+
+    bests = {"甲市": 11.0, "乙市": 8.2, "丙市": 6.3, "丁市": 5.0, "戊市": 4.8, "己市": 4.7, "庚市": 4.5, "辛市": float("-inf")}
+    # 乙市 is 2.8 below the best, but stands well above the regions' mean: it has the measure
+    assert evidence.providing(bests) == ["甲市", "乙市"]
+    # 丙市 passes EVIDENCE_MIN but sits among the many regions that only share the question's words
+    assert "丙市" not in evidence.providing(bests)
+
+
+@pytest.mark.usefixtures("place_constants")
+def test_regions_below_the_evidence_threshold_are_never_listed() -> None:
+    from rag import evidence
+
+    assert evidence.providing({"甲市": 5.9, "乙市": 2.0, "丙市": 1.0}) == []
+    assert evidence.providing({}) == [] and evidence.providing({"甲市": float("-inf")}) == []
+    # regions that all score alike do not stand out; the gap to the best still lists them
+    assert evidence.providing({"甲市": 7.0, "乙市": 7.0, "丙市": 7.0}) == ["甲市", "乙市", "丙市"]
+
+
+@pytest.mark.usefixtures("place_constants")
+def test_places_calibration_counts_listed_regions_and_picks_on_the_other_folds() -> None:
+    from rag import calibrate_places as cp
+
+    assert cp.f_beta(3, 1, 1) == pytest.approx(0.75, abs=0.02) and cp.f_beta(0, 2, 2) == 0.0
+    # the second region of each question stands out (z about 1.9) but is 3 below the best: only a point
+    # that lists regions standing out gets it
+    bests = {"甲市": 12.0, "乙市": 9.0, **{f"{i}市": 5.0 for i in "丙丁戊己庚辛壬癸"}}
+    cases = [cp.Case(f"q{n}", bests, frozenset({"甲市", "乙市"})) for n in range(10)]
+    report = cp.cross_validate(cases, 5)
+    assert all(f["point"]["PLACE_Z"] < float("inf") for f in report["folds"])
+    assert report["held_out"]["recall"] == pytest.approx(1.0) and report["held_out"]["precision"] == pytest.approx(1.0)
+    assert report["held_out"]["exact"] == 10

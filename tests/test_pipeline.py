@@ -207,6 +207,19 @@ def test_a_policys_dates_are_answered_from_the_clause_that_states_them(tmp_path)
     assert not p.ask("上海出台了哪些措施支持算力").text.startswith("印发")
 
 
+def test_a_which_cities_answer_lists_every_region_that_stands_out(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(home=tmp_path)
+    if not (settings.index_dir / "manifest.json").exists():
+        pytest.skip("no bundled index")
+    # 湖北's plan spells the question out word for word; 深圳 and 沈阳 say the same in other words and stand
+    # well above the other regions, though more than ELSEWHERE_GAP below 湖北 (a training question)
+    answer = Pipeline(settings).ask("外籍AI人才来工作 出入境居留方面哪些地方给便利")
+    first = answer.text.splitlines()[0]
+    assert all(place in first for place in ("湖北省", "深圳市", "沈阳市")), first
+    assert "杭州市" not in first and "广州市" not in first, first
+    assert {c.clause.region for c in answer.citations} >= {"湖北省", "深圳市", "沈阳市"}
+
+
 def test_a_question_asking_two_things_is_answered_when_one_part_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(home=tmp_path)
     if not (settings.index_dir / "manifest.json").exists():

@@ -356,6 +356,9 @@ def test_cli_example_runs_as_documented(command: Command, shell: tuple[Path, dic
     elif sub == "bench":
         for section in ("build", "latency", "app", "memory", "scale"):
             assert re.search(rf"^{section}\b", out, re.MULTILINE), f"no {section} section:\n{out}"
+    elif argv[1:3] == ["-m", "rag.calibrate_places"]:
+        assert re.search(r"^held out: precision \d+\.\d%, recall \d+\.\d%", out, re.MULTILINE), out
+        assert "fitted on all: {'PLACE_Z'" in out, out
     else:
         pytest.fail(f"README line {command.line}: no check for `{command.text}`; add one here")
 
