@@ -311,9 +311,11 @@ def _policies(text: str, catalog: Catalog, found: Sequence[Place]) -> tuple[str,
     pool = [catalog.policy(d) for p in found if p.known for d in p.docs] if found else list(catalog.policies)
     pool = [p for p in dict.fromkeys(pool) if p is not None]
     named: list[str] = []
+    mentions = places.find(text)
     for m in _type_words(text):
         word, start = m.group(0), m.start()
         fits = [p for p in pool if p.type.endswith(word) or (len(word) >= 2 and p.type and word.endswith(p.type))]
+        fits = fits if len(word) > 2 else _called(text, start, fits, mentions)
         if len(fits) > 1:
             fits = _best_by_title(text[max(0, start - 12) : start + len(word)], fits)
         if len(fits) == 1:
@@ -322,6 +324,22 @@ def _policies(text: str, catalog: Catalog, found: Sequence[Place]) -> tuple[str,
         narrowed = [p for p in found if p.known and p.area and len(p.docs) == 1]
         named = [p.docs[0] for p in narrowed]
     return tuple(dict.fromkeys(named))
+
+
+def _called(text: str, start: int, fits: list[Policy], mentions: Sequence[places.Mention]) -> list[Policy]:
+    """The policies a two-character type word at `start` can be the name of, going by the two characters
+    before it: a policy's name ("十五条措施", "试验区方案") has them in its title; a type word after a place
+    ("湖北规划", "黄埔细则"), after 的, a letter or a digit ("AI规划"), or at the start names any policy of its
+    type. "国家重点研发计划" and "千人计划" name no policy: 研发 and 千人 are in no plan's title.
+
+    Example: _called("承担国家重点研发计划", 8, [天津 行动计划], []) -> []
+    """
+    before = text[max(0, start - 2) : start]
+    if len(before) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in before) or before[-1] in "的之":
+        return fits
+    if any(m.start + len(m.text) == start for m in mentions):
+        return fits
+    return [p for p in fits if before in p.title]
 
 
 def _implementing(named: Sequence[str], catalog: Catalog) -> list[str]:

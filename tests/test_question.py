@@ -43,11 +43,23 @@ def test_a_province_takes_its_cities_policies_after_its_own(catalog: Catalog) ->
         ("长沙暂行办法第五条", "暂行办法"),
         ("沈阳规划的四大核心产业", "发展规划(2018-2030年)"),
         ("武汉先导区方案对博士后给多少补贴", "先导区实施方案"),
+        ("天津行动计划里算力要建到多少", "试验区行动计划"),
+        ("德清的规划 智能物流要培育几家企业", "应用县发展规划"),
     ],
 )
 def test_policies_named_by_type_word_and_place(catalog: Catalog, question: str, title_part: str) -> None:
     q = analyse(question, catalog)
     assert len(q.policies) == 1 and title_part in titles(catalog, q.policies)[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["天津的企业牵头国家重点研发计划项目有配套吗", "武汉引进千人计划专家给多少奖励", "济南对企业参与国家科技计划有啥支持"],
+)
+def test_a_type_word_inside_another_noun_names_no_policy(catalog: Catalog, question: str) -> None:
+    # 研发计划, 千人计划, 科技计划: the words before 计划 are in no plan's title, so the place's search is not
+    # narrowed to its 行动计划
+    assert analyse(question, catalog).policies == ()
 
 
 def test_a_type_word_several_policies_fit_names_none(catalog: Catalog) -> None:
