@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import items as clause_items
 from .model import Clause, Document
@@ -450,4 +450,7 @@ def _emit(
                 items=clause_items.split(text, node.title),
             )
         )
+    if len(clauses) > 1:  # a units note in a later part covers the items that end the parts before it
+        carried = clause_items.carry_units([c.items for c in clauses])
+        clauses = [replace(c, items=items) for c, items in zip(clauses, carried)]
     return clauses

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .checks import amounts, states_quantity
-from .evidence import Scored, cover
+from .evidence import Scored, cover, pairs
 from .measures import CAP_WORDS
 from .model import Answer, Citation, Clause, TableRow
 from .question import Question
@@ -338,7 +338,7 @@ def compose(q: Question, chosen: Sequence[Scored], topic: dict[str, float], rela
     """
     w = _Writer(Numbering(), [], periods=q.asks_when)
     ordered = in_order(chosen)
-    head = first_line(q, ordered, w.numbering)
+    head = first_line(q, ordered, w.numbering, topic)
     if head:
         w.lines.append(head)
     for s in ordered:
@@ -349,15 +349,16 @@ def compose(q: Question, chosen: Sequence[Scored], topic: dict[str, float], rela
     return Answer("\n".join(w.lines), w.numbering.citations())
 
 
-def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:
+def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float] | None = None) -> str:
     """What the question asks, said first: the units, the date, the amount (each that it asks for, in
-    that order: "由哪个部门牵头？有效期到什么时候？" gets both), or "有相关规定：" for a yes/no question."""
+    that order: "由哪个部门牵头？有效期到什么时候？" gets both), or "有相关规定：" for a yes/no question.
+    `topic` (the question's weighted character pairs) tells which item each part of a question asks about."""
     if not ordered:
         return ""
     kinds = set(q.kinds)
     lines = []
     if "units" in kinds:
-        lines.append(_units_line(ordered, numbering))
+        lines.append(_units_line(q, ordered, numbering, topic or {}))
     if "date" in kinds:
         dated = next(((s, p) for s in ordered if (p := date_phrase(s.text))), None)
         if dated:
@@ -370,9 +371,13 @@ def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> 
     return "\n".join(lines)
 
 
-def _units_line(ordered: Sequence[Scored], numbering: Numbering) -> str:
+def _units_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> str:
     """The units of the best-scoring chosen item that names units (not a neighbour's); failing that, the
-    body of government the best item (or else its clause) names as carrying it out ("由市科技局负责…")."""
+    body of government the best item (or else its clause) names as carrying it out ("由市科技局负责…").
+    A question about two things whose items have different units gets each thing's units."""
+    each = _units_of_parts(q, ordered, topic)
+    if each:
+        return "；".join(f"{_lead(s.text)}（{units_phrase(s.item.units)}）[{numbering.of(s.clause, s.text)}]" for s in each) + "。"
     with_units = max((s for s in ordered if s.item.units), key=lambda s: s.score, default=None)
     if with_units is None:
         best_first = sorted(ordered, key=lambda s: -s.score)
@@ -383,6 +388,30 @@ def _units_line(ordered: Sequence[Scored], numbering: Numbering) -> str:
         return "相关条款没有写明责任单位，条款内容如下："
     n = numbering.of(with_units.clause, with_units.text)
     return f"{units_phrase(with_units.item.units)}[{n}]。"
+
+
+def _units_of_parts(q: Question, ordered: Sequence[Scored], topic: dict[str, float]) -> list[Scored]:
+    """"骆岗中央公园智慧园区归谁负责？产业小镇呢": for each part of the question, the chosen item with units
+    that spells out most of that part's words; [] unless the parts get items with different units (then
+    one line of units would be wrong for one of them)."""
+    with_units = [s for s in ordered if s.item.units]
+    if len(q.parts) < 2 or len(with_units) < 2:
+        return []
+    picked: list[Scored] = []
+    for part in q.parts:
+        own = {p: w for p, w in topic.items() if p in pairs(part)}
+        best = max(with_units, key=lambda s: (cover(own, s.text), s.score))
+        if own and cover(own, best.text) > 0 and best not in picked:
+            picked.append(best)
+    if len(picked) < 2 or len({s.item.units for s in picked}) < 2:
+        return []
+    return in_order(picked)
+
+
+def _lead(text: str) -> str:
+    """An item's first phrase, to say which item a line is about. Example: "支持建设A园区，打造…" -> "支持建设A园区" """
+    head = re.split(r"[，。；：,;:]", text.strip(), maxsplit=1)[0]
+    return head if len(head) <= 30 else head[:30] + "…"
 
 
 def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:

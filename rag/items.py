@@ -153,6 +153,28 @@ def split(text: str, title: str = "") -> tuple[Item, ...]:
     return tuple(_mark_heading(items, text, title))
 
 
+def carry_units(parts: list[tuple[Item, ...]]) -> list[tuple[Item, ...]]:
+    """The items of the parts of one clause split for embedding, with the units a note in a later part
+    gives to the items that end an earlier one: notes follow the items they cover, so the items after a
+    part's last note are covered by the first note of the parts after it.
+
+    Example: a clause "A。B。C。（责任部门：市工信局）" split after B: part 1's A and B get 市工信局 too.
+    """
+    out = list(parts)
+    carried: tuple[tuple[str, str], ...] = ()
+    for k in range(len(out) - 1, -1, -1):
+        items = list(out[k])
+        if carried:
+            for i in range(len(items) - 1, -1, -1):  # the items after the part's last note
+                if items[i].units or items[i].role in ("units", "row"):
+                    break
+                items[i] = Item(items[i].start, items[i].end, carried, items[i].role)
+            out[k] = tuple(items)
+        lead = next((i for i in items if i.role != "heading"), None)
+        carried = lead.units if lead is not None and lead.role != "row" else ()
+    return out
+
+
 def _table_items(text: str) -> tuple[Item, ...]:
     out, pos = [], 0
     for line in text.split("\n"):

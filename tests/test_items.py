@@ -65,3 +65,28 @@ def test_a_note_of_units_without_a_label_belongs_to_its_item() -> None:
     said = [i for i in found if i.role == ""]
     assert said and all(i.units == (("责任单位", "中新天津生态城、市委网信办、滨海新区人民政府"),) for i in said)
     assert [i.role for i in found].count("units") == 1
+
+
+def test_a_note_in_a_later_part_covers_the_items_that_end_the_parts_before_it() -> None:
+    first = items.split("13.打造药谷。加强融合，提升产业竞争力。提升研发实力。", "打造药谷")
+    middle = items.split("建设数据体系。")  # no note of its own
+    last = items.split("加快推进远程医疗。（责任部门：市工信局、市卫健委）推进智慧养老。（责任部门：市民政局）")
+    carried = items.carry_units([first, middle, last])
+    unit = (("责任部门", "市工信局、市卫健委"),)
+    assert all(i.units == unit for i in carried[0]) and all(i.units == unit for i in carried[1])
+    assert [i.units for i in carried[2]] == [unit, unit, (("责任部门", "市民政局"),), (("责任部门", "市民政局"),)]
+    # items after a part's own last note are covered by the next part's first note, not by that note
+    own = items.split("甲措施。（责任单位：市科技局）乙措施。")
+    nxt = items.split("（责任单位：市财政局）丙措施。（责任单位：市商务局）")
+    out = items.carry_units([own, nxt])
+    assert [i.units[0][1] for i in out[0]] == ["市科技局", "市科技局", "市财政局"]
+    # a clause whose parts have no notes keeps no units
+    assert items.carry_units([items.split("甲。"), items.split("乙。")]) == [items.split("甲。"), items.split("乙。")]
+
+
+def test_split_clauses_of_the_bundled_index_carry_their_units_note(bundled_index) -> None:  # type: ignore[no-untyped-def]
+    # 苏州's 三（五）13 (中国药谷) is split in parts; its one note ends the last part and covers them all
+    parts = [c for c in bundled_index.clauses if "苏州" in c.doc_title and c.ref.endswith("三（五）13")]
+    assert len(parts) >= 2
+    for c in parts:
+        assert all(i.units and "市卫生健康委" in i.units[0][1] for i in c.items), (c.part, [i.units for i in c.items])

@@ -220,6 +220,17 @@ def test_a_which_cities_answer_lists_every_region_that_stands_out(tmp_path) -> N
     assert {c.clause.region for c in answer.citations} >= {"湖北省", "深圳市", "沈阳市"}
 
 
+def test_units_asked_of_two_items_are_given_for_each(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(home=tmp_path)
+    if not (settings.index_dir / "manifest.json").exists():
+        pytest.skip("no bundled index")
+    # 合肥 三（三）6 gives each of its projects its own units note: one line of units would be wrong for one
+    answer = Pipeline(settings).ask("合肥南艳湖机器人小镇谁负责 自动驾驶试验区呢")
+    first = answer.text.splitlines()[0]
+    assert "南艳湖机器人小镇（责任单位：经开区管委会）" in first, first
+    assert "自动驾驶试验区（责任单位：市经信局、市公安局" in first, first
+
+
 def test_a_question_asking_two_things_is_answered_when_one_part_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(home=tmp_path)
     if not (settings.index_dir / "manifest.json").exists():
