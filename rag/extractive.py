@@ -198,6 +198,7 @@ class Extractive:
         chosen += self._each_year(q, dated, chosen, floor)
         chosen += self._each_part(r, chosen)
         chosen += self._amount_of(q, chosen, scored)
+        chosen += self._units_of(q, chosen, dated)
         if "list" in q.kinds:
             chosen = self._whole_list(q, chosen, dated)
         refusal = self._year_of_evidence(q, chosen)
@@ -339,6 +340,14 @@ class Extractive:
             None,
         )
         return [found] if found is not None and found not in chosen else []
+
+    def _units_of(self, q: Question, chosen: list[Scored], scored: Sequence[Scored]) -> list[Scored]:
+        """"…谁牵头": when no chosen item has a units note, the best found item that has one and answers
+        (EVIDENCE_MIN): a plan's 专栏 describes a task without units, its task list names them."""
+        if "units" not in q.kinds or not chosen or any(s.item.units for s in chosen):
+            return []
+        found = next((s for s in scored if s.item.units and s.score >= evidence.EVIDENCE_MIN), None)
+        return [found] if found is not None else []
 
     def _names_policy(self, q: Question, year: int) -> bool:
         docs = getattr(self.index, "documents", {})

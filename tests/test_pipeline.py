@@ -231,6 +231,17 @@ def test_units_asked_of_two_items_are_given_for_each(tmp_path) -> None:  # type:
     assert "自动驾驶试验区（责任单位：市经信局、市公安局" in first, first
 
 
+def test_units_come_from_a_found_item_that_has_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(home=tmp_path)
+    if not (settings.index_dir / "manifest.json").exists():
+        pytest.skip("no bundled index")
+    p = Pipeline(settings)
+    # 深圳's 专栏1 describes the research task without units; its task list (三（一）1) names them
+    answer = p.ask("深圳自主协同控制与优化决策是哪些部门负责的")
+    assert answer.text.startswith("责任单位：市科技创新委["), answer.text
+    assert {"专栏1", "三（一）1"} <= {c.clause.ref for c in answer.citations}
+
+
 def test_a_question_asking_two_things_is_answered_when_one_part_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(home=tmp_path)
     if not (settings.index_dir / "manifest.json").exists():
