@@ -331,7 +331,9 @@ class Extractive:
     def _amount_of(self, q: Question, chosen: list[Scored], scored: Sequence[Scored]) -> list[Scored]:
         """"规划占地多大": when a how-much question's chosen items state no figure, the best item of their
         clauses (or of the other parts of a clause too long to embed whole) that states one and answers
-        (EVIDENCE_MIN): "规划总用地面积12平方公里" beside layout sentences that score higher."""
+        (EVIDENCE_MIN): "规划总用地面积12平方公里" beside layout sentences that score higher; else the best
+        item of another clause that states one and scores near the best item (KEEP_WITHIN), as the chosen do:
+        "每年统筹安排100亿经费" in a third clause when two clauses' items state none."""
         if not q.how_much or not chosen or any(_figure(s.text) for s in chosen):
             return []
         clauses = {s.clause.citation for s in chosen}  # a long clause's parts cite as one clause
@@ -339,6 +341,9 @@ class Extractive:
             (s for s in scored if s.clause.citation in clauses and s.score >= evidence.EVIDENCE_MIN and _figure(s.text)),
             None,
         )
+        # else an item that stands as near the best as the chosen ones, left out only by the MAX_CLAUSES cut
+        near = max(evidence.EVIDENCE_MIN, evidence.best(scored) - evidence.KEEP_WITHIN)
+        found = found or next((s for s in scored if s.score >= near and _figure(s.text)), None)
         return [found] if found is not None and found not in chosen else []
 
     def _units_of(self, q: Question, chosen: list[Scored], scored: Sequence[Scored]) -> list[Scored]:

@@ -242,6 +242,17 @@ def test_units_come_from_a_found_item_that_has_them(tmp_path) -> None:  # type: 
     assert {"专栏1", "三（一）1"} <= {c.clause.ref for c in answer.citations}
 
 
+def test_a_how_much_answer_states_a_figure_left_out_only_by_the_clause_cut(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(home=tmp_path)
+    if not (settings.index_dir / "manifest.json").exists():
+        pytest.skip("no bundled index")
+    # the two best clauses of 苏州's 若干意见 state no figure; its 五12 states the yearly funds and scores
+    # as near the best item as they do
+    answer = Pipeline(settings).ask("一区两中心 苏州每年给多少经费")
+    assert answer.text.startswith("全市每年统筹安排100亿经费["), answer.text
+    assert "五12" in {c.clause.ref for c in answer.citations}
+
+
 def test_a_question_asking_two_things_is_answered_when_one_part_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(home=tmp_path)
     if not (settings.index_dir / "manifest.json").exists():
