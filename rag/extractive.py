@@ -505,10 +505,29 @@ def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = ()) -> Answer
     for h in hits:
         n = numbering.of(h.clause, h.clause.text)
         parts.append(f"{h.clause.citation}：{h.clause.text.strip()}[{n}]")
+    lead = _shared_heading(hits)
+    if lead is not None:  # "第七条 依托单位应具备以下条件" heads its items (一)(二): say it first
+        parts.insert(0, f"《{hits[0].clause.doc_title}》{lead}[1]")
     for clause in related:
         n = numbering.of(clause, clause.text)
         parts.append(f"参照 {clause.citation}：{clause.text.strip()}[{n}]")
     return Answer("\n".join(parts), numbering.citations())
+
+
+_HEADING_REF = re.compile(r"^(第[一二三四五六七八九十百零〇两\d]+条|[（(][一二三四五六七八九十]+[）)])\s*\S")
+
+
+def _shared_heading(hits: Sequence[Hit]) -> str | None:
+    """The heading of the article or section whose items the looked-up clauses are, when they are all its
+    items and none is the heading's own clause: "第七条 依托单位应具备以下条件" over 第七条（一）and（二）."""
+    heads = {h.clause.path[-1] for h in hits if h.clause.path}
+    if not hits or len(heads) != 1 or len({h.clause.doc_id for h in hits}) != 1 or not all(h.clause.path for h in hits):
+        return None
+    head = heads.pop()
+    m = _HEADING_REF.match(head)
+    if m is None or any(h.clause.ref == m.group(1) for h in hits):
+        return None
+    return head.strip()
 
 
 def _sentence_with(text: str, phrase: str) -> str:

@@ -253,6 +253,17 @@ def test_a_how_much_answer_states_a_figure_left_out_only_by_the_clause_cut(tmp_p
     assert "五12" in {c.clause.ref for c in answer.citations}
 
 
+def test_an_article_asked_by_number_starts_with_its_heading(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(home=tmp_path)
+    if not (settings.index_dir / "manifest.json").exists():
+        pytest.skip("no bundled index")
+    # 长沙's 暂行办法 第六条 is its heading sentence and three items, each a clause of its own
+    answer = Pipeline(settings).ask("长沙暂行办法第六条讲的啥")
+    lines = answer.text.splitlines()
+    assert lines[0].endswith("第六条 提出认定申请的“开放创新平台”应同时具备以下基本条件[1]"), lines[0]
+    assert [c.clause.ref for c in answer.citations][:3] == ["第六条（一）", "第六条（二）", "第六条（三）"]
+
+
 def test_a_question_asking_two_things_is_answered_when_one_part_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(home=tmp_path)
     if not (settings.index_dir / "manifest.json").exists():
