@@ -406,6 +406,8 @@ class Extractive:
             own = [h for h in r.hits if h.clause.doc_id in docs]
             scored = self._of_year(q, evidence.score_items(self.index, q, r.vector, own))
             chosen = compose.choose(q, scored, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)
+            if q.how_much:  # "各给多少": a place's items that state a figure come before those that do not
+                chosen = sorted(chosen, key=lambda s: not _figure(s.text))
             out.append((label, compose.with_runs(chosen[:PER_PLACE])))
         if len(q.known_places) < 2:  # policies of one place: those that say something, best first
             said = sorted((b for b in out if b[1]), key=lambda b: -b[1][0].score)[:3]

@@ -264,6 +264,16 @@ def test_an_article_asked_by_number_starts_with_its_heading(tmp_path) -> None:  
     assert [c.clause.ref for c in answer.citations][:3] == ["第六条（一）", "第六条（二）", "第六条（三）"]
 
 
+def test_a_comparison_asking_how_much_gives_each_place_its_figures(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(home=tmp_path)
+    if not (settings.index_dir / "manifest.json").exists():
+        pytest.skip("no bundled index")
+    # 长沙's 三年行动计划 item on standards scores high but states no amount; its 意见 三（三） states them
+    answer = Pipeline(settings).ask("长沙和黄埔 企业牵头制定国家标准各奖多少钱")
+    changsha = answer.text.split("【广州市黄埔区】")[0].splitlines()
+    assert "100万元、50万元、20万元" in changsha[1], changsha  # the place's first item states its figures
+
+
 def test_a_question_asking_two_things_is_answered_when_one_part_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(home=tmp_path)
     if not (settings.index_dir / "manifest.json").exists():
