@@ -364,7 +364,7 @@ def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, top
         if dated:
             lines.append(f"{dated[1]}[{numbering.of(dated[0].clause, dated[0].text)}]。")
     if q.how_much or ("amount" in kinds and not kinds & {"list", "definition"}):
-        lines.append(_amount_line(q, ordered, numbering))
+        lines.append(_amount_line(q, ordered, numbering, topic or {}))
     lines = [line for line in lines if line]
     if not lines and "yesno" in kinds:
         lines.append("有相关规定：")
@@ -414,10 +414,11 @@ def _lead(text: str) -> str:
     return head if len(head) <= 30 else head[:30] + "…"
 
 
-def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:
+def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float] | None = None) -> str:
     """The amount the best clause states for the question (of the year it names, when it names one), else
     the best chosen item of another clause that states one. It says the clauses give no amount only when
-    no item of the chosen clauses states one."""
+    no item of the chosen clauses states one. Of a clause's items stating an amount, the one that spells
+    out most of the question's words (`topic`) is said; a question about two things gets each its own."""
 
     def of_year(s: Scored) -> bool:
         return any(str(y) in said(s) for y in q.years)
@@ -441,10 +442,29 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -
         if any(states_quantity(s.text) for s in ordered) or any(states_quantity(c.text) for c in {s.clause for s in ordered}):
             return ""
         return "相关条款没有规定具体数额或比例，条款内容如下：" if q.how_much else ""
-    s, phrase = stated[0]
+    picked = _amounts_asked(q, stated, topic or {})
+    return "；".join(_said_amount(s, phrase, numbering) for s, phrase in picked) + "。"
+
+
+def _amounts_asked(q: Question, stated: list[tuple[Scored, str]], topic: dict[str, float]) -> list[tuple[Scored, str]]:
+    """Which of the items stating an amount answer the question: for each of its parts, the one that spells
+    out most of that part's words, when the parts get different items; else the one that spells out most
+    of the question's words (the first on a tie: the best clause's order)."""
+    def best(words: dict[str, float]) -> tuple[Scored, str]:
+        return max(stated, key=lambda sp: cover(words, sp[0].text)) if words else stated[0]
+
+    if len(q.parts) >= 2:
+        each = [best(own) for part in q.parts if (own := {p: w for p, w in topic.items() if p in pairs(part)})]
+        each = list(dict.fromkeys(each))
+        if len(each) >= 2:
+            return sorted(each, key=lambda sp: stated.index(sp))
+    return [best(topic)]
+
+
+def _said_amount(s: Scored, phrase: str, numbering: Numbering) -> str:
     when = period(s.clause, s.position) or _own_period(s.text)
     prefix = f"{when}，" if when and when not in phrase else ""
-    return f"{prefix}{phrase}[{numbering.of(s.clause, s.text)}]。"
+    return f"{prefix}{phrase}[{numbering.of(s.clause, s.text)}]"
 
 
 def _amount_of_year(year: int, ordered: Sequence[Scored], numbering: Numbering) -> str:

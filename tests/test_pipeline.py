@@ -274,6 +274,16 @@ def test_a_comparison_asking_how_much_gives_each_place_its_figures(tmp_path) -> 
     assert "100万元、50万元、20万元" in changsha[1], changsha  # the place's first item states its figures
 
 
+def test_a_how_much_question_about_two_things_says_each_figure_first(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(home=tmp_path)
+    if not (settings.index_dir / "manifest.json").exists():
+        pytest.skip("no bundled index")
+    # 武汉's 细则 一（一） states three amounts; its first (20万元 per firm certified high-tech) is neither asked
+    first = Pipeline(settings).ask("武汉孵化载体里AI企业攒够30家奖多少？新认定的国家级孵化器呢").text.splitlines()[0]
+    assert "200万元、100万元、50万元" in first and "达到30家的创业孵化载体，给予100万元" in first, first
+    assert "每认定1家" not in first, first
+
+
 def test_a_question_asking_two_things_is_answered_when_one_part_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(home=tmp_path)
     if not (settings.index_dir / "manifest.json").exists():
