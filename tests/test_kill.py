@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -32,10 +33,14 @@ from rag.config import Settings
 embed._CACHE["fake-embedder"] = FakeEmbedder()
 stop_at, pause = os.environ.get("STOP_AT"), float(os.environ.get("PAUSE_SECONDS", "60"))
 
+release = os.environ.get("RELEASE_FILE")
+
 def hook(point):
     if point == stop_at:
         print(point, flush=True)
-        time.sleep(pause)  # killed here, or holding the lock while another writer starts
+        until = time.monotonic() + pause  # killed here, or holding the lock while another writer starts
+        while time.monotonic() < until and not (release and os.path.exists(release)):
+            time.sleep(0.05)
 
 update.on_checkpoint = hook
 mode, paths = sys.argv[1], sys.argv[2:]
@@ -60,7 +65,11 @@ def shipped(tiny_settings: Settings) -> Settings:
     return tiny_settings
 
 
-def writer(settings: Settings, mode: str, paths: list[Path], stop_at: str = "", pause: float = 60) -> subprocess.Popen[str]:
+def writer(
+    settings: Settings, mode: str, paths: list[Path], stop_at: str = "", pause: float = 60, release: Path | None = None
+) -> subprocess.Popen[str]:
+    """A process that changes the knowledge base, stopping at `stop_at` for `pause` seconds or until the
+    file `release` exists."""
     env = {
         **os.environ,
         "RAG_HOME": str(settings.home),
@@ -69,6 +78,7 @@ def writer(settings: Settings, mode: str, paths: list[Path], stop_at: str = "", 
         "RAG_EMBEDDER": "fake-embedder",
         "STOP_AT": stop_at,
         "PAUSE_SECONDS": str(pause),
+        "RELEASE_FILE": str(release or ""),
     }
     code = WRITER.format(tests=str(FIXTURES.parent), project=str(PROJECT))
     return subprocess.Popen(
@@ -134,14 +144,31 @@ def test_kill_at_any_point_leaves_an_index_that_loads_and_serves(
 def test_upload_and_rag_index_at_the_same_time_both_land(shipped: Settings, tmp_path: Path) -> None:
     a = policy(tmp_path / "in", "甲市办法.txt", POLICY_A)
     b = policy(tmp_path / "in", "乙市办法.txt", POLICY_B)
-    upload = writer(shipped, "app", [a], stop_at="embedded", pause=2)  # holds the lock for 2 s
+    release = tmp_path / "release"
+    upload = writer(shipped, "app", [a], stop_at="embedded", release=release)  # holds the lock until released
     assert upload.stdout is not None and upload.stdout.readline().strip() == "embedded"
     cli = writer(shipped, "cli", [b])
-    cli_out, cli_err = cli.communicate(timeout=60)
+    waiting = threading.Event()
+    err_lines: list[str] = []
+
+    def read_err() -> None:  # the CLI says it waits for the lock; only then is the lock let go
+        assert cli.stderr is not None
+        for line in cli.stderr:
+            err_lines.append(line)
+            if "waiting up to" in line:
+                waiting.set()
+
+    reader = threading.Thread(target=read_err, daemon=True)
+    reader.start()
+    said = waiting.wait(timeout=60)
+    release.touch()
+    cli_out = cli.stdout.read() if cli.stdout is not None else ""
+    assert cli.wait(timeout=60) == 0, "".join(err_lines)
+    reader.join(timeout=10)
     up_out, up_err = upload.communicate(timeout=60)
     assert upload.returncode == 0, up_err
-    assert cli.returncode == 0, cli_err
-    assert "waiting up to" in cli_err and "added 乙市办法.txt: 1 clauses" in cli_out
+    assert said, "".join(err_lines)
+    assert "added 乙市办法.txt: 1 clauses" in cli_out
     assert json.loads(up_out)[0]["clauses"] == 2
     index = assert_consistent(shipped)
     assert index.manifest["added_files"] == ["乙市办法.txt", "甲市办法.txt"]
