@@ -24,7 +24,7 @@ from typing import Any
 
 from . import evidence
 from . import places as gazetteer
-from .calibrate import folds, parameters
+from .calibrate import _pct, folds, parameters
 from .config import Settings
 from .evaluate import load_gold
 
@@ -77,10 +77,15 @@ def counts(point: dict[str, float], chosen: Sequence[Case]) -> tuple[int, int, i
 
 
 def summary(point: dict[str, float], chosen: Sequence[Case]) -> dict[str, float | int | None]:
-    hit, extra, missed, exact = counts(point, chosen)
+    return figures(counts(point, chosen), len(chosen))
+
+
+def figures(totals: Sequence[int], questions: int) -> dict[str, float | int | None]:
+    """Precision, recall, F and exact lists from counts() totals."""
+    hit, extra, missed, exact = totals
     precision = hit / (hit + extra) if hit + extra else None
     recall = hit / (hit + missed) if hit + missed else None
-    return {"questions": len(chosen), "precision": precision, "recall": recall, "f": f_beta(hit, extra, missed), "exact": exact}
+    return {"questions": questions, "precision": precision, "recall": recall, "f": f_beta(hit, extra, missed), "exact": exact}
 
 
 def f_beta(hit: int, extra: int, missed: int) -> float:
@@ -102,17 +107,10 @@ def cross_validate(chosen: Sequence[Case], k: int) -> dict[str, Any]:
         out = [chosen[i] for i in fold]
         totals = [a + b for a, b in zip(totals, counts(point, out))]
         held.append({"point": point, **summary(point, out)})
-    hit, extra, missed, exact = totals
     final = best(chosen)
     return {
         "folds": held,
-        "held_out": {
-            "questions": len(chosen),
-            "precision": hit / (hit + extra) if hit + extra else None,
-            "recall": hit / (hit + missed) if hit + missed else None,
-            "f": f_beta(hit, extra, missed),
-            "exact": exact,
-        },
+        "held_out": figures(totals, len(chosen)),
         "fitted": final,
         "fitted_all": summary(final, chosen),
         "current": summary({"PLACE_Z": evidence.PLACE_Z, "PLACE_GAP": evidence.PLACE_GAP}, chosen),
@@ -149,10 +147,6 @@ def _format(report: dict[str, Any]) -> str:
                      f"F{BETA} {s['f']:.3f}, exact lists {s['exact']}/{s['questions']}")  # fmt: skip
     lines.append(f"fitted on all: {report['fitted']}")
     return "\n".join(lines)
-
-
-def _pct(v: float | None) -> str:
-    return "-" if v is None else f"{100 * v:.1f}%"
 
 
 if __name__ == "__main__":

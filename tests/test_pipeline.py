@@ -178,6 +178,15 @@ def test_normalize_history_accepts_messages_and_pairs() -> None:
 # ---------------------------------------------------------------- the real index (skipped when absent)
 
 
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A pipeline over the bundled index (never a data directory of this checkout); skipped when absent."""
+    settings = Settings(home=tmp_path_factory.mktemp("home"))
+    if not (settings.index_dir / "manifest.json").exists():
+        pytest.skip("no bundled index")
+    return Pipeline(settings)
+
+
 def test_dev_questions_on_the_bundled_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(home=tmp_path)  # the bundled index, never a data directory of this checkout
     if not (settings.index_dir / "manifest.json").exists():
@@ -207,89 +216,65 @@ def test_a_policys_dates_are_answered_from_the_clause_that_states_them(tmp_path)
     assert not p.ask("上海出台了哪些措施支持算力").text.startswith("印发")
 
 
-def test_a_which_cities_answer_lists_every_region_that_stands_out(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(home=tmp_path)
-    if not (settings.index_dir / "manifest.json").exists():
-        pytest.skip("no bundled index")
+def test_a_which_cities_answer_lists_every_region_that_stands_out(bundled: Pipeline) -> None:
     # 湖北's plan spells the question out word for word; 深圳 and 沈阳 say the same in other words and stand
     # well above the other regions, though more than ELSEWHERE_GAP below 湖北 (a training question)
-    answer = Pipeline(settings).ask("外籍AI人才来工作 出入境居留方面哪些地方给便利")
+    answer = bundled.ask("外籍AI人才来工作 出入境居留方面哪些地方给便利")
     first = answer.text.splitlines()[0]
     assert all(place in first for place in ("湖北省", "深圳市", "沈阳市")), first
     assert "杭州市" not in first and "广州市" not in first, first
     assert {c.clause.region for c in answer.citations} >= {"湖北省", "深圳市", "沈阳市"}
 
 
-def test_units_asked_of_two_items_are_given_for_each(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(home=tmp_path)
-    if not (settings.index_dir / "manifest.json").exists():
-        pytest.skip("no bundled index")
+def test_units_asked_of_two_items_are_given_for_each(bundled: Pipeline) -> None:
     # 合肥 三（三）6 gives each of its projects its own units note: one line of units would be wrong for one
-    answer = Pipeline(settings).ask("合肥南艳湖机器人小镇谁负责 自动驾驶试验区呢")
+    answer = bundled.ask("合肥南艳湖机器人小镇谁负责 自动驾驶试验区呢")
     first = answer.text.splitlines()[0]
     assert "南艳湖机器人小镇（责任单位：经开区管委会）" in first, first
     assert "自动驾驶试验区（责任单位：市经信局、市公安局" in first, first
 
 
-def test_units_come_from_a_found_item_that_has_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(home=tmp_path)
-    if not (settings.index_dir / "manifest.json").exists():
-        pytest.skip("no bundled index")
-    p = Pipeline(settings)
+def test_units_come_from_a_found_item_that_has_them(bundled: Pipeline) -> None:
+    p = bundled
     # 深圳's 专栏1 describes the research task without units; its task list (三（一）1) names them
     answer = p.ask("深圳自主协同控制与优化决策是哪些部门负责的")
     assert answer.text.startswith("责任单位：市科技创新委["), answer.text
     assert {"专栏1", "三（一）1"} <= {c.clause.ref for c in answer.citations}
 
 
-def test_a_how_much_answer_states_a_figure_left_out_only_by_the_clause_cut(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(home=tmp_path)
-    if not (settings.index_dir / "manifest.json").exists():
-        pytest.skip("no bundled index")
+def test_a_how_much_answer_states_a_figure_left_out_only_by_the_clause_cut(bundled: Pipeline) -> None:
     # the two best clauses of 苏州's 若干意见 state no figure; its 五12 states the yearly funds and scores
     # as near the best item as they do
-    answer = Pipeline(settings).ask("一区两中心 苏州每年给多少经费")
+    answer = bundled.ask("一区两中心 苏州每年给多少经费")
     assert answer.text.startswith("全市每年统筹安排100亿经费["), answer.text
     assert "五12" in {c.clause.ref for c in answer.citations}
 
 
-def test_an_article_asked_by_number_starts_with_its_heading(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(home=tmp_path)
-    if not (settings.index_dir / "manifest.json").exists():
-        pytest.skip("no bundled index")
+def test_an_article_asked_by_number_starts_with_its_heading(bundled: Pipeline) -> None:
     # 长沙's 暂行办法 第六条 is its heading sentence and three items, each a clause of its own
-    answer = Pipeline(settings).ask("长沙暂行办法第六条讲的啥")
+    answer = bundled.ask("长沙暂行办法第六条讲的啥")
     lines = answer.text.splitlines()
     assert lines[0].endswith("第六条 提出认定申请的“开放创新平台”应同时具备以下基本条件[1]"), lines[0]
     assert [c.clause.ref for c in answer.citations][:3] == ["第六条（一）", "第六条（二）", "第六条（三）"]
 
 
-def test_a_comparison_asking_how_much_gives_each_place_its_figures(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(home=tmp_path)
-    if not (settings.index_dir / "manifest.json").exists():
-        pytest.skip("no bundled index")
+def test_a_comparison_asking_how_much_gives_each_place_its_figures(bundled: Pipeline) -> None:
     # 长沙's 三年行动计划 item on standards scores high but states no amount; its 意见 三（三） states them
-    answer = Pipeline(settings).ask("长沙和黄埔 企业牵头制定国家标准各奖多少钱")
+    answer = bundled.ask("长沙和黄埔 企业牵头制定国家标准各奖多少钱")
     changsha = answer.text.split("【广州市黄埔区】")[0].splitlines()
     assert "100万元、50万元、20万元" in changsha[1], changsha  # the place's first item states its figures
 
 
-def test_a_how_much_question_about_two_things_says_each_figure_first(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(home=tmp_path)
-    if not (settings.index_dir / "manifest.json").exists():
-        pytest.skip("no bundled index")
+def test_a_how_much_question_about_two_things_says_each_figure_first(bundled: Pipeline) -> None:
     # 武汉's 细则 一（一） states three amounts; its first (20万元 per firm certified high-tech) is neither asked
-    first = Pipeline(settings).ask("武汉孵化载体里AI企业攒够30家奖多少？新认定的国家级孵化器呢").text.splitlines()[0]
+    first = bundled.ask("武汉孵化载体里AI企业攒够30家奖多少？新认定的国家级孵化器呢").text.splitlines()[0]
     assert "200万元、100万元、50万元" in first and "达到30家的创业孵化载体，给予100万元" in first, first
     assert "每认定1家" not in first, first
 
 
-def test_a_question_asking_two_things_is_answered_when_one_part_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(home=tmp_path)
-    if not (settings.index_dir / "manifest.json").exists():
-        pytest.skip("no bundled index")
+def test_a_question_asking_two_things_is_answered_when_one_part_is(bundled: Pipeline) -> None:
     # 德清's plan states its talent target but no count of open innovation platforms: the whole question
     # scores below the evidence threshold, its second part asked alone does not
-    answer = Pipeline(settings).ask("德清到2022年要建多少个AI开放创新平台？人才目标呢")
+    answer = bundled.ask("德清到2022年要建多少个AI开放创新平台？人才目标呢")
     assert not answer.refused and "70名" in answer.text
     assert {c.clause.doc_title for c in answer.citations} == {"德清县新一代人工智能应用县发展规划"}
