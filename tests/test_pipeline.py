@@ -228,6 +228,7 @@ def test_a_which_cities_answer_lists_every_region_that_stands_out(bundled: Pipel
 
 def test_units_asked_of_two_items_are_given_for_each(bundled: Pipeline) -> None:
     # 合肥 三（三）6 gives each of its projects its own units note: one line of units would be wrong for one
+    assert bundled.ask("合肥南艳湖机器人小镇这事谁来负责").text.startswith("责任单位：经开区管委会[")
     answer = bundled.ask("合肥南艳湖机器人小镇谁负责 自动驾驶试验区呢")
     first = answer.text.splitlines()[0]
     assert "南艳湖机器人小镇（责任单位：经开区管委会）" in first, first

@@ -84,6 +84,19 @@ def test_the_kind_comes_from_general_question_words(catalog: Catalog, question: 
     assert analyse(question, catalog).kind == kind
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["合肥智慧园区谁来负责", "重庆智慧农业牵头的是谁 配合的呢", "苏州数字金融这块哪个局管", "天津算力中心建设谁来牵头", "长沙计算中心配合的有哪些"],
+)
+def test_who_is_asked_the_ways_people_ask_it(catalog: Catalog, question: str) -> None:
+    assert "units" in analyse(question, catalog).kinds
+
+
+@pytest.mark.parametrize("question", ["合肥对牵头企业有什么补贴", "谁能申请成都的算力券", "苏州哪些企业能拿补贴"])
+def test_who_in_other_senses_asks_no_units(catalog: Catalog, question: str) -> None:
+    assert "units" not in analyse(question, catalog).kinds
+
+
 def test_a_city_named_inside_its_provinces_question_is_not_a_second_side(catalog: Catalog) -> None:
     assert not analyse("湖北支持武汉打造哪两个世界之都", catalog).comparison  # 湖北's policies about 武汉
     assert analyse("湖北和武汉分别给多少补贴", catalog).comparison
