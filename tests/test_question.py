@@ -78,6 +78,11 @@ def test_a_type_word_several_policies_fit_names_none(catalog: Catalog) -> None:
         ("沈阳四大核心产业是哪些", "list"),
         ("一核四环是啥意思", "definition"),
         ("合肥对企业租房有补贴吗", "yesno"),
+        ("合肥有租房补贴不", "yesno"),
+        ("杭州政策还有效没", "yesno"),
+        ("合肥方案什么时间发布的", "date"),
+        ("揭榜挂帅是怎么回事", "definition"),
+        ("3+X是指啥", "definition"),
     ],
 )
 def test_the_kind_comes_from_general_question_words(catalog: Catalog, question: str, kind: str) -> None:
