@@ -232,8 +232,16 @@ class Extractive:
             if policy
             else ""
         )
+        last = self._last_item(doc_id)
+        if size and not (policy and policy.articles) and last:
+            size += f"，条目编号1—{last}"  # "第23条" of a policy whose parts number their items 1, 2, … 22
         head = f"《{title}》{size}，没有{q.ref}。"
         return compose.refusal(head, related=[h.clause for h in r.hits])
+
+    def _last_item(self, doc_id: str) -> int | None:
+        """The highest item number of a policy whose items are numbered 1, 2, … across its parts, or None."""
+        numbers = [int(c.number) for c in self._clauses_by_doc().get(doc_id, []) if c.number and c.number.isdigit()]
+        return max(numbers) if numbers else None
 
     def _year_check(self, r: Retrieved) -> Answer | None:
         """A year outside every policy in scope (by the years their texts speak of)."""

@@ -273,6 +273,13 @@ def test_a_how_much_question_about_two_things_says_each_figure_first(bundled: Pi
     assert "每认定1家" not in first, first
 
 
+def test_an_item_number_past_the_last_says_how_far_the_items_go(bundled: Pipeline) -> None:
+    # 济南's 若干政策 numbers its items 1–14 across seven parts (一、二……)
+    answer = bundled.ask("济南若干政策第20条讲什么")
+    assert answer.refused and "共7部分，条目编号1—14，没有第二十条" in answer.text, answer.text
+    assert "共15条，没有第十六条" in bundled.ask("中关村十五条第十六条").text  # articles: their count says it
+
+
 def test_a_question_asking_two_things_is_answered_when_one_part_is(bundled: Pipeline) -> None:
     # 德清's plan states its talent target but no count of open innovation platforms: the whole question
     # scores below the evidence threshold, its second part asked alone does not
