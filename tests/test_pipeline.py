@@ -277,7 +277,11 @@ def test_an_item_number_past_the_last_says_how_far_the_items_go(bundled: Pipelin
     # 济南's 若干政策 numbers its items 1–14 across seven parts (一、二……)
     answer = bundled.ask("济南若干政策第20条讲什么")
     assert answer.refused and "共7部分，条目编号1—14，没有第二十条" in answer.text, answer.text
+    assert answer.text.count("\n[") == 1 and "七14" in answer.citations[0].clause.citation  # what it ends with
     assert "共15条，没有第十六条" in bundled.ask("中关村十五条第十六条").text  # articles: their count says it
+    # items numbered (一)…(十六) across five parts; a plan whose parts each start again at 1 gets no range
+    assert "条目编号（一）—（十六），没有第十八条" in bundled.ask("湖北实施意见第十八条").text
+    assert "条目编号" not in bundled.ask("湖北总体规划第九十条").text
 
 
 def test_a_question_asking_two_things_is_answered_when_one_part_is(bundled: Pipeline) -> None:
