@@ -13,8 +13,9 @@ the period it belongs to (到2022年, 近期目标) and a table row keeps its he
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .checks import amounts, states_quantity
 from .evidence import Scored, cover, pairs
@@ -22,6 +23,8 @@ from .measures import CAP_WORDS
 from .model import Answer, Citation, Clause, TableRow
 from .question import Question
 from .text import norm
+
+T = TypeVar("T")
 
 MAX_ITEMS = 5  # supporting items of an answer (a list question takes a whole list)
 # Fitted with the evidence thresholds by `python -m rag.calibrate` (grid 2, 3): every fold chose 2, which
@@ -395,17 +398,29 @@ def _units_of_parts(q: Question, ordered: Sequence[Scored], topic: dict[str, flo
     that spells out most of that part's words; [] unless the parts get items with different units (then
     one line of units would be wrong for one of them)."""
     with_units = [s for s in ordered if s.item.units]
-    if len(q.parts) < 2 or len(with_units) < 2:
+    if len(with_units) < 2:
         return []
-    picked: list[Scored] = []
-    for part in q.parts:
-        own = {p: w for p, w in topic.items() if p in pairs(part)}
-        best = max(with_units, key=lambda s: (cover(own, s.text), s.score))
-        if own and cover(own, best.text) > 0 and best not in picked:
-            picked.append(best)
+    picked = _each_part(q, with_units, topic, lambda s: (s.text, s.score))
     if len(picked) < 2 or len({s.item.units for s in picked}) < 2:
         return []
     return in_order(picked)
+
+
+def _each_part(q: Question, candidates: Sequence[T], topic: dict[str, float], key: Callable[[T], tuple[str, float]]) -> list[T]:
+    """For each part of a question that asks two things or more, the candidate whose text (key: text, tie
+    breaker) spells out most of that part's words, when it spells out some; each candidate once, parts'
+    order. [] for a question of one part."""
+    if len(q.parts) < 2:
+        return []
+    picked: list[T] = []
+    for part in q.parts:
+        own = {p: w for p, w in topic.items() if p in pairs(part)}
+        if not own:
+            continue
+        best = max(candidates, key=lambda c: (cover(own, key(c)[0]), key(c)[1]))
+        if cover(own, key(best)[0]) > 0 and best not in picked:
+            picked.append(best)
+    return picked
 
 
 def _lead(text: str) -> str:
@@ -450,15 +465,11 @@ def _amounts_asked(q: Question, stated: list[tuple[Scored, str]], topic: dict[st
     """Which of the items stating an amount answer the question: for each of its parts, the one that spells
     out most of that part's words, when the parts get different items; else the one that spells out most
     of the question's words (the first on a tie: the best clause's order)."""
-    def best(words: dict[str, float]) -> tuple[Scored, str]:
-        return max(stated, key=lambda sp: cover(words, sp[0].text)) if words else stated[0]
-
-    if len(q.parts) >= 2:
-        each = [best(own) for part in q.parts if (own := {p: w for p, w in topic.items() if p in pairs(part)})]
-        each = list(dict.fromkeys(each))
-        if len(each) >= 2:
-            return sorted(each, key=lambda sp: stated.index(sp))
-    return [best(topic)]
+    order = {sp: -i for i, sp in enumerate(stated)}  # on a tie, the first in the best clause's order
+    each = _each_part(q, stated, topic, lambda sp: (sp[0].text, order[sp]))
+    if len(each) >= 2:
+        return sorted(each, key=lambda sp: stated.index(sp))
+    return [max(stated, key=lambda sp: (cover(topic, sp[0].text), order[sp])) if topic else stated[0]]
 
 
 def _said_amount(s: Scored, phrase: str, numbering: Numbering) -> str:

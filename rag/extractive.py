@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from . import clauses as clause_splitter
 from . import compose, evidence, retrieve
 from .checks import amounts
 from .evidence import Scored
@@ -233,9 +232,8 @@ class Extractive:
             if policy
             else ""
         )
-        last = self._last_item(doc_id)
-        if size and not (policy and policy.articles) and last:
-            size += f"，条目编号{last}"  # "第23条" of a policy whose parts number their items 1, 2, … 22
+        if size and policy and not policy.articles and policy.item_range:
+            size += f"，条目编号{policy.item_range}"  # "第23条" of a policy whose parts number their items 1 … 22
         head = f"《{title}》{size}，没有{q.ref}。"
         return compose.refusal(head, related=self._last_clauses(doc_id) or [h.clause for h in r.hits])
 
@@ -245,23 +243,6 @@ class Extractive:
         numbered = [c for c in self._clauses_by_doc().get(doc_id, []) if c.number or c.ref.startswith("第")]
         last = max(numbered, key=lambda c: c.span[0], default=None)
         return [c for c in numbered if last is not None and c.ref == last.ref]
-
-    def _last_item(self, doc_id: str) -> str | None:
-        """How far a policy's items are numbered when one numbering runs across its parts: "1—22",
-        "（一）—（十六）"; None when they are unnumbered or each part starts again at 1."""
-        numbered: dict[str, tuple[int, bool, str]] = {}  # ref -> (number, in digits, as written)
-        for c in self._clauses_by_doc().get(doc_id, []):
-            bare = (c.number or "").strip("（）() ")
-            n = int(bare) if bare.isdigit() else clause_splitter.cn_to_int(bare) if bare else None
-            if n:
-                numbered[c.ref] = (n, bare.isdigit(), bare)
-        if not numbered:
-            return None
-        _, digits, written = max(numbered.values())
-        same = [n for n, d, _ in numbered.values() if d == digits]
-        if len(same) != len(set(same)):  # "1." again in every part: no one numbering to count
-            return None
-        return f"1—{written}" if digits else f"（一）—（{written}）"
 
     def _year_check(self, r: Retrieved) -> Answer | None:
         """A year outside every policy in scope (by the years their texts speak of)."""
@@ -537,7 +518,7 @@ def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = ()) -> Answer
         parts.append(f"{h.clause.citation}：{h.clause.text.strip()}[{n}]")
     lead = _shared_heading(hits)
     if lead is not None:  # "第七条 依托单位应具备以下条件" heads its items (一)(二): say it first
-        parts.insert(0, f"《{hits[0].clause.doc_title}》{lead}[1]")
+        parts.insert(0, f"《{hits[0].clause.doc_title}》{lead}[{numbering.of(hits[0].clause, hits[0].clause.text)}]")
     for clause in related:
         n = numbering.of(clause, clause.text)
         parts.append(f"参照 {clause.citation}：{clause.text.strip()}[{n}]")

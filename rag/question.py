@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import lookup, places
+from .clauses import cn_to_int
 from .model import Clause, Document
 from .text import STOPWORDS, tokenize_exact
 
@@ -52,6 +53,7 @@ class Policy:
     years: tuple[int, int] | None  # first and last year the text speaks of
     articles: int  # how many 第X条 it has (0 when it is not numbered by articles)
     top_items: int  # how many top-level numbered items (一、 or （一）) it has
+    item_range: str = ""  # "1—22" or "（一）—（十六）" when one numbering runs across its parts, else ""
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,28 @@ def _policy(doc: Document, doc_clauses: Sequence[Clause]) -> Policy:
     years += [int(y) for y in _YEAR.findall(doc.title)]
     articles = _articles(doc.text)
     tops = {c.path[0] if c.path else c.ref for c in doc_clauses if c.ref and c.ref not in ("序言", "落款")}
-    return Policy(doc.id, doc.title, doc.region, kind, (min(years), max(years)) if years else None, articles, len(tops))
+    span = (min(years), max(years)) if years else None
+    return Policy(doc.id, doc.title, doc.region, kind, span, articles, len(tops), _item_range(doc_clauses))
+
+
+def _item_range(doc_clauses: Sequence[Clause]) -> str:
+    """How far a policy's items are numbered when one numbering runs across its parts: "1—22",
+    "（一）—（十六）"; "" when they are unnumbered or each part starts again at 1.
+
+    Example: items 一1 … 五22 -> "1—22"; 一（一）1, 一（一）2, 一（二）1 -> "" (1 twice)
+    """
+    numbered: dict[str, tuple[int, bool, str]] = {}  # ref -> (number, in digits, as written)
+    for c in doc_clauses:
+        bare = (c.number or "").strip("（）() ")
+        if n := cn_to_int(bare) if bare else None:
+            numbered[c.ref] = (n, bare.isdigit(), bare)
+    if not numbered:
+        return ""
+    _, digits, written = max(numbered.values())
+    same = [n for n, d, _ in numbered.values() if d == digits]
+    if len(same) != len(set(same)):  # "1." again in every part: no one numbering to count
+        return ""
+    return f"1—{written}" if digits else f"（一）—（{written}）"
 
 
 # ---------------------------------------------------------------- what a question names
@@ -314,11 +337,10 @@ def _policies(text: str, catalog: Catalog, found: Sequence[Place]) -> tuple[str,
     pool = [catalog.policy(d) for p in found if p.known for d in p.docs] if found else list(catalog.policies)
     pool = [p for p in dict.fromkeys(pool) if p is not None]
     named: list[str] = []
-    mentions = places.find(text)
     for m in _type_words(text):
         word, start = m.group(0), m.start()
         fits = [p for p in pool if p.type.endswith(word) or (len(word) >= 2 and p.type and word.endswith(p.type))]
-        fits = fits if len(word) > 2 else _called(text, start, fits, mentions)
+        fits = fits if len(word) > 2 else _called(text, start, fits, found)
         if len(fits) > 1:
             fits = _best_by_title(text[max(0, start - 12) : start + len(word)], fits)
         if len(fits) == 1:
@@ -329,7 +351,7 @@ def _policies(text: str, catalog: Catalog, found: Sequence[Place]) -> tuple[str,
     return tuple(dict.fromkeys(named))
 
 
-def _called(text: str, start: int, fits: list[Policy], mentions: Sequence[places.Mention]) -> list[Policy]:
+def _called(text: str, start: int, fits: list[Policy], found: Sequence[Place]) -> list[Policy]:
     """The policies a two-character type word at `start` can be the name of, going by the two characters
     before it: a policy's name ("十五条措施", "试验区方案") has them in its title; a type word after a place
     ("湖北规划", "黄埔细则"), after 的, a letter or a digit ("AI规划"), or at the start names any policy of its
@@ -340,7 +362,7 @@ def _called(text: str, start: int, fits: list[Policy], mentions: Sequence[places
     before = text[max(0, start - 2) : start]
     if len(before) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in before) or before[-1] in "的之":
         return fits
-    if any(m.start + len(m.text) == start for m in mentions):
+    if any(p.text and text[:start].endswith(p.text) for p in found):
         return fits
     return [p for p in fits if before in p.title]
 
