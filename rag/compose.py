@@ -545,17 +545,31 @@ def cross_references(quoted: Sequence[tuple[Clause, str]], clauses_of: dict[str,
 # ---------------------------------------------------------------- comparisons and places
 
 
-def compare(q: Question, blocks: Sequence[tuple[str, Sequence[Scored]]], topic: dict[str, float]) -> Answer:
+@dataclass(frozen=True)
+class Block:
+    """One place (or policy) of a comparison: its chosen items; when none answers, its nearest item."""
+
+    label: str
+    chosen: Sequence[Scored]
+    nearest: Scored | None = None
+
+
+def compare(q: Question, blocks: Sequence[Block], topic: dict[str, float]) -> Answer:
     """One block per named place, each from that place's own best items, and whether the figures agree.
+    A place with no item that answers says so, then shows its nearest item, marked as not an answer.
 
     Example: -> "成都市：…突破500亿元[1]\\n重庆市：…超过500亿元[2]\\n两地的数额相同：500亿元。"
     """
     w = _Writer(Numbering(), [], periods=q.asks_when)
     figures: list[tuple[str, str | None]] = []
     table: list[TableRow] = []
-    for label, chosen in blocks:
+    for label, chosen, nearest in ((b.label, b.chosen, b.nearest) for b in blocks):
         if not chosen:
-            w.lines.append(f"【{label}】未涉及这一方面。")
+            if nearest is None:
+                w.lines.append(f"【{label}】未涉及这一方面。")
+            else:
+                w.lines.append(f"【{label}】未找到直接规定这一方面的条款；最接近的一条（仅供参考，不一定回答该问题）：")
+                w.item_line(nearest, topic)
             figures.append((label, None))
             continue
         ordered = in_order(chosen)

@@ -180,7 +180,7 @@ class Extractive:
             return Verdict(True)
         if q.comparison and self._compares(q):
             blocks = self._blocks(r)
-            if any(chosen for _, chosen in blocks):
+            if any(b.chosen for b in blocks):
                 return Verdict(True)
             return Verdict(False, self._not_covered(r, []), scope=True)
         if q.cross and not q.known_places and r.by_region:
@@ -400,10 +400,11 @@ class Extractive:
             or (len(q.known_places) == 1 and len(q.scope) >= 2)
         )
 
-    def _blocks(self, r: Retrieved) -> list[tuple[str, list[Scored]]]:
+    def _blocks(self, r: Retrieved) -> list[compose.Block]:
         """For a comparison: each named place's own best items, labelled with the place; for two policies
         of one place ("武汉两份文件…分别"), each policy's own best items (the policies with evidence, best
-        first, at most three), labelled with the policy."""
+        first, at most three), labelled with the policy. A place with no item that answers keeps its best
+        item as the nearest, shown as such: the reader judges it, as under a refusal's 可能相关."""
         q = r.question
         titles = self._titles()
         if len(q.known_places) >= 2:  # as many places as retrieval searched one by one
@@ -417,9 +418,9 @@ class Extractive:
             chosen = compose.choose(q, scored, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)
             if q.how_much:  # "各给多少": a place's items that state a figure come before those that do not
                 chosen = sorted(chosen, key=lambda s: not _figure(s.text))
-            out.append((label, compose.with_runs(chosen[:PER_PLACE])))
+            out.append(compose.Block(label, compose.with_runs(chosen[:PER_PLACE]), None if chosen else next(iter(scored), None)))
         if len(q.known_places) < 2:  # policies of one place: those that say something, best first
-            said = sorted((b for b in out if b[1]), key=lambda b: -b[1][0].score)[:3]
+            said = sorted((b for b in out if b.chosen), key=lambda b: -b.chosen[0].score)[:3]
             out = said if len(said) >= 2 else out
         return out
 

@@ -308,6 +308,28 @@ def test_a_comparison_answers_each_place_from_its_own_clause_and_says_same(pipe:
         assert row.measure in cited and all(x in cited for x in row.amounts) and "500亿元" in row.amounts
 
 
+def test_a_place_without_an_answering_item_shows_its_nearest_marked_as_such() -> None:
+    from rag import items as clause_items
+    from rag.model import Hit
+    from rag.question import Question
+
+    def item(doc: str, region: str, text: str, score: float) -> evidence.Scored:
+        c = Clause(doc, doc, f"{region}若干政策", (), "二", text, (0, len(text)), region=region, items=clause_items.split(text))
+        return evidence.Scored(Hit(c, 0.0, "dense"), 0, 0.0, 0.0, score)
+
+    answering = item("cd", "成都市", "对新引进投资1亿元以上的项目给予最高500万元补助。", 9.0)
+    nearest = item("cs", "长沙市", "对资本性支出不低于1亿元的企业给予投资额10%的奖励。", 5.0)
+    q = Question("成都和长沙引进大项目分别奖多少", kinds=("comparison", "amount"), how_much=True)
+    blocks = [compose.Block("成都市", [answering]), compose.Block("长沙市", [], nearest), compose.Block("西安市", [])]
+    a = compose.compare(q, blocks, {"项目": 1.0})
+    lines = a.text.splitlines()
+    assert lines[2].startswith("【长沙市】未找到直接规定") and "仅供参考" in lines[2]
+    assert "10%" in lines[3] and lines[3].endswith("[2]")  # the nearest item is shown and cited
+    assert lines[4] == "【西安市】未涉及这一方面。"  # no item at all: nothing to show
+    assert [c.clause.doc_id for c in a.citations] == ["cd", "cs"]
+    assert not a.table[1:]  # only a place that answers gets a row of the compact table
+
+
 def test_a_cross_reference_is_followed_and_cited(pipe: Pipeline) -> None:
     a = pipe.ask("中关村十五条措施第三条讲的是什么？")
     assert [c.clause.ref for c in a.citations] == ["第三条", "第一条"]
