@@ -641,13 +641,20 @@ def cross_places(q: Question, blocks: Sequence[tuple[str, Sequence[Scored]]], to
 
 
 def refusal(
-    head: str, elsewhere: Sequence[Scored] = (), related: Sequence[Clause] = (), topic: dict[str, float] | None = None
+    head: str,
+    elsewhere: Sequence[Scored] = (),
+    related: Sequence[Clause] = (),
+    topic: dict[str, float] | None = None,
+    asked: Sequence[str] = (),
 ) -> Answer:
     """A refusal: what the policies do not cover (`head`), then, labelled as such, what other places
-    provide (`elsewhere`) or the closest clauses (`related`), none of them presented as the answer."""
+    provide (`elsewhere`) or the closest clauses (`related`), none of them presented as the answer.
+    `asked` are the regions the question names: when it names a policy, what other policies of the same
+    place provide is labelled as other policies', not other places'."""
     w = _Writer(Numbering(), [head])
     if elsewhere:
-        w.lines.append("其他地区的相关规定（并非所问地区的政策，仅供参考）：")
+        same = any(s.clause.region in asked for s in elsewhere)
+        w.lines.append("其他政策的相关规定（并非所问政策，仅供参考）：" if same else "其他地区的相关规定（并非所问地区的政策，仅供参考）：")
         for s in in_order(elsewhere):
             w.item_line(s, topic or {}, label=f"{s.clause.region or ''} ")
     elif related:

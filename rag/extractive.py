@@ -371,9 +371,10 @@ class Extractive:
         q = r.question
         where = compose.scope_label(q, self._titles())
         if where:
-            head = f"{where}的政策未涉及{compose.topic_words(q)}。"
+            head = f"{where}{'' if q.policies else '的政策'}未涉及{compose.topic_words(q)}。"
+            asked = [p.region for p in q.known_places]
             return compose.refusal(
-                head, self._elsewhere(r), related=[h.clause for h in r.hits], topic=self._keep(q)
+                head, self._elsewhere(r), related=[h.clause for h in r.hits], topic=self._keep(q), asked=asked
             )
         head = f"未在所收录的政策中找到关于{compose.topic_words(q)}的规定。"
         return compose.refusal(head, related=[s.clause for s in scored] or [h.clause for h in r.hits])

@@ -99,6 +99,20 @@ def test_a_place_without_policies_is_refused_by_name(pipe: Pipeline) -> None:
     assert a.refused and a.text.startswith("所收录的政策中没有厦门市的文件")
 
 
+def test_what_other_policies_of_the_asked_place_provide_is_labelled_as_other_policies() -> None:
+    from rag import items as clause_items
+    from rag.model import Hit
+
+    text = "对新认定的开放创新平台给予最高100万元奖励。"
+    c = Clause("cs2", "cs2", "长沙平台认定办法", (), "第五条", text, (0, len(text)), region="长沙市", items=clause_items.split(text))
+    other = evidence.Scored(Hit(c, 0.0, "dense"), 0, 0.0, 0.0, 8.0)
+    head = "《长沙三年行动计划》未涉及“平台奖励”。"
+    same = compose.refusal(head, [other], asked=["长沙市"]).text.splitlines()
+    assert same[1].startswith("其他政策的相关规定（并非所问政策") and "长沙市" in same[2]
+    elsewhere = compose.refusal(head, [other], asked=["成都市"]).text.splitlines()
+    assert elsewhere[1].startswith("其他地区的相关规定")
+
+
 def test_a_place_whose_policies_lack_the_measure_says_so_and_labels_other_places(pipe: Pipeline) -> None:
     a = pipe.ask("合肥对人工智能企业租用场地有租金补助吗？")
     first, *rest = a.text.splitlines()
