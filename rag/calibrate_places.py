@@ -53,8 +53,9 @@ def cases(items: Sequence[Any], pipeline: Any) -> list[Case]:
         q = r.question
         if not (q.cross and not q.known_places and r.by_region):
             continue
+        measure = evidence.named_measure(q)  # as the answerer scores places (rag/extractive.py)
         bests = {
-            region: evidence.best(evidence.score_items(pipeline.index, q, r.vector, hits))
+            region: evidence.best(evidence.score_items(pipeline.index, measure, r.vector, hits))
             for region, hits in r.by_region.items()
         }
         gold = frozenset(region for place in item.places for region in gazetteer.names(place) if region in bests)

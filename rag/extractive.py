@@ -459,12 +459,10 @@ class Extractive:
     def _places_providing(self, r: Retrieved) -> list[tuple[str, list[Scored]]]:
         """The regions whose policies provide what a "哪些城市…" question asks (evidence.providing), best
         first, each with its chosen items."""
-        scored = {
-            region: evidence.score_items(self.index, r.question, r.vector, hits)
-            for region, hits in r.by_region.items()
-        }
+        q = evidence.named_measure(r.question)
+        scored = {region: evidence.score_items(self.index, q, r.vector, hits) for region, hits in r.by_region.items()}
         regions = evidence.providing({region: evidence.best(items) for region, items in scored.items()})
-        keep = [compose.choose(r.question, scored[region], evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN) for region in regions]
+        keep = [compose.choose(q, scored[region], evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN) for region in regions]
         return [(region, chosen[:PER_PLACE]) for region, chosen in zip(regions, keep)]
 
     # ------------------------------------------------------------ helpers

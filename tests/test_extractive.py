@@ -414,6 +414,15 @@ def test_a_comparison_takes_its_figure_from_the_best_item_not_the_first_read() -
     assert compose.table_row("杭州市", [other, asked], compose.Numbering(), topic).amounts == ("50%",)
 
 
+def test_a_measures_one_character_word_joins_the_word_before_it() -> None:
+    from rag.question import Question
+
+    q = Question("哪些城市提到发创新券", topic="人工智能 发 创新 券", cross=True)
+    assert evidence.named_measure(q).topic == "人工智能 发 创新券"
+    apart = Question("哪些城市 创新 有券", topic="创新 券", cross=True)  # not written together: left apart
+    assert evidence.named_measure(apart).topic == "创新 券"
+
+
 def test_pair_cover_tolerates_segmentation_and_typos() -> None:
     topic = {"租金": 4.0, "补贴": 2.0}
     assert evidence.cover(topic, "按实际租金的50%给予补贴") == pytest.approx(1.0)

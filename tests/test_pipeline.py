@@ -226,6 +226,14 @@ def test_a_which_cities_answer_lists_every_region_that_stands_out(bundled: Pipel
     assert {c.clause.region for c in answer.citations} >= {"湖北省", "深圳市", "沈阳市"}
 
 
+def test_a_which_cities_answer_reads_the_measures_name_whole(bundled: Pipeline) -> None:
+    # jieba cuts 创新券 into 创新 / 券; read apart, every region that says 创新 spelled the question out and
+    # thirteen were listed. Read whole, the regions whose policies name 创新券 stand out.
+    answer = bundled.ask("哪些地方给企业发创新券")
+    listed = {c.clause.region for c in answer.citations}
+    assert {"沈阳市", "济南市", "德清县"} <= listed and len(listed) <= 5, listed
+
+
 def test_units_asked_of_two_items_are_given_for_each(bundled: Pipeline) -> None:
     # 合肥 三（三）6 gives each of its projects its own units note: one line of units would be wrong for one
     assert bundled.ask("合肥南艳湖机器人小镇这事谁来负责").text.startswith("责任单位：经开区管委会[")
