@@ -91,13 +91,19 @@ def test_the_kind_comes_from_general_question_words(catalog: Catalog, question: 
 
 @pytest.mark.parametrize(
     "question",
-    ["合肥智慧园区谁来负责", "重庆智慧农业牵头的是谁 配合的呢", "苏州数字金融这块哪个局管", "天津算力中心建设谁来牵头", "长沙计算中心配合的有哪些"],
+    [
+        "合肥智慧园区谁来负责", "重庆智慧农业牵头的是谁 配合的呢", "苏州数字金融这块哪个局管", "天津算力中心建设谁来牵头",
+        "长沙计算中心配合的有哪些", "郑州智慧物流是哪几个部门负责", "武汉算力券找哪个处", "济南数据开放 按职责分工归谁",
+        "成都人才奖励 咨询的话电话多少", "重庆智慧医疗谁负则", "西安智能制造签头单位是哪个",
+    ],
 )
 def test_who_is_asked_the_ways_people_ask_it(catalog: Catalog, question: str) -> None:
     assert "units" in analyse(question, catalog).kinds
 
 
-@pytest.mark.parametrize("question", ["合肥对牵头企业有什么补贴", "谁能申请成都的算力券", "苏州哪些企业能拿补贴"])
+@pytest.mark.parametrize(
+    "question", ["合肥对牵头企业有什么补贴", "谁能申请成都的算力券", "苏州哪些企业能拿补贴", "合肥做AI电话客服的企业有补贴吗"]
+)
 def test_who_in_other_senses_asks_no_units(catalog: Catalog, question: str) -> None:
     assert "units" not in analyse(question, catalog).kinds
 
