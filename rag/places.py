@@ -5,7 +5,7 @@
     region_of("黄埔区") -> "广州市"; province_of("武汉市") -> "湖北省"
 
 Names come from a gazetteer (rag/data/places.txt: every province and prefecture-level city, and the
-districts and zones people name instead of their city), never from a tagger's guess: jieba tags 合肥 as
+districts and zones people name instead of their city, and other names of a city: 蓉城, 鹏城), never from a tagger's guess: jieba tags 合肥 as
 a plain noun and 上市 as a place. Indexing (a document's region), retrieval (regions a question names)
 and answering (scope checks) all use this module.
 """
@@ -86,6 +86,11 @@ def _gazetteer() -> tuple[dict[str, _Entry], dict[str, str]]:
         if not line.strip() or line.startswith("#"):
             continue
         head, _, rest = line.partition(":")
+        if head.startswith("="):  # other names of a city: the city itself
+            city = head[1:].strip()
+            for alias in rest.split():
+                add(alias, _Entry(city, None, province_of.get(city)))
+            continue
         if head.startswith("@"):
             city = head[1:].strip()
             for area in rest.split():

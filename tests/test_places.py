@@ -59,3 +59,9 @@ def test_every_bundled_policy_keeps_its_region() -> None:
 def test_a_long_text_is_scanned_once_in_linear_time() -> None:
     text = "北京上海广州深圳" * 5000
     assert len(places.find(text)) == 20000
+
+
+def test_other_names_of_a_city_name_the_city() -> None:
+    assert [(m.text, m.name, m.area) for m in places.find("蓉城的算力券 沪上呢")] == [("蓉城", "成都市", None), ("沪上", "上海市", None)]
+    assert places.names("鹏城实验室") == ["深圳市"] and places.province_of("成都市") == "四川省"
+    assert places.find("渝 智慧医疗") == []  # a one-character name is an ordinary character too
