@@ -224,6 +224,8 @@ class Extractive:
             return compose.refusal(head, related=[h.clause for h in r.hits])
         doc_id = q.scope[0]
         policy = self.index.catalog.policy(doc_id)  # type: ignore[attr-defined]
+        if q.ref.endswith(("项", "点")) and not (policy and (policy.articles or policy.item_range)):
+            return None  # "第3项" of a plan whose items restart at 1 in every part: which part's is not said
         title = policy.title if policy else doc_id
         size = (
             f"共{policy.articles}条"

@@ -473,7 +473,7 @@ def _topic(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
         out = out.replace(p.text, " ")
     for m in _type_words(out):
         out = out.replace(m.group(0), " ")
-    out = re.sub(r"第\s*[一二三四五六七八九十百零〇两\d]+\s*[条章节]|专栏\s*\d+|[（(][一二三四五六七八九十\d]+[)）]", " ", out)
+    out = re.sub(r"第\s*[一二三四五六七八九十百零〇两\d]+\s*[条章节项点]|专栏\s*\d+|[（(][一二三四五六七八九十\d]+[)）]", " ", out)
     out = _ASKING.sub(" ", _CROSS.sub(" ", _YEAR.sub(" ", out)))
     out = re.sub(r"(?i)\bai\b|(?i:ai)(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?i:ai)", " 人工智能 ", out)
     quoted = {m.group(1) for m in _QUOTED.finditer(text)}  # a name the user quotes stays one word

@@ -37,6 +37,8 @@ def all_clauses(docs: list[Document]) -> list[Clause]:
             ("长沙新一代人工智能开放创新平台认定管理暂行办法", "第九条"),
         ),
         ("第6条", (None, "第六条")),
+        ("苏州试验区实施方案第12项讲啥", ("苏州试验区实施方案", "第十二项")),
+        ("第3点", (None, "第三点")),
         ("第 12 条", (None, "第十二条")),
         ("中关村十五条措施第六条讲的是什么？", ("中关村十五条措施", "第六条")),
         ("湖北实施意见第十三条“构建新兴产业推进机制”具体有哪些安排？", ("湖北实施意见", "第十三条")),
@@ -91,6 +93,8 @@ def test_match_docs_accepts_titles_and_is_deterministic(docs: list[Document]) ->
         ("湖北实施意见第十三条“构建新兴产业推进机制”具体有哪些安排？", OPINION, ["五（十三）"]),
         ("湖北实施意见（十三）", OPINION, ["五（十三）"]),
         ("武汉试验区建设若干政策第四条", "004_19fc23e80da6329a-23", ["四"]),
+        ("湖北实施意见第13点", OPINION, ["五（十三）"]),  # the 13th item of its main list
+        ("中关村十五条措施第6项", BEIJING_15, ["第六条"]),  # a policy of articles: its articles are its list
     ],
 )
 def test_find(

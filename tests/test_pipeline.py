@@ -234,6 +234,15 @@ def test_a_which_cities_answer_reads_the_measures_name_whole(bundled: Pipeline) 
     assert {"沈阳市", "济南市", "德清县"} <= listed and len(listed) <= 5, listed
 
 
+def test_an_item_asked_by_its_number_is_looked_up(bundled: Pipeline) -> None:
+    # 苏州's plan numbers its items 1, 2, … across its parts: "第12项" is item 12, and one past the last is
+    # refused with the range
+    found = bundled.ask("苏州AI试验区实施方案里第12项讲的啥")
+    assert found.citations[0].clause.ref.endswith("12") and "文旅" in found.text
+    past = bundled.ask("苏州试验区实施方案第40项是什么")
+    assert past.refused and "条目编号1—21，没有第四十项" in past.text
+
+
 def test_units_asked_of_two_items_are_given_for_each(bundled: Pipeline) -> None:
     # 合肥 三（三）6 gives each of its projects its own units note: one line of units would be wrong for one
     assert bundled.ask("合肥南艳湖机器人小镇这事谁来负责").text.startswith("责任单位：经开区管委会[")
