@@ -312,7 +312,12 @@ def _places(text: str, catalog: Catalog) -> tuple[Place, ...]:
             named = [d for d in docs if _named_in_title(m, catalog.policy(d))]
             docs = tuple(named) or docs
         out.setdefault((region, m.area), Place(m.text, region, docs, m.area))
-    return tuple(out.values())
+    # "光谷这边武汉先导区": a zone and its city whose policies are the same are one place, not two to compare
+    kept: list[Place] = []
+    for place in out.values():
+        if not (place.docs and any(k.docs == place.docs for k in kept)):
+            kept.append(place)
+    return tuple(kept)
 
 
 def _narrowed(mentions: list[places.Mention], text: str) -> list[places.Mention]:

@@ -167,3 +167,9 @@ def test_a_quoted_name_stays_one_word_of_the_topic(catalog: Catalog) -> None:
     # jieba cuts 交通大脑 in two; quoted, it is matched whole (its pair 通大 included)
     assert "交通大脑" in analyse("某市要建“交通大脑”，谁来牵头？", catalog).topic.split()
     assert "交通大脑" not in analyse("某市要建交通大脑，谁来牵头？", catalog).topic.split()
+
+
+def test_a_zone_and_its_city_with_the_same_policies_are_one_place(catalog: Catalog) -> None:
+    q = analyse("上海跟光谷这边武汉先导区 说要搞的AI产业基金 各多大", catalog)
+    assert [p.region for p in q.known_places] == ["上海市", "武汉市"]  # not 上海, 光谷 and 武汉: three blocks
+    assert [p.region for p in analyse("湖北和武汉分别给多少补贴", catalog).known_places] == ["湖北省", "武汉市"]
