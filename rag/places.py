@@ -111,6 +111,29 @@ def _gazetteer() -> tuple[dict[str, _Entry], dict[str, str]]:
     return _resolve_ambiguity(entries), province_of
 
 
+@lru_cache(maxsize=1)
+def _other_names() -> dict[str, str]:
+    """Other name of a city -> its short name: {"蓉城": "成都", …} (the "=" lines of the gazetteer)."""
+    out: dict[str, str] = {}
+    for line in GAZETTEER.read_text(encoding="utf-8").splitlines():
+        if line.startswith("="):
+            city, _, rest = line[1:].partition(":")
+            out.update((alias, short(city.strip())) for alias in rest.split())
+    return out
+
+
+def usual_names(text: str) -> str:
+    """`text` with each city's other name written as its usual one, for searching: a policy says 成都, and
+    蓉城 would match its 在蓉 and 来蓉 (talent clauses) by meaning.
+
+    Example: usual_names("蓉城的AI企业租房有补贴吗") -> "成都的AI企业租房有补贴吗"
+    """
+    for alias, name in _other_names().items():
+        if alias in text:
+            text = text.replace(alias, name)
+    return text
+
+
 def _resolve_ambiguity(entries: dict[str, list[_Entry]]) -> dict[str, _Entry]:
     """One entry per alias: a province beats a city of the same short name (吉林), a city beats a
     district (朝阳); aliases still ambiguous after that are dropped."""

@@ -106,12 +106,14 @@ def query_vector(index: Index, question: str) -> np.ndarray:
 
 
 def embedded(question: str) -> str:
-    """What is embedded for a question: itself, or for a long one its words each once, cut to
+    """What is embedded for a question: itself (a city's other name written as its usual one: 蓉城 -> 成都),
+    or for a long one its words each once, cut to
     QUERY_EMBED_CHARS (embedding time grows with length: a 2,000-character question took ~100 times a
     normal one, all of it in the embedder).
 
     Example: embedded("北京和上海和北京和上海……（2,000字）有什么补贴？") -> "北京和上海有什么补贴？"
     """
+    question = places.usual_names(question)
     if len(question) <= QUERY_EMBED_CHARS:
         return question
     words = dict.fromkeys(tokenize_exact(question))
@@ -128,7 +130,7 @@ class Scores:
     def __init__(self, index: Index, question: str, vector: np.ndarray) -> None:
         self.index = index
         self.question = question
-        self.query = Query(vector, query_tokens(question))
+        self.query = Query(vector, query_tokens(places.usual_names(question)))
         self.vector = self.query.vector
 
 

@@ -243,6 +243,13 @@ def test_an_item_asked_by_its_number_is_looked_up(bundled: Pipeline) -> None:
     assert past.refused and "条目编号1—21，没有第四十项" in past.text
 
 
+def test_a_city_asked_by_another_name_is_searched_by_its_usual_one(bundled: Pipeline) -> None:
+    # 蓉城 is 成都; searched as written, it matched 在蓉/来蓉 in talent clauses by meaning
+    by_other, by_usual = bundled.ask("蓉城的AI企业租房有补贴吗"), bundled.ask("成都的AI企业租房有补贴吗")
+    assert [c.clause.id for c in by_other.citations] == [c.clause.id for c in by_usual.citations]
+    assert "房租" in by_other.text
+
+
 def test_units_asked_of_two_items_are_given_for_each(bundled: Pipeline) -> None:
     # 合肥 三（三）6 gives each of its projects its own units note: one line of units would be wrong for one
     assert bundled.ask("合肥南艳湖机器人小镇这事谁来负责").text.startswith("责任单位：经开区管委会[")
