@@ -128,9 +128,10 @@ def usual_names(text: str) -> str:
 
     Example: usual_names("蓉城的AI企业租房有补贴吗") -> "成都的AI企业租房有补贴吗"
     """
-    for alias, name in _other_names().items():
-        if alias in text:
-            text = text.replace(alias, name)
+    other = _other_names()
+    for m in reversed(find(text)):  # the names found as places, not every string that spells one
+        if m.text in other:
+            text = text[: m.start] + other[m.text] + text[m.start + len(m.text) :]
     return text
 
 

@@ -62,7 +62,9 @@ def test_a_long_text_is_scanned_once_in_linear_time() -> None:
 
 
 def test_other_names_of_a_city_name_the_city() -> None:
-    assert [(m.text, m.name, m.area) for m in places.find("蓉城的算力券 沪上呢")] == [("蓉城", "成都市", None), ("沪上", "上海市", None)]
+    assert [(m.text, m.name, m.area) for m in places.find("蓉城的算力券 申城呢")] == [("蓉城", "成都市", None), ("申城", "上海市", None)]
     assert places.names("鹏城实验室") == ["深圳市"] and places.province_of("成都市") == "四川省"
     assert places.find("渝 智慧医疗") == []  # a one-character name is an ordinary character too
-    assert places.usual_names("蓉城的AI企业租房有补贴吗 沪上呢") == "成都的AI企业租房有补贴吗 上海呢"
+    assert places.usual_names("蓉城的AI企业租房有补贴吗 申城呢") == "成都的AI企业租房有补贴吗 上海呢"
+    assert places.usual_names("北京城市副中心") == "北京城市副中心"  # 京城 inside 北京城: 北京 is the place
+    assert places.find("长江城市群 卫星城 在沪上市") == []
