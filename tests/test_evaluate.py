@@ -260,12 +260,14 @@ def test_register_adds_eval_with_its_options() -> None:
     assert (defaults.k, defaults.json, defaults.no_answers) == (5, False, False)
 
 
-@pytest.mark.parametrize(
-    "name", ["gold", "dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "dev_swaps", "perturbed", "cross_train", "units_probe"]
-)
+GOLD_SETS = ["gold", "dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "dev_swaps", "perturbed", "cross_train"]
+PROBES = ["units_probe", "cmp_probe"]  # one type of question each, all answerable
+
+
+@pytest.mark.parametrize("name", GOLD_SETS + PROBES)
 def test_gold_quotes_are_verbatim_in_the_bundled_corpus(name: str) -> None:
     items = ev.load_gold(GOLD_DIR / f"{name}.jsonl")
-    assert len(items) >= 5 and (name == "units_probe" or any(not i.answerable for i in items))  # a units-only set
+    assert len(items) >= 5 and (name in PROBES or any(not i.answerable for i in items))
     for item in items:
         for e in item.evidence:
             source = norm((PROJECT / "corpus" / e.file).read_text(encoding="utf-8"))
