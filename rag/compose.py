@@ -414,7 +414,8 @@ def _each_part(q: Question, candidates: Sequence[T], topic: dict[str, float], ke
         return []
     picked: list[T] = []
     for part in q.parts:
-        own = {p: w for p, w in topic.items() if p in pairs(part)}
+        said = pairs(part)
+        own = {p: w for p, w in topic.items() if p in said}
         if not own:
             continue
         best = max(candidates, key=lambda c: (cover(own, key(c)[0]), key(c)[1]))
@@ -563,21 +564,21 @@ def compare(q: Question, blocks: Sequence[Block], topic: dict[str, float]) -> An
     w = _Writer(Numbering(), [], periods=q.asks_when)
     figures: list[tuple[str, str | None]] = []
     table: list[TableRow] = []
-    for label, chosen, nearest in ((b.label, b.chosen, b.nearest) for b in blocks):
-        if not chosen:
-            if nearest is None:
-                w.lines.append(f"【{label}】未涉及这一方面。")
+    for b in blocks:
+        if not b.chosen:
+            if b.nearest is None:
+                w.lines.append(f"【{b.label}】未涉及这一方面。")
             else:
-                w.lines.append(f"【{label}】未找到直接规定这一方面的条款；最接近的一条（仅供参考，不一定回答该问题）：")
-                w.item_line(nearest, topic)
-            figures.append((label, None))
+                w.lines.append(f"【{b.label}】未找到直接规定这一方面的条款；最接近的一条（仅供参考，不一定回答该问题）：")
+                w.item_line(b.nearest, topic)
+            figures.append((b.label, None))
             continue
-        ordered = in_order(chosen)
-        w.lines.append(f"【{label}】")
+        ordered = in_order(b.chosen)
+        w.lines.append(f"【{b.label}】")
         for s in ordered:
             w.item_line(s, topic)
-        figures.append((label, _main_amount(ordered, topic)))
-        table.append(table_row(label, ordered, w.numbering, topic))
+        figures.append((b.label, _main_amount(ordered, topic)))
+        table.append(table_row(b.label, ordered, w.numbering, topic))
     verdict = _same_or_different(figures) if q.asks_same else ""  # "各是多少" asks for the figures only
     if verdict:
         w.lines.append(verdict)

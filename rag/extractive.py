@@ -421,7 +421,8 @@ class Extractive:
             chosen = compose.choose(q, scored, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)
             if q.how_much:  # "各给多少": a place's items that state a figure come before those that do not
                 chosen = sorted(chosen, key=lambda s: not _figure(s.text))
-            out.append(compose.Block(label, compose.with_runs(chosen[:PER_PLACE]), None if chosen else next(iter(scored), None)))
+            nearest = scored[0] if scored and not chosen else None
+            out.append(compose.Block(label, compose.with_runs(chosen[:PER_PLACE]), nearest))
         if len(q.known_places) < 2:  # policies of one place: those that say something, best first
             said = sorted((b for b in out if b.chosen), key=lambda b: -b.chosen[0].score)[:3]
             out = said if len(said) >= 2 else out

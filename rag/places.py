@@ -82,10 +82,7 @@ def _gazetteer() -> tuple[dict[str, _Entry], dict[str, str]]:
         if len(alias) >= 2 and entry not in entries.setdefault(alias, []):
             entries[alias].append(entry)
 
-    for line in GAZETTEER.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        head, _, rest = line.partition(":")
+    for head, rest in _lines():
         if head.startswith("="):  # other names of a city: the city itself
             city = head[1:].strip()
             for alias in rest.split():
@@ -111,15 +108,20 @@ def _gazetteer() -> tuple[dict[str, _Entry], dict[str, str]]:
     return _resolve_ambiguity(entries), province_of
 
 
+def _lines() -> list[tuple[str, str]]:
+    """(head, rest) of each line of the gazetteer that is not blank or a comment: ("@北京市", " 中关村 …")."""
+    out = []
+    for line in GAZETTEER.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            head, _, rest = line.partition(":")
+            out.append((head, rest))
+    return out
+
+
 @lru_cache(maxsize=1)
 def _other_names() -> dict[str, str]:
     """Other name of a city -> its short name: {"蓉城": "成都", …} (the "=" lines of the gazetteer)."""
-    out: dict[str, str] = {}
-    for line in GAZETTEER.read_text(encoding="utf-8").splitlines():
-        if line.startswith("="):
-            city, _, rest = line[1:].partition(":")
-            out.update((alias, short(city.strip())) for alias in rest.split())
-    return out
+    return {alias: short(head[1:].strip()) for head, rest in _lines() if head.startswith("=") for alias in rest.split()}
 
 
 def usual_names(text: str) -> str:
@@ -129,6 +131,8 @@ def usual_names(text: str) -> str:
     Example: usual_names("蓉城的AI企业租房有补贴吗") -> "成都的AI企业租房有补贴吗"
     """
     other = _other_names()
+    if not any(alias in text for alias in other):  # most questions: no scan for places
+        return text
     for m in reversed(find(text)):  # the names found as places, not every string that spells one
         if m.text in other:
             text = text[: m.start] + other[m.text] + text[m.start + len(m.text) :]
