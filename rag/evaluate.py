@@ -277,12 +277,16 @@ def fact_recall(outcomes: Iterable[Outcome]) -> float | None:
 
 
 def gold_units(item: GoldItem) -> tuple[str, ...]:
-    """Units a 责任单位 answer must name: the item's `units`, else the unit names in its gold answer.
+    """Units a 责任单位 answer must name: the item's `units`, else its `facts` without digits (a 责任单位
+    item's facts are the units it names, and perhaps a phone number), else the unit names in its gold answer.
 
     Example: "智慧交通任务由市公安局牵头，市科技局、市交通局配合。" -> ("市公安局", "市科技局", "市交通局")
     """
     if item.units:
         return item.units
+    named = tuple(f for f in item.facts if not re.search(r"\d", f))
+    if named:
+        return named
     parts = (p.strip() for p in _UNIT_SPLIT.split(item.answer))
     return tuple(dict.fromkeys(p for p in parts if p and _UNIT_NAME.fullmatch(p)))
 

@@ -378,6 +378,16 @@ def test_units_named_reads_unit_names_from_the_gold_answer() -> None:
     assert ev.units_named([ok]) == 1.0 and ev.units_named([missing]) == 0.0
 
 
+def test_units_named_prefers_the_items_unit_facts_to_parsing_its_answer() -> None:
+    from rag.model import Answer
+
+    answer = "该项的责任单位为：市经信委、市财政局。前几项的责任单位还包括市科委。咨询电话61884658。"
+    item = ev.GoldItem("R", "谁负责", "responsible_unit", answer, (ev.Evidence("f", "d", "q"),),
+                       facts=("市经信委", "市财政局", "61884658"))  # fmt: skip
+    assert ev.gold_units(item) == ("市经信委", "市财政局")
+    assert ev.units_named([ev.Outcome(item, answer=Answer("责任单位：市经信委、市财政局[1]。"))]) == 1.0
+
+
 def test_places_covered_needs_every_place_cited_or_named() -> None:
     from rag.model import Answer, Citation
 
