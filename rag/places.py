@@ -160,7 +160,8 @@ def _pattern() -> re.Pattern[str]:
 
 
 def find(text: str) -> list[Mention]:
-    """Places named in `text`, in order of mention; a group (成渝) gives each of its members.
+    """Places named in `text`, in order of mention; a group (成渝) gives each of its members, unless the
+    text also names some of them: then the group only sets the scene ("成渝那边 重庆…" asks about 重庆).
 
     Example: find("郑州和沈阳到2025年的目标") -> [Mention("郑州", "郑州市", 0), Mention("沈阳", "沈阳市", 3)]
     """
@@ -169,16 +170,21 @@ def find(text: str) -> list[Mention]:
     masked = _mask_not_places(text)
     table, _ = _gazetteer()
     out: list[Mention] = []
+    groups: list[re.Match[str]] = []
     for m in _pattern().finditer(masked):
         if m.group(0) in GROUPS:
-            out.extend(Mention(m.group(0), name, m.start()) for name in GROUPS[m.group(0)])
+            groups.append(m)
             continue
         entry = table[m.group(0)]
         if entry.city:
             out.append(Mention(m.group(0), entry.city, m.start(), area=entry.name))
         else:
             out.append(Mention(m.group(0), entry.name, m.start()))
-    return out
+    named = {mention.name for mention in out}
+    for m in groups:
+        if not named & set(GROUPS[m.group(0)]):
+            out.extend(Mention(m.group(0), name, m.start()) for name in GROUPS[m.group(0)])
+    return sorted(out, key=lambda mention: mention.start)
 
 
 def _mask_not_places(text: str) -> str:

@@ -474,8 +474,8 @@ def _topic(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
     Example: "合肥对AI企业租房有补贴吗" -> "人工智能 企业 租房 补贴"
     """
     out = text
-    for p in found:
-        out = out.replace(p.text, " ")
+    for name in [p.text for p in found] + [g for g in places.GROUPS if g in out]:  # a group that only sets the scene too
+        out = out.replace(name, " ")
     for m in _type_words(out):
         out = out.replace(m.group(0), " ")
     out = re.sub(r"第\s*[一二三四五六七八九十百零〇两\d]+\s*[条章节项点]|专栏\s*\d+|[（(][一二三四五六七八九十\d]+[)）]", " ", out)

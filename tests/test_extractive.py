@@ -322,6 +322,12 @@ def test_a_comparison_answers_each_place_from_its_own_clause_and_says_same(pipe:
         assert row.measure in cited and all(x in cited for x in row.amounts) and "500亿元" in row.amounts
 
 
+def test_a_group_that_also_names_one_member_asks_about_that_member_only(pipe: Pipeline) -> None:
+    a = pipe.ask("成渝这边 重庆到2022年AI核心产业要做到多大")
+    assert not a.refused and "500亿元" in a.text.splitlines()[0]
+    assert set(sources(a)) == {"cq"} and "【成都市】" not in a.text
+
+
 def test_a_place_without_an_answering_item_shows_its_nearest_marked_as_such() -> None:
     from rag import items as clause_items
     from rag.model import Hit

@@ -21,6 +21,10 @@ from rag import places
         ("吉林省和吉林市", [("吉林省", "吉林省", None), ("吉林市", "吉林市", None)]),
         ("恩施州的政策", [("恩施", "恩施土家族苗族自治州", None)]),
         ("内蒙古有什么支持", [("内蒙古", "内蒙古自治区", None)]),
+        # a group that also has a member named only sets the scene: the member is what is asked about
+        ("成渝那边 重庆的文旅项目谁牵头", [("重庆", "重庆市", None)]),
+        ("珠三角里 深圳和广州哪个补得多", [("深圳", "深圳市", None), ("广州", "广州市", None)]),
+        ("合肥和成渝比", [("合肥", "合肥市", None), ("成渝", "成都市", None), ("成渝", "重庆市", None)]),
     ],
 )
 def test_places_come_from_the_gazetteer(text: str, expected: list[tuple[str, str, str | None]]) -> None:
