@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from .checks import amounts, states_quantity
 from .evidence import Scored, cover, pairs
+from .items import PERIOD, PERIOD_WORD, leading_period
 from .measures import CAP_WORDS
 from .model import Answer, Citation, Clause, TableRow
 from .question import Question
@@ -38,8 +39,6 @@ MAY_RELATE = 3  # closest clauses offered under a refusal
 ELSEWHERE = 3  # other places' provisions shown under a scope refusal
 _ENDS = "。；;，,：:！!？? "
 _PIECE = re.compile(r"(?:[^，,：:]|(?<=\d),(?=\d))+(?:[，：:]|,(?!\d))?")
-_PERIOD = re.compile(r"(?:到|至|截至)?\s*(?:19|20)\d\d\s*年(?:底|末|前)?|近期|中期|远期")
-_PERIOD_WORD = re.compile(r"近期|中期|远期|(?:19|20)\d\d")
 _DATE_PHRASE = re.compile(
     r"自[^，。；]{0,24}?(?:起施行|之日起施行|起实施|起执行)|有效期[^，。；]{0,20}|(?:19|20)\d\d年\d{1,2}月\d{1,2}日|"
     r"(?:19|20)\d\d年\d{1,2}月|(?:19|20)\d\d年(?:底|前|末)"
@@ -84,27 +83,23 @@ class Numbering:
 
 def period(clause: Clause, position: int) -> str | None:
     """The period an item belongs to when it does not say it: the year phrase that leads its clause
-    (到2022年), or a heading or title naming one (近期目标).
+    (到2022年; for a later part of a clause too long to embed whole, the one leading an earlier part), or a
+    heading or title naming one (近期目标).
 
     Example: clause "近期目标。到2022年，环境不断完善。实施100个以上示范项目。", item 2 -> "到2022年"
     """
     own = clause.item_text(clause.items[position])
-    if _PERIOD.search(own[:40]):
+    if PERIOD.search(own[:40]):
         return None
     for earlier in reversed(clause.items[:position]):
-        m = _PERIOD.search(clause.item_text(earlier)[:24])
-        if m and _PERIOD_WORD.search(m.group(0)):
-            return m.group(0).strip()
+        if lead := leading_period(clause.item_text(earlier)):
+            return lead
+    if clause.lead:
+        return clause.lead
     for label in (clause.title, *reversed(clause.path)):
-        if label and _PERIOD_WORD.search(label) and len(label) <= 30:
+        if label and PERIOD_WORD.search(label) and len(label) <= 30:
             return label
     return None
-
-
-def _own_period(text: str) -> str | None:
-    """The year phrase an item opens with. Example: "到2022年，规模超过500亿元。" -> "到2022年" """
-    m = _PERIOD.search(text[:24])
-    return m.group(0).strip() if m and _PERIOD_WORD.search(m.group(0)) else None
 
 
 def said(s: Scored) -> str:
@@ -128,11 +123,11 @@ def trim(text: str, topic: dict[str, float], periods: bool = False) -> str:
     if len(body) <= LONG_ITEM:
         return body
     pieces = [m.group(0) for m in _PIECE.finditer(body)]
-    wanted = {i for i, p in enumerate(pieces) if i == 0 and _PERIOD.match(p) or _bears(p, topic)}
+    wanted = {i for i, p in enumerate(pieces) if i == 0 and PERIOD.match(p) or _bears(p, topic)}
     if not [i for i in wanted if _bears(pieces[i], topic)]:  # nothing bears on the topic: cutting would leave no content
         return body
     if periods:
-        named = {i for i, p in enumerate(pieces) if (m := _PERIOD.match(p)) and _PERIOD_WORD.search(m.group(0))}
+        named = {i for i, p in enumerate(pieces) if (m := PERIOD.match(p)) and PERIOD_WORD.search(m.group(0))}
         wanted |= named | {i + 1 for i in named if i + 1 < len(pieces)}
     if len(pieces) - 2 in wanted:
         wanted.add(len(pieces) - 1)
@@ -439,7 +434,9 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
     def of_year(s: Scored) -> bool:
         return any(str(y) in said(s) for y in q.years)
 
-    if q.years:  # the figure of each year asked ("到2025年和2030年分别…"), from a sentence or a table row
+    if q.years and (len(q.years) > 1 or len(q.parts) < 2):
+        # the figure of each year asked ("到2025年和2030年分别…"), from a sentence or a table row; a question
+        # asking two things of one year ("到2022年企业要多少家 产业规模多大") gets each thing's figure below
         lines = [line for y in q.years if (line := _amount_of_year(y, ordered, numbering))]
         if lines:
             return "；".join(lines) + "。"
@@ -459,7 +456,7 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
             return ""
         return "相关条款没有规定具体数额或比例，条款内容如下：" if q.how_much else ""
     picked = _amounts_asked(q, stated, topic or {})
-    return "；".join(_said_amount(s, phrase, numbering) for s, phrase in picked) + "。"
+    return _said_amounts(picked, numbering) + "。"
 
 
 def _amounts_asked(q: Question, stated: list[tuple[Scored, str]], topic: dict[str, float]) -> list[tuple[Scored, str]]:
@@ -473,10 +470,16 @@ def _amounts_asked(q: Question, stated: list[tuple[Scored, str]], topic: dict[st
     return [max(stated, key=lambda sp: (cover(topic, sp[0].text), order[sp])) if topic else stated[0]]
 
 
-def _said_amount(s: Scored, phrase: str, numbering: Numbering) -> str:
-    when = period(s.clause, s.position) or _own_period(s.text)
-    prefix = f"{when}，" if when and when not in phrase else ""
-    return f"{prefix}{phrase}[{numbering.of(s.clause, s.text)}]"
+def _said_amounts(picked: Sequence[tuple[Scored, str]], numbering: Numbering) -> str:
+    """Amount phrases joined, each led by its period unless it says it or the one before had the same:
+    "到2022年，企业超过300家[1]；产业规模超过200亿元[1]" """
+    out, before = [], None
+    for s, phrase in picked:
+        when = period(s.clause, s.position) or leading_period(s.text)
+        prefix = f"{when}，" if when and when not in phrase and when != before else ""
+        out.append(f"{prefix}{phrase}[{numbering.of(s.clause, s.text)}]")
+        before = when
+    return "；".join(out)
 
 
 def _amount_of_year(year: int, ordered: Sequence[Scored], numbering: Numbering) -> str:
@@ -487,7 +490,7 @@ def _amount_of_year(year: int, ordered: Sequence[Scored], numbering: Numbering) 
             if cell:
                 return f"{cell}[{numbering.of(s.clause, s.text)}]"
         elif str(year) in said(s) and (phrase := amount_phrase(s.text)):
-            when = period(s.clause, s.position) or _own_period(s.text) or f"{year}年"
+            when = period(s.clause, s.position) or leading_period(s.text) or f"{year}年"
             prefix = f"{when}，" if when not in phrase else ""
             return f"{prefix}{phrase}[{numbering.of(s.clause, s.text)}]"
     return ""

@@ -26,6 +26,17 @@ _DUTY_NOTE = re.compile(r"[（(]([^（）()：:]{2,300}?)等?按职责分工负�
 _NUMBER = re.compile(r"^(?:专栏\s*\d+|第[一二三四五六七八九十百零]+[条章节]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[①-⑳])\s*")
 
 
+# A period an item opens with or belongs to: "到2022年", "至2025年底", "近期"; it must name a year or 近/中/远期.
+PERIOD = re.compile(r"(?:到|至|截至)?\s*(?:19|20)\d\d\s*年(?:底|末|前)?|近期|中期|远期")
+PERIOD_WORD = re.compile(r"近期|中期|远期|(?:19|20)\d\d")
+
+
+def leading_period(text: str) -> str | None:
+    """The year phrase a sentence opens with. Example: "到2022年，规模超过500亿元。" -> "到2022年" """
+    m = PERIOD.search(text[:24])
+    return m.group(0).strip() if m and PERIOD_WORD.search(m.group(0)) else None
+
+
 @dataclass(frozen=True)
 class Item:
     """One item of a clause: text[start:end] of the clause, its responsible units, its role.

@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from .items import Item, units_of
+from .items import Item, leading_period, units_of
 
 
 def _plain(value: Any) -> Any:
@@ -225,6 +226,7 @@ class Clause:
     expires: str | None = None
     expires_by: str | None = None  # the latest the policy's term can end when `expires` is not stated
     items: tuple[Item, ...] = ()  # its sentences with their responsible units (see rag/items.py)
+    lead: str = ""  # a later part's period, from an earlier part of its clause ("到2022年"); see with_leads
 
     def status(self, today: date | None = None) -> str:
         """现行 / 已失效 / 未知 of the clause's policy on `today`."""
@@ -251,6 +253,7 @@ class Clause:
     def to_json(self) -> dict[str, Any]:
         data = dict(_plain(asdict(self)))
         data["items"] = [i.to_json() for i in self.items]
+        del data["lead"]  # derived from the clauses around it when an index is made (with_leads)
         return data
 
     @classmethod
@@ -346,3 +349,21 @@ class Answer:
             "mode": self.mode,
             "citations": [c.to_json() for c in self.citations],
         }
+
+
+def with_leads(clauses: list[Clause]) -> list[Clause]:
+    """The clauses, each later part of a clause too long to embed whole given the period that leads an
+    earlier part (`lead`): the 4th part of a "建设目标" clause opening "到2022年，…" belongs to 2022 too.
+
+    Example: parts 1 "二、建设目标 到2022年，…。——培养…" and 2 "——推出…10个以上…" -> part 2's lead "到2022年"
+    """
+    out: list[Clause] = []
+    for c in clauses:
+        prev = out[-1] if out else None
+        lead = ""
+        if c.part > 1 and prev is not None and (prev.doc_id, prev.ref, prev.part) == (c.doc_id, c.ref, c.part - 1):
+            said = (leading_period(prev.item_text(item)) for item in reversed(prev.items))
+            lead = next((p for p in said if p), prev.lead)
+            lead = lead if re.match(r"到|至|截至|近期|中期|远期", lead) else ""  # a target's period, not "2015年，全市…"
+        out.append(c if lead == c.lead else replace(c, lead=lead))
+    return out

@@ -39,7 +39,7 @@ from . import dates, ingest, item_vectors, measures
 from . import items as clause_items
 from .config import Settings
 from .errors import IndexMismatchError, InputError
-from .model import Clause, Document
+from .model import Clause, Document, with_leads
 from .text import tokenize
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,7 @@ class Index:
     search_store: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        self.clauses = with_leads(self.clauses)
         self._by_id = {c.id: i for i, c in enumerate(self.clauses)}
         self.item_rows = item_vectors.layout(self.clauses)
         if self.search_store is None:

@@ -491,3 +491,42 @@ def test_an_item_inherits_its_policys_title_for_matching_words(bundled_index) ->
     # "重庆试验区…" names the policy: its items all spell out 试验区 through the title, so it ranks none above another
     clause = next(c for c in bundled_index.clauses if "试验区" in c.doc_title and "试验区" not in c.text)
     assert "试验区" in evidence.context(clause)
+
+
+def _part(cid: str, ref: str, part: int, text: str) -> Clause:
+    from rag import items as clause_items
+
+    return Clause(cid, "cd", CD, (), ref, text, (0, len(text)), "cd.txt", "成都市", None, ref, part, "",
+                  items=clause_items.split(text))  # fmt: skip
+
+
+def test_a_later_part_of_a_long_clause_belongs_to_the_period_leading_the_clause() -> None:
+    from rag.model import with_leads
+
+    first = "二、建设目标。到2022年，产业规模突破500亿元。——培养人才。"
+    later = "——推出应用场景。形成10个以上全国领先的应用场景；推出40个以上优势明显的应用场景。"
+    status = "一、发展基础。2020年，全市企业超过100家。"  # a year that states the past, not a target's period
+    parts = with_leads([_part("a1", "二", 1, first), _part("a2", "二", 2, later), _part("a3", "二", 3, later),
+                        _part("b1", "一", 1, status), _part("b2", "一", 2, later), _part("c", "三", 0, later)])  # fmt: skip
+    assert [c.lead for c in parts] == ["", "到2022年", "到2022年", "", "", ""]
+    assert compose.period(parts[1], 1) == "到2022年" and compose.period(parts[4], 1) is None
+    assert "lead" not in parts[1].to_json()  # derived when an index is made, never stored
+
+    from rag import evaluate
+    from rag.model import Citation
+
+    said = Answer("（到2022年）形成10个以上全国领先的应用场景[1]", (Citation(1, parts[1]),))
+    assert evaluate.unsupported_numbers(said, "成都要推出多少个应用场景") == []
+
+
+def test_one_year_asked_of_two_things_gets_each_things_figure_and_the_period_once() -> None:
+    from rag.model import Hit
+
+    text = "三、发展目标。到2022年，人工智能企业超过300家。打造产业聚集区，人工智能产业规模超过200亿元。"
+    c = _part("xa", "三", 0, text)
+    scored = [evidence.Scored(Hit(c, 0.0, "dense"), n, 0.0, 0.0, 9.0 - n) for n in range(1, len(c.items))]
+    q = analyse("到2022年AI企业要多少家 产业规模多大", Catalog.of([], []))
+    assert len(q.parts) == 2
+    weights = evidence.PairWeights.of([c, *build_clauses()[0]])
+    line = compose.first_line(q, compose.in_order(scored), compose.Numbering(), evidence.topic_weights(q, weights))
+    assert "300家" in line and "200亿元" in line and line.count("到2022年") == 1
