@@ -206,7 +206,7 @@ def choose(q: Question, scored: Sequence[Scored], floor: float, within: float) -
         out.append(s)
     limit = MAX_ITEMS * 2 if "list" in q.kinds else MAX_ITEMS
     out = with_runs(_with_lead_items(out[:limit]))
-    return out if set(q.kinds) & {"units", "date", "definition", "lookup"} else _with_amounts(out, q.asks_rate)
+    return out if set(q.kinds) & {"units", "date", "definition", "lookup"} else with_tiers(_with_amounts(out, q.asks_rate))
 
 
 def with_runs(chosen: list[Scored]) -> list[Scored]:
@@ -262,6 +262,41 @@ def _with_amounts(chosen: list[Scored], asks_rate: bool = False) -> list[Scored]
             out.append(Scored(s.hit, nxt, s.dense, s.cover, s.score - 1e-6))
             have.add((s.clause.id, nxt))
     return out
+
+
+def with_tiers(chosen: list[Scored]) -> list[Scored]:
+    """An amount's tiers written as sentences of their own come with it: "…效果较好的一次性给予10万元补助。
+    …效果较为突出的一次性给予20万元补助。…给予30万元—50万元补助。" The next items of the clause that state
+    an amount in the same words (`_frame`) as the chosen one are its tiers, up to RUN_LIMIT."""
+    out = list(chosen)
+    have = {(s.clause.id, s.position) for s in chosen}
+    for s in chosen:
+        frame = _frame(s.text)
+        if not frame or not amounts(s.text):
+            continue
+        items = s.clause.items
+        for pos in range(s.position + 1, min(len(items), s.position + 1 + RUN_LIMIT)):
+            text = s.clause.item_text(items[pos])
+            if items[pos].role != "" or _frame(text) != frame or not amounts(text):
+                break
+            if (s.clause.id, pos) not in have:
+                out.append(Scored(s.hit, pos, s.dense, s.cover, s.score - 1e-6))
+                have.add((s.clause.id, pos))
+    return out
+
+
+_RANGE_HEAD = re.compile(r"\d[\d.,]*\s*(?:万元|亿元|元|万|亿)?\s*[—–\-~～至到]\s*(?=\d)")  # "30万元—" of 30万元—50万元
+
+
+def _frame(text: str) -> str:
+    """The words around an item's last piece's amount, numbers as N: a tier of several says the same
+    around a different figure. Example: "…经专家评审效果较好的一次性给予10万元补助。" -> "的一次性给予N万元补助" """
+    piece = re.split(r"[，,；;：:]", text.strip().rstrip("。；;，,．.!！"))[-1]
+    piece = _RANGE_HEAD.sub("", piece)
+    m = re.search(r"\d[\d.,]*", piece)
+    if m is None or m.start() < 6:  # "给予最高500万元支持" is any measure's wording, not a tier's
+        return ""
+    return piece[m.start() - 6 : m.start()] + "N" + re.sub(r"\d[\d.,]*", "N", piece[m.end() :])
 
 
 def _states(wanted: re.Pattern[str] | None, text: str) -> bool:
@@ -456,6 +491,8 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
             return ""
         return "相关条款没有规定具体数额或比例，条款内容如下：" if q.how_much else ""
     picked = _amounts_asked(q, stated, topic or {})
+    if len(picked) == 1:  # one tier of several is said with the others: "10万元；20万元；30万元—50万元"
+        picked = _tiers_of(picked[0], stated)
     return _said_amounts(picked, numbering) + "。"
 
 
@@ -468,6 +505,21 @@ def _amounts_asked(q: Question, stated: list[tuple[Scored, str]], topic: dict[st
     if len(each) >= 2:
         return sorted(each, key=lambda sp: stated.index(sp))
     return [max(stated, key=lambda sp: (cover(topic, sp[0].text), order[sp])) if topic else stated[0]]
+
+
+def _tiers_of(picked: tuple[Scored, str], stated: list[tuple[Scored, str]]) -> list[tuple[Scored, str]]:
+    """The run of consecutive items of the picked one's clause that state an amount in its words (see
+    `with_tiers`), in clause order; just the picked one when it has no such neighbours."""
+    s, frame = picked[0], _frame(picked[0].text)
+    by_pos = {x.position: (x, p) for x, p in stated if x.clause.id == s.clause.id}
+    if not frame:
+        return [picked]
+    start = end = s.position
+    while start - 1 in by_pos and _frame(by_pos[start - 1][0].text) == frame:
+        start -= 1
+    while end + 1 in by_pos and _frame(by_pos[end + 1][0].text) == frame:
+        end += 1
+    return [by_pos[pos] for pos in range(start, end + 1)]
 
 
 def _said_amounts(picked: Sequence[tuple[Scored, str]], numbering: Numbering) -> str:

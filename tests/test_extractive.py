@@ -530,3 +530,18 @@ def test_one_year_asked_of_two_things_gets_each_things_figure_and_the_period_onc
     weights = evidence.PairWeights.of([c, *build_clauses()[0]])
     line = compose.first_line(q, compose.in_order(scored), compose.Numbering(), evidence.topic_weights(q, weights))
     assert "300家" in line and "200亿元" in line and line.count("到2022年") == 1
+
+
+def test_tiers_written_as_sentences_of_their_own_come_whole_but_a_neighbouring_measure_does_not() -> None:
+    from rag.model import Hit
+
+    text = ("2.活动补贴。对开展交流对接活动的，经评审效果较好的一次性给予10万元补助。效果较为突出的，经评审效果突出的"
+            "一次性给予20万元补助。效果特别突出的，经评审认可的一次性给予30万元—50万元补助。对年度贷款总额在100万元以上的"
+            "企业，按贷款利率的50%给予补贴，单个企业每年最高100万元。")  # fmt: skip
+    c = _part("tier", "三（八）2", 0, text)
+    first = evidence.Scored(Hit(c, 0.0, "dense"), 1, 0.0, 0.0, 9.0)
+    q = analyse("搞交流对接活动能拿多少补助", Catalog.of([], []))
+    chosen = compose.choose(q, [first], 0.0, 1.0)
+    assert [s.position for s in chosen] == [1, 2, 3]  # not the loan subsidy of item 4
+    line = compose.first_line(q, compose.in_order(chosen), compose.Numbering(), {})
+    assert all(f in line for f in ("10万元", "20万元", "30万元—50万元")) and "100万元" not in line
