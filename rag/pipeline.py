@@ -171,6 +171,8 @@ class Pipeline:
         q = analyse(question, self.index.catalog)
         scores = retrieve.Scores(self.index, question, retrieve.query_vector(self.index, question))
         k = max(self.settings.top_k, EVIDENCE_K)
+        if q.comparison and len(q.known_places) >= 2:  # each place searched on its own gets as many as one place would
+            k = min(50, k * min(len(q.known_places), retrieve.MAX_REGIONS))
         hits = retrieve.search(self.index, question, k, filters, analysis=q, scores=scores)
         unfiltered = filters.region is None and filters.doc is None
         elsewhere = retrieve.outside(scores, q.scope, k) if q.scope and unfiltered else []

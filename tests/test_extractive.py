@@ -545,3 +545,17 @@ def test_tiers_written_as_sentences_of_their_own_come_whole_but_a_neighbouring_m
     assert [s.position for s in chosen] == [1, 2, 3]  # not the loan subsidy of item 4
     line = compose.first_line(q, compose.in_order(chosen), compose.Numbering(), {})
     assert all(f in line for f in ("10万元", "20万元", "30万元—50万元")) and "100万元" not in line
+
+
+def test_each_compared_place_is_searched_as_deep_as_a_question_about_it_alone(
+    pipe: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag import retrieve
+    from rag.pipeline import EVIDENCE_K
+
+    asked: list[int] = []
+    search = retrieve.search
+    monkeypatch.setattr(retrieve, "search", lambda index, question, k, *a, **kw: asked.append(k) or search(index, question, k, *a, **kw))
+    for question in ("成都对人工智能企业租场地有补贴吗", "成都和重庆对人工智能企业租场地的补贴一样吗", "合肥、成都和重庆的产业目标分别是多少"):
+        pipe.ask(question)
+    assert asked == [EVIDENCE_K, 2 * EVIDENCE_K, 3 * EVIDENCE_K]  # interleaved per place, so each gets EVIDENCE_K
