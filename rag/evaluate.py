@@ -192,9 +192,20 @@ def cited_recall(outcomes: Iterable[Outcome]) -> float | None:
     found: list[bool] = []
     for o in _answerable(_answered(outcomes)):
         assert o.answer is not None
-        cited = [] if o.answer.refused else [c.clause.text for c in o.answer.citations]
+        cited = [] if o.answer.refused else _cited_texts(o.answer)
         found.extend(any(contains(t, q) for t in cited) for q in o.item.quotes)
     return _mean(found)
+
+
+def _cited_texts(answer: Answer) -> list[str]:
+    """The texts of the clauses an answer cites; the cited parts of a clause too long to embed whole are
+    also read as one text, so that a quote running across the cut between two parts counts as cited."""
+    by_clause: dict[tuple[str, str], list[Any]] = {}
+    for c in answer.citations:
+        if c.clause.part:
+            by_clause.setdefault((c.clause.doc_id, c.clause.ref), []).append(c.clause)
+    joined = ["".join(p.text for p in sorted(parts, key=lambda p: p.part)) for parts in by_clause.values() if len(parts) > 1]
+    return [c.clause.text for c in answer.citations] + joined
 
 
 def refusal_rate(outcomes: Iterable[Outcome], answerable: bool) -> float | None:

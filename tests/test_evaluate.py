@@ -98,6 +98,17 @@ def test_cited_recall_ignores_a_refusals_citations() -> None:
     assert ev.cited_recall(OUTCOMES) == pytest.approx(2 / 4)
 
 
+def test_a_quote_across_the_cut_between_two_cited_parts_of_a_clause_counts_as_cited() -> None:
+    from dataclasses import replace
+
+    first = replace(clause("p1", "专栏10 信息基础设施。城市大数据中心。"), ref="专栏10", part=1)
+    second = replace(clause("p2", "构建统一高效的市级大数据中心。"), ref="专栏10", part=2)
+    other = replace(clause("p3", "构建统一高效的市级大数据中心。"), ref="专栏11", part=2)
+    item = ev.GoldItem("S", "专栏10讲了啥", "clause_lookup", "", (ev.Evidence("f", "d", "城市大数据中心。构建统一高效"),))
+    assert ev.cited_recall([ev.Outcome(item, answer=answer("…[1]…[2]", first, second))]) == 1.0
+    assert ev.cited_recall([ev.Outcome(item, answer=answer("…[1]…[2]", first, other))]) == 0.0
+
+
 def test_refusal_rates() -> None:
     assert ev.refusal_rate(OUTCOMES, answerable=False) == pytest.approx(1 / 2)  # U1 refused, U2 answered
     assert ev.refusal_rate(OUTCOMES, answerable=True) == pytest.approx(1 / 3)  # C refused
