@@ -511,9 +511,9 @@ def _tiers_of(picked: tuple[Scored, str], stated: list[tuple[Scored, str]]) -> l
     """The run of consecutive items of the picked one's clause that state an amount in its words (see
     `with_tiers`), in clause order; just the picked one when it has no such neighbours."""
     s, frame = picked[0], _frame(picked[0].text)
-    by_pos = {x.position: (x, p) for x, p in stated if x.clause.id == s.clause.id}
     if not frame:
         return [picked]
+    by_pos = {x.position: (x, p) for x, p in stated if x.clause.id == s.clause.id}
     start = end = s.position
     while start - 1 in by_pos and _frame(by_pos[start - 1][0].text) == frame:
         start -= 1

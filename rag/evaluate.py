@@ -230,8 +230,9 @@ def numbers_in(text: str) -> set[str]:
 
 def unsupported_numbers(answer: Answer, question: str) -> list[str]:
     """Numbers of an answer that appear in none of its cited clauses (text, heading path, policy title, and
-    for a later part of a long clause the period leading it, which the clause's view shows) nor in the question. A policy's title in 《》 is a name, not a claim: "【《…行动计划（2020—2022年）》】未涉
-    及这一方面" states no figure. Example: answer "培育30家[1]" citing a clause saying 50家 -> ["30"]
+    for a later part of a long clause the period leading the clause, which the clause's view shows) nor in
+    the question. A policy's title in 《》 is a name, not a claim: "【《…行动计划（2020—2022年）》】未涉及这一
+    方面" states no figure. Example: answer "培育30家[1]" citing a clause saying 50家 -> ["30"]
     """
     sources = [question] + [
         f"{c.clause.citation}\n{c.clause.path_str}\n{c.clause.lead}\n{c.clause.text}" for c in answer.citations
