@@ -472,12 +472,14 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
     if q.years and (len(q.years) > 1 or len(q.parts) < 2):
         # the figure of each year asked ("到2025年和2030年分别…"), from a sentence or a table row; a question
         # asking two things of one year ("到2022年企业要多少家 产业规模多大") gets each thing's figure below
-        lines = [line for y in q.years if (line := _amount_of_year(y, ordered, numbering))]
+        lines = [line for y in q.years if (line := _amount_of_year(y, ordered, numbering, q.counter))]
         if lines:
             return "；".join(lines) + "。"
     dated = [s for s in ordered if q.years and of_year(s) and amount_phrase(s.text)]
     top = max(dated or ordered, key=lambda s: s.score).clause
     stated = [(s, p) for s in ordered if s.clause.id == top.id and (p := amount_phrase(s.text))]
+    if q.counter and not any(_counts(p, q.counter) for _, p in stated):  # "多少个" of a long clause: its other parts
+        stated = [(s, p) for s in ordered if s.clause.citation == top.citation and _counts(p := amount_phrase(s.text), q.counter)] or stated
     if not stated:  # the best clause may state it in a sentence that was not chosen
         hit = next(s.hit for s in ordered if s.clause.id == top.id)
         stated = [(Scored(hit, i, 0.0, 0.0, 0.0), p) for i, item in enumerate(top.items)
@@ -500,11 +502,18 @@ def _amounts_asked(q: Question, stated: list[tuple[Scored, str]], topic: dict[st
     """Which of the items stating an amount answer the question: for each of its parts, the one that spells
     out most of that part's words, when the parts get different items; else the one that spells out most
     of the question's words (the first on a tie: the best clause's order)."""
+    counted = [sp for sp in stated if q.counter and _counts(sp[1], q.counter)]
+    stated = counted or stated  # "多少个…几个": the items counting in 个, not a neighbour's 500亿元
     order = {sp: -i for i, sp in enumerate(stated)}  # on a tie, the first in the best clause's order
     each = _each_part(q, stated, topic, lambda sp: (sp[0].text, order[sp]))
     if len(each) >= 2:
         return sorted(each, key=lambda sp: stated.index(sp))
     return [max(stated, key=lambda sp: (cover(topic, sp[0].text), order[sp])) if topic else stated[0]]
+
+
+def _counts(phrase: str, counter: str) -> bool:
+    """Whether an amount phrase counts in a measure word. Example: ("形成10个以上…", "个") -> True"""
+    return bool(re.search(rf"\d\s*(?:余|多)?{counter}", phrase))
 
 
 def _tiers_of(picked: tuple[Scored, str], stated: list[tuple[Scored, str]]) -> list[tuple[Scored, str]]:
@@ -534,9 +543,10 @@ def _said_amounts(picked: Sequence[tuple[Scored, str]], numbering: Numbering) ->
     return "；".join(out)
 
 
-def _amount_of_year(year: int, ordered: Sequence[Scored], numbering: Numbering) -> str:
-    """The best item of that year stating an amount, as "到2025年，…30家以上…[n]"; "" when none does."""
-    for s in sorted(ordered, key=lambda x: -x.score):
+def _amount_of_year(year: int, ordered: Sequence[Scored], numbering: Numbering, counter: str | None = None) -> str:
+    """The best item of that year stating an amount (counting in the measure word asked, when one does), as
+    "到2025年，…30家以上…[n]"; "" when none does."""
+    for s in sorted(ordered, key=lambda x: (not (counter and _counts(x.text, counter)), -x.score)):
         if s.item.role == "row":
             cell = row_value(s.clause, s.text, year)
             if cell:

@@ -184,6 +184,7 @@ _KIND_PATTERNS = {
 _ASKS_SAME = re.compile(_KIND_PATTERNS["comparison"])
 _ASKS_RATE = re.compile(r"比例|百分之|几成|多少成")
 _HOW_MUCH = re.compile(r"多少|(?<!哪)几[个家项所条种名位批次成倍亿万千百]|多大|多高|比例|金额|额度|上限|封顶|数额|能拿|补多少|给多少|几成|百分之")
+_COUNT_ASKED = re.compile(r"(?:多少|(?<!哪)几)\s*([个家项所条种名位批人])")  # a count and its measure word: 多少家, 几个
 _CROSS = re.compile(r"哪些(?:城市|地方|地区|省份?|市|试验区|先导区|区县)|哪几个(?:城市|地方|地区|省)|哪个(?:城市|地方)|各地|各个?城市|"
                     r"各试验区|哪些地|哪里有|什么地方有|哪儿有")  # fmt: skip
 # Words that ask rather than say what about: removed from the topic. General Chinese only.
@@ -244,6 +245,16 @@ class Question:
         """Whether it asks if the places or policies agree ("一样吗", "有啥不同", "对比"), not only what
         each says ("各是多少", "分别…")."""
         return bool(_ASKS_SAME.search(unicodedata.normalize("NFKC", self.text)))
+
+    @property
+    def counter(self) -> str | None:
+        """The measure word of the count it asks for, when every how-much it asks is a count in one measure
+        word: "应用场景要推出多少个 全国领先的占几个" -> "个"; None for "企业多少家 产业规模多大"."""
+        text = unicodedata.normalize("NFKC", self.text)
+        asked = _COUNT_ASKED.findall(text)
+        if len(set(asked)) != 1 or len(asked) != len(_HOW_MUCH.findall(text)) or len(asked) < len(self.parts):
+            return None  # another kind of figure asked too, or a part asking no count ("…多少个平台？人才目标呢")
+        return asked[0]
 
     @property
     def asks_rate(self) -> bool:

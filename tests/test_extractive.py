@@ -559,3 +559,25 @@ def test_each_compared_place_is_searched_as_deep_as_a_question_about_it_alone(
     for question in ("成都对人工智能企业租场地有补贴吗", "成都和重庆对人工智能企业租场地的补贴一样吗", "合肥、成都和重庆的产业目标分别是多少"):
         pipe.ask(question)
     assert asked == [EVIDENCE_K, 2 * EVIDENCE_K, 3 * EVIDENCE_K]  # interleaved per place, so each gets EVIDENCE_K
+
+
+def test_a_count_asked_in_a_measure_word_is_answered_by_the_item_counting_in_it() -> None:
+    from rag.model import Hit
+
+    text = "二、建设目标。到2022年，产业竞争力达到全国领先水平，形成一批应用场景，核心产业规模突破500亿元。推出10个以上全国领先的应用场景。"
+    c = _part("goal", "二", 0, text)
+    scored = [evidence.Scored(Hit(c, 0.0, "dense"), n, 0.0, 0.0, 9.0 - n) for n in range(1, len(c.items))]
+    weights = evidence.PairWeights.of([c, *build_clauses()[0]])
+    for question, counts in (("到2022年全国领先的应用场景要推出几个", True), ("到2022年全国领先的应用场景要推出多少 产业规模呢", False)):
+        q = analyse(question, Catalog.of([], []))
+        line = compose.first_line(q, compose.in_order(scored), compose.Numbering(), evidence.topic_weights(q, weights))
+        assert ("10个" in line and "500亿元" not in line) if counts else "500亿元" in line
+
+
+@pytest.mark.parametrize(
+    ("question", "counter"),
+    [("应用场景要推出多少个 全国领先的占几个", "个"), ("要培育多少家企业", "家"), ("企业要多少家 产业规模多大", None),
+     ("要建多少个平台？人才目标呢", None), ("补贴多少钱", None), ("哪几个城市有补贴", None)],
+)  # fmt: skip
+def test_the_measure_word_of_a_count_asked(question: str, counter: str | None) -> None:
+    assert analyse(question, Catalog.of([], [])).counter == counter
