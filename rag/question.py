@@ -196,7 +196,7 @@ _ASKING = re.compile(
     r"比例|金额|额度|上限|封顶|数额|"  # how-much words: the amount kind asks them (items stating one score it)
     r"[？?，,。！!、：:；;“”\"《》\s]"
 )
-_FUNCTION_WORDS = frozenset("的了和与及或在对为是有要把被给让从向里中上下其该这那各每并而也都就还又则能可会将着过之以于由所按个想些么到") | {
+_FUNCTION_WORDS = frozenset("的了和与跟及或在对为是有要把被给让从向里中上下其该这那各每并而也都就还又则能可会将着过之以于由所按个想些么到") | {
     "做到", "达到", "实现", "搞", "干", "弄", "定了", "提出", "规定了",
 }
 

@@ -173,3 +173,8 @@ def test_a_zone_and_its_city_with_the_same_policies_are_one_place(catalog: Catal
     q = analyse("上海跟光谷这边武汉先导区 说要搞的AI产业基金 各多大", catalog)
     assert [p.region for p in q.known_places] == ["上海市", "武汉市"]  # not 上海, 光谷 and 武汉: three blocks
     assert [p.region for p in analyse("湖北和武汉分别给多少补贴", catalog).known_places] == ["湖北省", "武汉市"]
+
+
+def test_the_word_joining_two_places_is_not_part_of_the_topic(catalog: Catalog) -> None:
+    for question in ("上海跟深圳的产业规模目标各是多少", "上海和深圳的产业规模目标各是多少"):
+        assert analyse(question, catalog).topic == "产业 规模 目标"
