@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from .checks import amounts, states_quantity
 from .evidence import Scored, cover, pairs
-from .items import PERIOD, PERIOD_WORD, leading_period
+from .items import PERIOD, PERIOD_WORD, leading_period, numbered
 from .measures import CAP_WORDS
 from .model import Answer, Citation, Clause, TableRow
 from .question import Question
@@ -91,8 +91,11 @@ def period(clause: Clause, position: int) -> str | None:
     own = clause.item_text(clause.items[position])
     if PERIOD.search(own[:40]):
         return None
-    for earlier in reversed(clause.items[:position]):
-        if lead := leading_period(clause.item_text(earlier)):
+    entries = [i for i, item in enumerate(clause.items) if item.role == "" and numbered(clause.item_text(item))]
+    for i in range(position - 1, -1, -1):
+        lead = leading_period(clause.item_text(clause.items[i]))
+        # a period inside one numbered entry ("2.到2022年，…") is that entry's, not the next one's
+        if lead and not (entries and i >= entries[0] and any(i < e <= position for e in entries)):
             return lead
     if clause.lead:
         return clause.lead

@@ -31,6 +31,11 @@ PERIOD = re.compile(r"(?:到|至|截至)?\s*(?:19|20)\d\d\s*年(?:底|末|前)?|
 PERIOD_WORD = re.compile(r"近期|中期|远期|(?:19|20)\d\d")
 
 
+def numbered(text: str) -> bool:
+    """Whether a sentence opens an entry of a numbered list: "2.建设…", "（三）…", "②…", "专栏3"."""
+    return bool(_NUMBER.match(text.lstrip()))
+
+
 def leading_period(text: str) -> str | None:
     """The year phrase a sentence opens with. Example: "到2022年，规模超过500亿元。" -> "到2022年" """
     m = PERIOD.search(text[:24])

@@ -581,3 +581,12 @@ def test_a_count_asked_in_a_measure_word_is_answered_by_the_item_counting_in_it(
 )  # fmt: skip
 def test_the_measure_word_of_a_count_asked(question: str, counter: str | None) -> None:
     assert analyse(question, Catalog.of([], [])).counter == counter
+
+
+def test_a_period_inside_one_numbered_entry_is_not_the_next_entrys() -> None:
+    text = "专栏4 智慧小镇。1.物流示范。到2022年，培育4家物流企业。2.文创园建设。建设影视文创综合体。"
+    entries = _part("box", "专栏4", 0, text)
+    lead = _part("goal", "二", 0, "二、目标。到2022年，实现以下目标。1.建成平台10个。2.培育企业20家。")
+    said = {entries.item_text(item): compose.period(entries, n) for n, item in enumerate(entries.items)}
+    assert said["建设影视文创综合体。"] is None  # 2022 belongs to entry 1 only
+    assert [compose.period(lead, n) for n in range(2, len(lead.items))] == ["到2022年"] * (len(lead.items) - 2)
