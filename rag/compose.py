@@ -91,11 +91,9 @@ def period(clause: Clause, position: int) -> str | None:
     own = clause.item_text(clause.items[position])
     if PERIOD.search(own[:40]):
         return None
-    entries = [i for i, item in enumerate(clause.items) if item.role == "" and numbered(clause.item_text(item))]
     for i in range(position - 1, -1, -1):
         lead = leading_period(clause.item_text(clause.items[i]))
-        # a period inside one numbered entry ("2.到2022年，…") is that entry's, not the next one's
-        if lead and not (entries and i >= entries[0] and any(i < e <= position for e in entries)):
+        if lead and not _other_entry(clause, i, position):
             return lead
     if clause.lead:
         return clause.lead
@@ -103,6 +101,13 @@ def period(clause: Clause, position: int) -> str | None:
         if label and PERIOD_WORD.search(label) and len(label) <= 30:
             return label
     return None
+
+
+def _other_entry(clause: Clause, lead: int, position: int) -> bool:
+    """Whether the item at `position` is in another numbered entry than the item at `lead`, which sits inside
+    one ("2.到2022年，…" is entry 2's period, not entry 3's); a lead before the first entry holds for all."""
+    entries = [i for i, item in enumerate(clause.items) if item.role == "" and numbered(clause.item_text(item))]
+    return bool(entries) and lead >= entries[0] and any(lead < e <= position for e in entries)
 
 
 def said(s: Scored) -> str:
@@ -269,23 +274,36 @@ def _with_amounts(chosen: list[Scored], asks_rate: bool = False) -> list[Scored]
 
 def with_tiers(chosen: list[Scored]) -> list[Scored]:
     """An amount's tiers written as sentences of their own come with it: "…效果较好的一次性给予10万元补助。
-    …效果较为突出的一次性给予20万元补助。…给予30万元—50万元补助。" The next items of the clause that state
-    an amount in the same words (`_frame`) as the chosen one are its tiers, up to RUN_LIMIT."""
+    …效果较为突出的一次性给予20万元补助。…给予30万元—50万元补助。" (see `tier_run`)."""
     out = list(chosen)
     have = {(s.clause.id, s.position) for s in chosen}
     for s in chosen:
-        frame = _frame(s.text)
-        if not frame or not amounts(s.text):
-            continue
-        items = s.clause.items
-        for pos in range(s.position + 1, min(len(items), s.position + 1 + RUN_LIMIT)):
-            text = s.clause.item_text(items[pos])
-            if items[pos].role != "" or _frame(text) != frame or not amounts(text):
-                break
+        for pos in tier_run(s.clause, s.position):
             if (s.clause.id, pos) not in have:
                 out.append(Scored(s.hit, pos, s.dense, s.cover, s.score - 1e-6))
                 have.add((s.clause.id, pos))
     return out
+
+
+def tier_run(clause: Clause, position: int) -> range:
+    """Positions of the run of consecutive items around `position` that state an amount in the same words
+    (`_frame`), at most RUN_LIMIT either way: the tiers of one measure. Just `position` when it has none."""
+    items = clause.items
+
+    def tier(pos: int, frame: str) -> bool:
+        text = clause.item_text(items[pos])
+        return items[pos].role == "" and _frame(text) == frame and bool(amounts(text))
+
+    text = clause.item_text(items[position])
+    frame = _frame(text)
+    if not frame or not amounts(text):
+        return range(position, position + 1)
+    start = end = position
+    while start > max(0, position - RUN_LIMIT) and tier(start - 1, frame):
+        start -= 1
+    while end + 1 < min(len(items), position + 1 + RUN_LIMIT) and tier(end + 1, frame):
+        end += 1
+    return range(start, end + 1)
 
 
 _RANGE_HEAD = re.compile(r"\d[\d.,]*\s*(?:万元|亿元|元|万|亿)?\s*[—–\-~～至到]\s*(?=\d)")  # "30万元—" of 30万元—50万元
@@ -520,18 +538,9 @@ def _counts(phrase: str, counter: str) -> bool:
 
 
 def _tiers_of(picked: tuple[Scored, str], stated: list[tuple[Scored, str]]) -> list[tuple[Scored, str]]:
-    """The run of consecutive items of the picked one's clause that state an amount in its words (see
-    `with_tiers`), in clause order; just the picked one when it has no such neighbours."""
-    s, frame = picked[0], _frame(picked[0].text)
-    if not frame:
-        return [picked]
-    by_pos = {x.position: (x, p) for x, p in stated if x.clause.id == s.clause.id}
-    start = end = s.position
-    while start - 1 in by_pos and _frame(by_pos[start - 1][0].text) == frame:
-        start -= 1
-    while end + 1 in by_pos and _frame(by_pos[end + 1][0].text) == frame:
-        end += 1
-    return [by_pos[pos] for pos in range(start, end + 1)]
+    """The picked item's tiers among the items stating an amount (see `tier_run`), in clause order."""
+    by_pos = {x.position: (x, p) for x, p in stated if x.clause.id == picked[0].clause.id}
+    return [by_pos[pos] for pos in tier_run(picked[0].clause, picked[0].position) if pos in by_pos] or [picked]
 
 
 def _said_amounts(picked: Sequence[tuple[Scored, str]], numbering: Numbering) -> str:

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from . import lookup, places
 from .clauses import cn_to_int
@@ -246,7 +246,7 @@ class Question:
         each says ("各是多少", "分别…")."""
         return bool(_ASKS_SAME.search(unicodedata.normalize("NFKC", self.text)))
 
-    @property
+    @cached_property
     def counter(self) -> str | None:
         """The measure word of the count it asks for, when every how-much it asks is a count in one measure
         word: "应用场景要推出多少个 全国领先的占几个" -> "个"; None for "企业多少家 产业规模多大"."""
