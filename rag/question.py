@@ -190,15 +190,20 @@ _CROSS = re.compile(r"哪些(?:城市|地方|地区|省份?|市|试验区|先导
 # Words that ask rather than say what about: removed from the topic. General Chinese only.
 _ASKING = re.compile(
     r"什么时候|啥时候|何时|几时|多久|多长时间|哪一天|哪天|几号|请问|想问|问一下|请教|我想知道|想知道|告诉我|帮我|查一下|看看|有关|关于|相关|具体|政策|文件|规定|条款|内容|"
-    r"多少|多大|多高|多长|几[个家项所条种名位批次成倍年大]?|哪些|哪几|哪个|哪里|哪儿|哪|什么|啥|是否|有没有|能不能|可不可以|能否|可否|是不是|"
+    r"多少|多大|多高|多长|最多|几[个家项所条种名位批次成倍年大]?|哪些|哪几|哪个|哪里|哪儿|哪|什么|啥|是否|有没有|能不能|可不可以|能否|可否|是不是|"
     r"怎么样|怎么|怎样|如何|咋|谁|吗|呢|吧|呀|啊|嘛|讲的|讲了|说的|说了|提到|分别|各是|各自|一样|相同|不同|区别|差别|差异|"
     r"对比|比较|责任单.|牵头单.|配合单.|责任部门|牵头部门|负责|[这那两][份个]|两地|"
     r"比例|金额|额度|上限|封顶|数额|"  # how-much words: the amount kind asks them (items stating one score it)
     r"[？?，,。！!、：:；;“”\"《》\s]"
 )
 _FUNCTION_WORDS = frozenset("的了和与跟及或在对为是有要把被给让从向里中上下其该这那各每并而也都就还又则能可会将着过之以于由所按个想些么到") | {
-    "做到", "达到", "实现", "搞", "干", "弄", "定了", "提出", "规定了",
+    "做到", "达到", "实现", "搞", "干", "弄", "拿", "定了", "提出", "规定了",
 }
+
+
+def _function_word(word: str) -> bool:
+    """A function word, or a word jieba made of function characters only ("各给", "还要", "为了")."""
+    return word in _FUNCTION_WORDS or (len(word) > 1 and all(ch in _FUNCTION_WORDS for ch in word))
 
 
 @dataclass(frozen=True)
@@ -494,4 +499,4 @@ def _topic(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
     out = re.sub(r"(?i)\bai\b|(?i:ai)(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?i:ai)", " 人工智能 ", out)
     quoted = {m.group(1) for m in _QUOTED.finditer(text)}  # a name the user quotes stays one word
     words = [w for part in out.split() for w in ([part] if part in quoted else tokenize_exact(part))]
-    return " ".join(w for w in words if w not in _FUNCTION_WORDS and w not in STOPWORDS and w != "年")
+    return " ".join(w for w in words if not _function_word(w) and w not in STOPWORDS and w != "年")

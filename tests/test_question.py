@@ -178,3 +178,12 @@ def test_a_zone_and_its_city_with_the_same_policies_are_one_place(catalog: Catal
 def test_the_word_joining_two_places_is_not_part_of_the_topic(catalog: Catalog) -> None:
     for question in ("上海跟深圳的产业规模目标各是多少", "上海和深圳的产业规模目标各是多少"):
         assert analyse(question, catalog).topic == "产业 规模 目标"
+
+
+def test_words_made_of_function_characters_leave_the_topic(catalog: Catalog) -> None:
+    # jieba writes 各给 / 各能 / 还要 as words; made of function characters only, they say nothing of the
+    # topic, and a topic padded with them is spelled out by no clause. 拿 and 最多 ask how much is got.
+    q = analyse("做AI芯片研发 杭州和长沙最多各能拿多少", catalog)
+    assert not {"各能", "拿", "最多"} & set(q.topic.split()) and "芯片" in q.topic and q.how_much
+    assert analyse("外省企业来投资 成都还要给啥", catalog).topic.split()[-1] != "还要"
+    assert "给予" in analyse("哪些城市给予算力补贴", catalog).topic.split()  # 予 is no function character
