@@ -56,9 +56,16 @@ def check_citations(text: str, given: int) -> list[int]:
 def states_quantity(text: str) -> bool:
     """Whether a text states an amount or count; a year alone is not one.
 
+    Neither is an entry's own number ("15.大力引进…") nor a document number ("杭政办函〔2018〕114号").
+
     Example: "培育10家企业" -> True; "完善城市大脑四大中枢平台" -> True; "到2022年，环境不断完善" -> False
     """
-    return bool(_QUANTITY.search(_YEAR_WORD.sub("", unicodedata.normalize("NFKC", text))))
+    text = _NOT_QUANTITY.sub("", unicodedata.normalize("NFKC", text))
+    return bool(_QUANTITY.search(_YEAR_WORD.sub("", text)))
+
+
+# An entry's own number where a line begins ("15.", "(3)", "3、") and a document number ("〔2018〕114号")
+_NOT_QUANTITY = re.compile(r"(?m)^\s*(?:\d{1,3}\s*[.、．](?!\d)|[(（]\d{1,3}[)）])|[〔\[(（［]\s*(?:19|20)\d\d\s*[〕\])）］]\s*\d+\s*号")
 
 
 def amounts(text: str) -> list[str]:

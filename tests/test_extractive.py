@@ -454,6 +454,14 @@ def test_number_and_citation_checks() -> None:
     assert checks.amounts("按30%给予支持，最高500万元，到2025年") == ["30%", "500万元"]
 
 
+def test_an_entry_number_or_a_document_number_is_no_quantity() -> None:
+    # "有多少…" answered from "12.鼓励…（X政发〔2019〕7号）给予支持" must say the clause states no amount
+    assert not checks.states_quantity("12.鼓励引进团队，按照《某通知》（某政办函〔2019〕7号）给予支持")
+    assert not checks.states_quantity("（3）在落户、医疗等方面予以支持")
+    assert checks.states_quantity("1.5倍") and checks.states_quantity("3.给予100万元奖励")
+    assert checks.states_quantity("对获奖的前3名给予奖励")
+
+
 def test_a_table_row_gives_the_value_of_the_year_asked_with_its_column_and_label() -> None:
     text = "类别 | 指标 | 单位 | 2020年 | 2022年\n综合竞争力 | 核心产业产值 | 亿元 | 30 | 50"
     clause = Clause("t", "d", "某县规划", (), None, text, (0, len(text)))
