@@ -22,7 +22,7 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from . import dates, lookup, places, retrieve, store
+from . import dates, lookup, places, retrieve, store, typos
 from .config import Settings, check_question
 from .errors import InputError
 from .extractive import CROSS_DEPTH, Extractive, Retrieved
@@ -114,6 +114,7 @@ class _State:
     question: str  # as asked (checked)
     standalone: str  # with the conversation resolved
     retrieved: Retrieved
+    note: str = ""  # the homophone slips read as other words, told to the user
 
 
 class Pipeline:
@@ -166,7 +167,7 @@ class Pipeline:
     def _retrieve(self, step: dict[str, Any]) -> _State:
         """Analyse the standalone question once, embed it once, and retrieve from its scope, from outside
         its scope (for saying what other places provide) and, for "哪些城市…", from every region."""
-        question = step["standalone"]
+        question, fixes = self.index.speller.correct(step["standalone"])
         filters = retrieve.Filters.of(_clean_filters(step.get("filters")))
         q = analyse(question, self.index.catalog)
         scores = retrieve.Scores(self.index, question, retrieve.query_vector(self.index, question))
@@ -179,7 +180,7 @@ class Pipeline:
         regions = retrieve.regions(self.index) if q.cross and not q.known_places and unfiltered else []
         by_region = retrieve.by_region(scores, regions, CROSS_DEPTH) if regions else {}
         retrieved = Retrieved(q, scores.vector, tuple(hits), tuple(elsewhere), by_region)
-        return _State(step["question"], question, retrieved)
+        return _State(step["question"], question, retrieved, typos.note(fixes))
 
     def _answer(self, state: _State) -> Answer:
         final = [part for part in self._parts(state) if isinstance(part, Answer)]
@@ -188,6 +189,8 @@ class Pipeline:
     def _parts(self, state: _State) -> Iterator[str | Answer]:
         """Text deltas, then the final Answer, which notes every expired policy it cites."""
         for part in self._drafts(state):
+            if isinstance(part, Answer) and state.note:
+                part = replace(part, notices=(state.note, *part.notices))
             yield with_expiry_notes(part) if isinstance(part, Answer) else part
 
     def _drafts(self, state: _State) -> Iterator[str | Answer]:

@@ -196,14 +196,14 @@ _ASKING = re.compile(
     r"比例|金额|额度|上限|封顶|数额|"  # how-much words: the amount kind asks them (items stating one score it)
     r"[？?，,。！!、：:；;“”\"《》\s]"
 )
-_FUNCTION_WORDS = frozenset("的了和与跟及或在对为是有要把被给让从向里中上下其该这那各每并而也都就还又则能可会将着过之以于由所按个想些么到") | {
+FUNCTION_WORDS = frozenset("的了和与跟及或在对为是有要把被给让从向里中上下其该这那各每并而也都就还又则能可会将着过之以于由所按个想些么到") | {
     "做到", "达到", "实现", "搞", "干", "弄", "拿", "定了", "提出", "规定了",
 }
 
 
 def _function_word(word: str) -> bool:
     """A function word, or a word jieba made of function characters only ("各给", "还要", "为了")."""
-    return word in _FUNCTION_WORDS or (len(word) > 1 and all(ch in _FUNCTION_WORDS for ch in word))
+    return word in FUNCTION_WORDS or (len(word) > 1 and all(ch in FUNCTION_WORDS for ch in word))
 
 
 @dataclass(frozen=True)

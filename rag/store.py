@@ -73,6 +73,7 @@ class Index:
     item_matrix: np.ndarray | None = None  # item vectors, rows as item_vectors.layout(clauses)
     item_rows: list[list[int | None]] = field(default_factory=list, repr=False)
     _catalog: Any = field(default=None, repr=False)
+    _speller: Any = field(default=None, repr=False)
     _by_doc: dict[str, list[Clause]] | None = field(default=None, repr=False)
     search_store: Any = field(default=None, repr=False)
 
@@ -100,6 +101,16 @@ class Index:
 
             self._catalog = Catalog.of(list(self.documents.values()), self.clauses)
         return self._catalog
+
+    @property
+    def speller(self) -> Any:
+        """Homophone slips of a question, read against the policies' words (rag/typos.py)."""
+        if self._speller is None:
+            from .typos import Speller
+
+            texts = [c.text for c in self.clauses] + [d.title for d in self.documents.values()]
+            self._speller = Speller.of(texts)
+        return self._speller
 
     def position(self, clause_id: str) -> int | None:
         return self._by_id.get(clause_id)

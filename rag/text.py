@@ -98,6 +98,11 @@ def tokenize_exact(text: str) -> list[str]:
     return [t for t in _jieba().lcut(text) if t.strip() and _WORDISH.search(t)]
 
 
+def known_word(word: str) -> bool:
+    """Whether jieba's dictionary has the word. Example: known_word("补贴") -> True; known_word("补帖") -> False"""
+    return _jieba().dt.FREQ.get(word, 0) > 0
+
+
 def query_tokens(question: str) -> list[str]:
     """Tokens of a question with policy-language synonyms added.
 

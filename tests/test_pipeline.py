@@ -314,3 +314,10 @@ def test_a_question_asking_two_things_is_answered_when_one_part_is(bundled: Pipe
     answer = bundled.ask("德清到2022年要建多少个AI开放创新平台？人才目标呢")
     assert not answer.refused and "70名" in answer.text
     assert {c.clause.doc_title for c in answer.citations} == {"德清县新一代人工智能应用县发展规划"}
+
+
+def test_a_homophone_slip_is_answered_as_the_word_and_the_user_told(pipe: Pipeline) -> None:
+    answer = pipe.ask("重庆到2022年人工智能核心产叶规模多少")
+    assert not answer.refused and "500亿元" in answer.text and cited_ids(answer)[0] == "cq-一"
+    assert "已将问题中的“产叶”按“产业”理解。" in answer.notices
+    assert not any("理解" in n for n in pipe.ask("重庆到2022年人工智能核心产业规模多少").notices)
