@@ -182,7 +182,7 @@ class Extractive:
             blocks = self._blocks(r)
             if any(b.chosen for b in blocks):
                 return Verdict(True)
-            return Verdict(False, self._not_covered(r, []), scope=True)
+            return Verdict(False, self._none_compares(r, blocks), scope=True)
         if q.cross and not q.known_places and r.by_region:
             if self._places_providing(r):
                 return Verdict(True)
@@ -380,6 +380,17 @@ class Extractive:
             )
         head = f"未在所收录的政策中找到关于{compose.topic_words(q)}的规定。"
         return compose.refusal(head, related=[s.clause for s in scored] or [h.clause for h in r.hits])
+
+    def _none_compares(self, r: Retrieved, blocks: Sequence[compose.Block]) -> Answer:
+        """A comparison none of whose places has an item that answers: refused, and each place's nearest
+        item shown under its name, marked as not an answer (not the search's first clauses: those may all
+        be one place's)."""
+        refusal = self._not_covered(r, [])
+        if not any(b.nearest is not None for b in blocks):
+            return refusal
+        nearest = compose.compare(r.question, blocks, self._keep(r.question))
+        head = refusal.text.splitlines()[0]
+        return replace(nearest, text=f"{head}\n{nearest.text}", refused=True, table=())
 
     def _elsewhere(self, r: Retrieved) -> list[Scored]:
         scored = evidence.score_items(self.index, r.question, r.vector, r.elsewhere)

@@ -321,3 +321,15 @@ def test_a_homophone_slip_is_answered_as_the_word_and_the_user_told(pipe: Pipeli
     assert not answer.refused and "500亿元" in answer.text and cited_ids(answer)[0] == "cq-一"
     assert "已将问题中的“产叶”按“产业”理解。" in answer.notices
     assert not any("理解" in n for n in pipe.ask("重庆到2022年人工智能核心产业规模多少").notices)
+
+
+def test_a_comparison_no_place_answers_is_refused_with_each_places_nearest_item(
+    pipe: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag import evidence
+
+    monkeypatch.setattr(evidence, "EVIDENCE_MIN", 99.0)  # no item of either place answers
+    answer = pipe.ask("成渝两地2022年的人工智能核心产业规模目标一样吗？")
+    assert answer.refused and answer.text.splitlines()[0].endswith("。") and "未涉及" in answer.text.splitlines()[0]
+    assert "【成都市】未找到直接规定" in answer.text and "【重庆市】未找到直接规定" in answer.text
+    assert {"cq-一", "cd-一"} <= set(cited_ids(answer)) and not answer.table
