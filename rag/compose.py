@@ -17,13 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .checks import amounts, states_quantity
+from .checks import AMOUNT, amounts, states_quantity
 from .evidence import Scored, cover, pairs
 from .items import PERIOD, PERIOD_WORD, leading_period, numbered
 from .measures import CAP_WORDS
 from .model import Answer, Citation, Clause, TableRow
 from .question import Question
-from .text import norm
+from .text import norm, tail_words
 
 T = TypeVar("T")
 
@@ -527,8 +527,8 @@ def _amounts_asked(q: Question, stated: list[tuple[Scored, str]], topic: dict[st
     stated = counted or stated  # "多少个…几个": the items counting in 个, not a neighbour's 500亿元
     order = {sp: -i for i, sp in enumerate(stated)}  # on a tie, the first in the best clause's order
     each = _each_part(q, stated, topic, lambda sp: (sp[0].text, order[sp]))
-    if len(each) >= 2:
-        return sorted(each, key=lambda sp: stated.index(sp))
+    if len(each) >= 2:  # in the order the question asks them
+        return each
     return [max(stated, key=lambda sp: (cover(topic, sp[0].text), order[sp])) if topic else stated[0]]
 
 
@@ -548,11 +548,28 @@ def _said_amounts(picked: Sequence[tuple[Scored, str]], numbering: Numbering) ->
     "到2022年，企业超过300家[1]；产业规模超过200亿元[1]" """
     out, before = [], None
     for s, phrase in picked:
+        phrase = _named(s.text, phrase) if len(picked) >= 2 else phrase
         when = period(s.clause, s.position) or leading_period(s.text)
         prefix = f"{when}，" if when and when not in phrase and when != before else ""
         out.append(f"{prefix}{phrase}[{numbering.of(s.clause, s.text)}]")
         before = when
     return "；".join(out)
+
+
+def _named(text: str, phrase: str) -> str:
+    """An amount phrase that says little but the figure ("规模1亿元"), said beside others, with the words
+    before it in its item that name what it is of: "设立长沙市人工智能产业天使投资基金，规模1亿元"."""
+    if len(re.findall(r"[\u4e00-\u9fff]", AMOUNT.sub("", phrase))) > BARE_WORDS:
+        return phrase
+    at = text.find(phrase)
+    before = re.split(r"[，。；：,;:]", text[:at].rstrip(_ENDS))[-1].strip() if at > 0 else ""
+    if len(before) > NAMING_CHARS:
+        before = tail_words(before, NAMING_CHARS)
+    return f"{before}，{phrase}" if before else phrase
+
+
+BARE_WORDS = 4  # an amount phrase with no more Chinese characters than this besides its figures says little
+NAMING_CHARS = 24  # what is kept of the words naming it
 
 
 def _amount_of_year(year: int, ordered: Sequence[Scored], numbering: Numbering, counter: str | None = None) -> str:

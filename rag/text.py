@@ -98,6 +98,19 @@ def tokenize_exact(text: str) -> list[str]:
     return [t for t in _jieba().lcut(text) if t.strip() and _WORDISH.search(t)]
 
 
+def tail_words(text: str, limit: int) -> str:
+    """The longest end of `text` made of whole jieba words and at most `limit` characters.
+
+    Example: tail_words("市人民政府联合管委会设立天使投资基金", 10) -> "设立天使投资基金"
+    """
+    out = ""
+    for word in reversed(_jieba().lcut(text)):
+        if len(out) + len(word) > limit:
+            break
+        out = word + out
+    return out
+
+
 def known_word(word: str) -> bool:
     """Whether jieba's dictionary has the word. Example: known_word("补贴") -> True; known_word("补帖") -> False"""
     return _jieba().dt.FREQ.get(word, 0) > 0

@@ -598,3 +598,27 @@ def test_a_period_inside_one_numbered_entry_is_not_the_next_entrys() -> None:
     said = {entries.item_text(item): compose.period(entries, n) for n, item in enumerate(entries.items)}
     assert said["建设影视文创综合体。"] is None  # 2022 belongs to entry 1 only
     assert [compose.period(lead, n) for n in range(2, len(lead.items))] == ["到2022年"] * (len(lead.items) - 2)
+
+
+def test_a_part_is_told_apart_by_the_pairs_the_other_parts_lack() -> None:
+    # both parts ask about a 基金; what sets the second apart is 子基金, whose lone 子 joins 基金
+    q = analyse("天使投资基金有多大？产业子基金呢", Catalog.of([], []))
+    assert q.parts == ("天使 投资 基金", "产业 子 基金")
+    weights = evidence.PairWeights.of(build_clauses()[0] + [_part("jj", "六", 0, "设立子基金。设立子基金。产业。")])
+    focus = evidence.part_focus(q, q.parts[1], weights)
+    assert "子基" in focus and "基金" not in focus
+    assert set(evidence.part_focus(q, q.parts[0], weights)) <= {"天使", "投资"}
+
+
+def test_two_things_asked_get_their_figures_in_the_order_asked_each_named() -> None:
+    from rag.model import Hit
+
+    text = ("六、支持投融资。市产业投资基金联合社会资本发起设立产业发展子基金，规模100亿元。"
+            "市人民政府设立人工智能产业天使投资基金，规模1亿元。")  # fmt: skip
+    c = _part("jj", "六", 0, text)
+    scored = [evidence.Scored(Hit(c, 0.0, "dense"), n, 0.0, 0.0, 9.0 - n) for n in range(1, len(c.items))]
+    q = analyse("天使投资基金有多大？产业子基金呢", Catalog.of([], []))
+    weights = evidence.PairWeights.of([c, *build_clauses()[0]])
+    line = compose.first_line(q, compose.in_order(scored), compose.Numbering(), evidence.topic_weights(q, weights))
+    angel, fund = line.index("规模1亿元"), line.index("规模100亿元")
+    assert angel < fund and "天使投资基金，规模1亿元" in line and "子基金，规模100亿元" in line
