@@ -6,7 +6,8 @@
 A reference has a policy-name part, matched fuzzily against document titles
 (character bigrams plus region words, so abbreviations work), and a clause part
 matched against `Clause.ref`: exactly, then as the tail of a longer ref, then —
-for 第X条 in a document that has no 第X条, and for 第X项 or 第X点 — as the X-th item of its main list.
+for 第X条 in a document that has no 第X条, and for 第X项 or 第X点 — as the X-th item of its main list;
+第X部分 is the part numbered X、 (一、二、…).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from .model import Clause, Document
 from .places import first as find_region
 
 _NUM = r"(?:[一二三四五六七八九十百零〇两]+|\d{1,3})"
-_ARTICLE = re.compile(rf"第\s*({_NUM})\s*([条章节项点])")  # 第15项, 第3点: the 15th item of a list numbered 1, 2, …
+# 第15项, 第3点: the 15th item of a list numbered 1, 2, …; 第3部分: the part numbered 三、
+_ARTICLE = re.compile(rf"第\s*({_NUM})\s*(部分|[条章节项点])")
 _BOX = re.compile(rf"专栏\s*({_NUM})")
 # "二（一）1", "二、(一)", "（十三）", "三（二）4（1）": at least one bracketed level.
 _COMPACT = re.compile(
@@ -134,6 +136,8 @@ def resolve(doc_clauses: list[Clause], target: str) -> list[Clause]:
     if len(tails) == 1:
         tail = tails.pop()
         return [c for c in doc_clauses if _is_descendant(c.ref, tail)]
+    if part := re.fullmatch(r"第(.+)部分", target):  # the part numbered 三、 of a policy numbered 一、二、…
+        return [c for c in doc_clauses if _is_descendant(c.ref, part.group(1))]
     m = re.fullmatch(r"第(.+)([条项点])", target)
     if m and not any(re.search(r"第.+条", c.ref) for c in doc_clauses):
         return _ordinal(doc_clauses, m.group(1))

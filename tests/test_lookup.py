@@ -39,6 +39,7 @@ def all_clauses(docs: list[Document]) -> list[Clause]:
         ("第6条", (None, "第六条")),
         ("苏州试验区实施方案第12项讲啥", ("苏州试验区实施方案", "第十二项")),
         ("第3点", (None, "第三点")),
+        ("天津智能制造政策第8部分讲的啥", ("天津智能制造政策", "第八部分")),
         ("第 12 条", (None, "第十二条")),
         ("中关村十五条措施第六条讲的是什么？", ("中关村十五条措施", "第六条")),
         ("湖北实施意见第十三条“构建新兴产业推进机制”具体有哪些安排？", ("湖北实施意见", "第十三条")),
@@ -95,6 +96,7 @@ def test_match_docs_accepts_titles_and_is_deterministic(docs: list[Document]) ->
         ("武汉试验区建设若干政策第四条", "004_19fc23e80da6329a-23", ["四"]),
         ("湖北实施意见第13点", OPINION, ["五（十三）"]),  # the 13th item of its main list
         ("中关村十五条措施第6项", BEIJING_15, ["第六条"]),  # a policy of articles: its articles are its list
+        ("武汉试验区建设若干政策第4部分", "004_19fc23e80da6329a-23", ["四"]),  # the part numbered 四、
     ],
 )
 def test_find(
@@ -118,6 +120,7 @@ def test_find_returns_every_part_in_order(all_clauses: list[Clause], docs: list[
         "厦门条例第一条",
         "第6条",
         "总体规划专栏99",
+        "武汉试验区建设若干政策第九部分",
     ],
 )
 def test_find_nothing(all_clauses: list[Clause], docs: list[Document], text: str) -> None:
