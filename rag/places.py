@@ -27,6 +27,10 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "珠三角": ("广州市", "深圳市", "珠海市", "佛山市", "东莞市", "中山市", "江门市", "惠州市", "肇庆市"),
     "北上广深": ("北京市", "上海市", "广州市", "深圳市"),
     "北上广": ("北京市", "上海市", "广州市"),
+    "粤港澳大湾区": ("广州市", "深圳市", "珠海市", "佛山市", "惠州市", "东莞市", "中山市", "江门市", "肇庆市", "香港特别行政区", "澳门特别行政区"),
+    "大湾区": ("广州市", "深圳市", "珠海市", "佛山市", "惠州市", "东莞市", "中山市", "江门市", "肇庆市", "香港特别行政区", "澳门特别行政区"),
+    "长株潭": ("长沙市", "株洲市", "湘潭市"),
+    "苏南": ("南京市", "无锡市", "常州市", "苏州市", "镇江市"),
 }
 _SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|地区|林区|省|市|县|区|盟)$")
 _ETHNIC = re.compile(r"(?:土家族|苗族|藏族|羌族|彝族|布依族|侗族|哈尼族|壮族|傣族|白族|景颇族|傈僳族|回族|蒙古族|朝鲜族|哈萨克|柯尔克孜|蒙古)+$")
@@ -87,6 +91,10 @@ def _gazetteer() -> tuple[dict[str, _Entry], dict[str, str]]:
             city = head[1:].strip()
             for alias in rest.split():
                 add(alias, _Entry(city, None, province_of.get(city)))
+            continue
+        if head.startswith("!"):  # countries: places no policy of the index can be about
+            for country in rest.split():
+                add(country, _Entry(country, None, None))
             continue
         if head.startswith("@"):
             city = head[1:].strip()
@@ -176,6 +184,8 @@ def find(text: str) -> list[Mention]:
             groups.append(m)
             continue
         entry = table[m.group(0)]
+        if entry.name in _countries() and not _a_word(masked, m.start(), m.end()):
+            continue  # 精英国际: 英国 is no word there
         if entry.city:
             out.append(Mention(m.group(0), entry.city, m.start(), area=entry.name))
         else:
@@ -185,6 +195,18 @@ def find(text: str) -> list[Mention]:
         if not named & set(GROUPS[m.group(0)]):
             out.extend(Mention(m.group(0), name, m.start()) for name in GROUPS[m.group(0)])
     return sorted(out, key=lambda mention: mention.start)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    return frozenset(country for head, rest in _lines() if head.startswith("!") for country in rest.split())
+
+
+def _a_word(text: str, start: int, end: int) -> bool:
+    """Whether jieba reads text[start:end] as a word of its own (美国 in 美国对…, not 英国 in 精英国际)."""
+    from .text import word_spans
+
+    return (start, end) in word_spans(text)
 
 
 def _mask_not_places(text: str) -> str:

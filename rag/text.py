@@ -111,6 +111,11 @@ def tail_words(text: str, limit: int) -> str:
     return out
 
 
+def word_spans(text: str) -> set[tuple[int, int]]:
+    """(start, end) of each of jieba's words of a text. Example: word_spans("精英国际") -> {(0, 2), (2, 4)}"""
+    return {(start, end) for _, start, end in _jieba().tokenize(text)}
+
+
 def known_word(word: str) -> bool:
     """Whether jieba's dictionary has the word. Example: known_word("补贴") -> True; known_word("补帖") -> False"""
     return _jieba().dt.FREQ.get(word, 0) > 0

@@ -27,13 +27,15 @@ from rag import places
         ("合肥和成渝比", [("合肥", "合肥市", None), ("成渝", "成都市", None), ("成渝", "重庆市", None)]),
         ("雄安对AI企业有啥补贴", [("雄安", "河北省", "雄安")]),  # a 新区 by its short name: not another city's
         ("两江新区的企业", [("两江新区", "重庆市", "两江新区")]),
+        ("长株潭AI补贴", [("长株潭", "长沙市", None), ("长株潭", "株洲市", None), ("长株潭", "湘潭市", None)]),
+        ("美国对AI企业补贴多少", [("美国", "美国", None)]),  # a country: about no policy of the index
     ],
 )
 def test_places_come_from_the_gazetteer(text: str, expected: list[tuple[str, str, str | None]]) -> None:
     assert [(m.text, m.name, m.area) for m in places.find(text)] == expected
 
 
-@pytest.mark.parametrize("text", ["支持企业上市融资", "阿里云和百度的大模型", "朝阳产业", "城市大脑", "长治久安", "长江北岸", "滨海城市", "天府之国", "", "😀"])
+@pytest.mark.parametrize("text", ["支持企业上市融资", "阿里云和百度的大模型", "朝阳产业", "城市大脑", "长治久安", "长江北岸", "滨海城市", "天府之国", "培养精英国际化人才", "", "😀"])
 def test_words_that_only_contain_a_place_name_are_not_places(text: str) -> None:
     assert places.find(text) == []
 
