@@ -605,10 +605,12 @@ class Workspace:
             return self._pipeline
 
     def warm_up(self) -> None:
-        """Create the pipeline and load the query embedder, so the first question is not slow."""
+        """Create the pipeline and load the query embedder and the typing-slip reader, so the first
+        question is not slow."""
         from . import embed
 
         embed.get(self.index.embedder_id)
+        _ = self.index.speller
         _ = self.pipeline
 
     # ------------------------------------------------------------ questions
