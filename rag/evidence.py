@@ -152,40 +152,6 @@ def named_measure(q: Question) -> Question:
     return replace(q, topic=" ".join(words))
 
 
-def with_lone_characters_joined(q: Question, topic: str) -> list[str]:
-    """The words of `topic`, each one-character word joined to the word the question writes it with (the
-    next, else the one before): a lone character has no pair to match. "产业 子 基金" of "…产业子基金呢" ->
-    ["产业", "子基金"]."""
-    said = re.sub(r"\s+", "", norm(q.text)).lower()
-    words = topic.split()
-    out: list[str] = []
-    for i, word in enumerate(words):
-        if len(word) == 1 and i + 1 < len(words) and (word + words[i + 1]).lower() in said:
-            words[i + 1] = word + words[i + 1]
-        elif len(word) == 1 and out and (out[-1] + word).lower() in said:
-            out[-1] += word
-        else:
-            out.append(word)
-    return out
-
-
-def part_focus(q: Question, part: str, weights: PairWeights) -> dict[str, float]:
-    """The character pairs that set one part of a question apart from its other parts: of the part's
-    words, the one whose pairs not found in the other parts are rarest on average, those pairs.
-    "长沙天使投资基金有多大？产业子基金呢": the second part's 基金 is the first's too; its own pair is 子基.
-    Falls back to the part's most specific word (focus_weights) when every pair is shared.
-
-    Example: part "产业 子 基金" beside "天使 投资 基金" -> the pairs {"产业", "子基"} (not 基金)
-    """
-    others = {p for other in q.parts if other != part for w in with_lone_characters_joined(q, other) for p in pairs(w)}
-    best: dict[str, float] = {}
-    for run in with_lone_characters_joined(q, part):
-        own = {p: w for p in pairs(run) if p not in others and (w := weights.weight(p)) > 0}
-        if own and sum(own.values()) / len(own) > (sum(best.values()) / len(best) if best else 0.0):
-            best = own
-    return best or focus_weights(replace(q, topic=part), weights)
-
-
 def focus_weights(q: Question, weights: PairWeights) -> dict[str, float]:
     """The character pairs of the topic's most specific word: the one whose pairs are rarest on average.
 

@@ -326,7 +326,7 @@ class Extractive:
         extra: list[Scored] = []
         for part in q.parts:
             alone = replace(q, topic=part)
-            focus = evidence.part_focus(q, part, weights)
+            focus = evidence.focus_weights(alone, weights)
 
             def spells(s: Scored, focus: dict[str, float] = focus) -> bool:
                 return evidence.cover(focus, f"{evidence.context(s.clause)} {s.text}") >= 1.0

@@ -183,7 +183,7 @@ _KIND_PATTERNS = {
 }
 _ASKS_SAME = re.compile(_KIND_PATTERNS["comparison"])
 _ASKS_RATE = re.compile(r"比例|百分之|几成|多少成")
-_HOW_MUCH = re.compile(r"多少|(?<!哪)几[个家项所条种名位批次成倍亿万千百]|多大|多高|比例|金额|额度|上限|封顶|数额|数量|能拿|补多少|给多少|几成|百分之")
+_HOW_MUCH = re.compile(r"多少|(?<!哪)几[个家项所条种名位批次成倍亿万千百]|多大|多高|比例|金额|额度|上限|封顶|数额|数量|补多少|给多少|几成|百分之")
 _COUNT_ASKED = re.compile(r"(?:多少|(?<!哪)几)\s*([个家项所条种名位批人])")  # a count and its measure word: 多少家, 几个
 _CROSS = re.compile(r"哪些(?:城市|地方|地区|省份?|市|试验区|先导区|区县)|哪几个(?:城市|地方|地区|省)|哪个(?:城市|地方)|各地|各个?城市|"
                     r"各试验区|哪些地|哪里有|什么地方有|哪儿有")  # fmt: skip

@@ -600,16 +600,6 @@ def test_a_period_inside_one_numbered_entry_is_not_the_next_entrys() -> None:
     assert [compose.period(lead, n) for n in range(2, len(lead.items))] == ["到2022年"] * (len(lead.items) - 2)
 
 
-def test_a_part_is_told_apart_by_the_pairs_the_other_parts_lack() -> None:
-    # both parts ask about a 基金; what sets the second apart is 子基金, whose lone 子 joins 基金
-    q = analyse("天使投资基金有多大？产业子基金呢", Catalog.of([], []))
-    assert q.parts == ("天使 投资 基金", "产业 子 基金")
-    weights = evidence.PairWeights.of(build_clauses()[0] + [_part("jj", "六", 0, "设立子基金。设立子基金。产业。")])
-    focus = evidence.part_focus(q, q.parts[1], weights)
-    assert "子基" in focus and "基金" not in focus
-    assert set(evidence.part_focus(q, q.parts[0], weights)) <= {"天使", "投资"}
-
-
 def test_two_things_asked_get_their_figures_in_the_order_asked_each_named() -> None:
     from rag.model import Hit
 

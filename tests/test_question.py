@@ -139,6 +139,7 @@ def test_how_much_words_ask_the_kind_and_leave_the_topic(catalog: Catalog) -> No
     q = analyse("杭州对AI项目的资助比例和封顶是多少", catalog)
     assert "amount" in q.kinds and q.how_much
     assert not {"比例", "封顶"} & set(q.topic.split()) and "资助" in q.topic.split()
+    assert not analyse("手上有专利 能拿去融资不", catalog).how_much  # 能拿去 is "take it to", not "get how much"
     q = analyse("某市到2025年AI企业数量要到多少", catalog)  # 数量 asks a count as 数额 asks a sum
     assert q.how_much and "数量" not in q.topic.split() and "企业" in q.topic.split()
 
