@@ -24,6 +24,7 @@ import numpy as np
 
 from . import compose, evidence, retrieve
 from .checks import amounts
+from .clauses import cn_to_int
 from .evidence import Scored
 from .model import Answer, Clause, Hit
 from .question import Question
@@ -224,8 +225,6 @@ class Extractive:
             return compose.refusal(head, related=[h.clause for h in r.hits])
         doc_id = q.scope[0]
         policy = self.index.catalog.policy(doc_id)  # type: ignore[attr-defined]
-        if q.ref.endswith(("项", "点")) and not (policy and (policy.articles or policy.item_range)):
-            return None  # "第3项" of a plan whose items restart at 1 in every part: which part's is not said
         title = policy.title if policy else doc_id
         size = (
             f"共{policy.articles}条"
@@ -234,10 +233,29 @@ class Extractive:
             if policy
             else ""
         )
-        if size and policy and not policy.articles and policy.item_range:
+        if q.ref.endswith(("项", "点")) and not (policy and (policy.articles or policy.item_range)):
+            # "第3项" of a plan whose items restart at 1 in every part: which part's is not said, unless no
+            # part numbers its items that far
+            most = self._most_items(doc_id)
+            asked = cn_to_int(q.ref[1:-1])
+            if not most or asked is None or asked <= most:
+                return None
+            size += f"，各部分的条目编号最多到{most}"
+        elif size and policy and not policy.articles and policy.item_range:
             size += f"，条目编号{policy.item_range}"  # "第23条" of a policy whose parts number their items 1 … 22
-        head = f"《{title}》{size}，没有{q.ref}。"
+        boxes = self._boxes(doc_id) if q.ref.startswith("专栏") else 0
+        head = f"《{title}》共有专栏1—{boxes}，没有{q.ref}。" if boxes else f"《{title}》{size}，没有{q.ref}。"
         return compose.refusal(head, related=self._last_clauses(doc_id) or [h.clause for h in r.hits])
+
+    def _most_items(self, doc_id: str) -> int:
+        """The highest number any part of a policy gives an item in digits ("22." of "五、…22.…"); 0 if none."""
+        numbers = (c.number.strip("（）() ") for c in self._clauses_by_doc().get(doc_id, []) if c.number)
+        return max((int(n) for n in numbers if n.isdigit()), default=0)
+
+    def _boxes(self, doc_id: str) -> int:
+        """The highest 专栏 number of a policy (its boxes are numbered apart from its parts); 0 if it has none."""
+        refs = (c.ref for c in self._clauses_by_doc().get(doc_id, []))
+        return max((int(m.group(1)) for r in refs if (m := re.fullmatch(r"专栏(\d+)", r))), default=0)
 
     def _last_clauses(self, doc_id: str) -> list[Clause]:
         """What a policy's numbering ends with, shown under "没有第N条": its last numbered clause (all its

@@ -308,6 +308,15 @@ def test_an_item_number_past_the_last_says_how_far_the_items_go(bundled: Pipelin
     assert "条目编号" not in bundled.ask("湖北总体规划第九十条").text
 
 
+def test_a_box_or_an_item_past_the_last_says_how_far_the_boxes_or_items_go(bundled: Pipeline) -> None:
+    # boxes (专栏) are numbered apart from the parts: their own count says it
+    assert "共有专栏1—8，没有专栏12" in bundled.ask("德清规划专栏12说了啥").text
+    # 长沙's plan numbers items 1, 2, … again in each part, up to 20: 第3项 is ambiguous, 第40项 is in no part
+    past = bundled.ask("长沙三年行动计划第40项讲的啥")
+    assert past.refused and "各部分的条目编号最多到20，没有第四十项" in past.text, past.text
+    assert "最多到" not in bundled.ask("长沙三年行动计划第3项讲的啥").text
+
+
 def test_a_question_asking_two_things_is_answered_when_one_part_is(bundled: Pipeline) -> None:
     # 德清's plan states its talent target but no count of open innovation platforms: the whole question
     # scores below the evidence threshold, its second part asked alone does not
