@@ -756,7 +756,8 @@ def refusal(
         w.lines.append("可能相关（仅供参考，并未回答该问题）：")
         for clause in related[:MAY_RELATE]:
             n = w.numbering.of(clause)
-            text = clause.text if len(clause.text) <= 60 else clause.text[:60] + "……"
+            flat = " ".join(clause.text.split())  # one line: a heading's line break would cut the list
+            text = flat if len(flat) <= 60 else flat[:60] + "……"
             w.lines.append(f"[{n}] {clause.citation}：{text}")
     return Answer("\n".join(w.lines), w.numbering.citations(), refused=True)
 

@@ -127,12 +127,16 @@ def _is_descendant(ref: str, target: str) -> bool:
     )
 
 
-def resolve(doc_clauses: list[Clause], target: str) -> list[Clause]:
-    """Clauses of one document that a normalised ref names, with their sub-clauses."""
+def resolve(doc_clauses: list[Clause], target: str, said: str = "") -> list[Clause]:
+    """Clauses of one document that a normalised ref names, with their sub-clauses. `said`, the text the
+    ref was typed in, picks one of several refs ending alike by the heading it names: "保障措施（四）" is
+    三（四） under "三、保障措施", not 二（四） under "二、主要任务"."""
     exact = [c for c in doc_clauses if _is_descendant(c.ref, target)]
     if exact:
         return exact
     tails = {c.ref for c in doc_clauses if c.ref.endswith(target) and len(target) > 1}
+    if len(tails) > 1 and said:
+        tails = {c.ref for c in doc_clauses if c.ref in tails and _names_heading(c, said)} or tails
     if len(tails) == 1:
         tail = tails.pop()
         return [c for c in doc_clauses if _is_descendant(c.ref, tail)]
@@ -144,6 +148,12 @@ def resolve(doc_clauses: list[Clause], target: str) -> list[Clause]:
     if m and m.group(2) != "条":  # a policy of articles: its main list is its articles (第3项 is 第三条)
         return resolve(doc_clauses, f"第{m.group(1)}条")
     return []
+
+
+def _names_heading(clause: Clause, said: str) -> bool:
+    """Whether a text names the heading a clause sits under ("三、保障措施" -> 保障措施)."""
+    words = (re.sub(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[)）]", "", h).strip() for h in clause.path)
+    return any(len(w) >= 2 and w in said for w in words)
 
 
 def _ordinal(doc_clauses: list[Clause], numeral: str) -> list[Clause]:
@@ -177,7 +187,7 @@ def find(clauses: Sequence[Clause], docs: Sequence[Document], text: str) -> list
         by_doc.setdefault(clause.doc_id, []).append(clause)
     if name:
         for doc_id in match_docs(docs, name)[:3]:
-            if found := resolve(by_doc.get(doc_id, []), target):
+            if found := resolve(by_doc.get(doc_id, []), target, text):
                 return found
         return []
     hits = [found for doc_clauses in by_doc.values() if (found := resolve(doc_clauses, target))]

@@ -221,7 +221,7 @@ def resolve_ref(index: Index, q: Question) -> list[Clause]:
         return []
     if q.scope:
         for doc_id in q.scope:
-            if found := lookup.resolve(index.clauses_of(doc_id), q.ref):
+            if found := lookup.resolve(index.clauses_of(doc_id), q.ref, q.text):
                 return found
         return []
     return lookup.find(index.clauses, list(index.documents.values()), q.text)

@@ -316,6 +316,13 @@ def test_a_box_or_an_item_past_the_last_says_how_far_the_boxes_or_items_go(bundl
     assert past.refused and "各部分的条目编号最多到20，没有第四十项" in past.text, past.text
     assert "最多到" not in bundled.ask("长沙三年行动计划第3项讲的啥").text
 
+    # （四） in two parts of 北京's 指导意见 (二（四）, 三（四）): it exists, which one is asked is not said
+    both = bundled.ask("北京指导意见（四）讲啥")
+    assert "有2处（四）：二（四）、三（四）" in both.text and "没有（四）" not in both.text, both.text
+    assert [c.clause.ref for c in both.citations] == ["二（四）", "三（四）"]
+    # the heading a question names picks one: 三、保障措施 holds 三（四）
+    assert bundled.ask("北京指导意见 保障措施（四）讲的啥").citations[0].clause.ref == "三（四）"
+
 
 def test_a_question_asking_two_things_is_answered_when_one_part_is(bundled: Pipeline) -> None:
     # 德清's plan states its talent target but no count of open innovation platforms: the whole question
