@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from . import compose, evidence, retrieve
+from . import compose, evidence, lookup, retrieve
 from .checks import amounts
 from .clauses import cn_to_int
 from .evidence import Scored
@@ -225,7 +225,7 @@ class Extractive:
             return compose.refusal(head, related=[h.clause for h in r.hits])
         doc_id = q.scope[0]
         policy = self.index.catalog.policy(doc_id)  # type: ignore[attr-defined]
-        several = self._refs_ending(doc_id, q.ref)
+        several = lookup.refs_ending(self._clauses_by_doc().get(doc_id, []), q.ref) if q.ref.startswith(("（", "(")) else []
         if len(several) >= 2:  # "（三）" of a policy with 一（三）, 二（三）…: which is not said, but it exists
             title = policy.title if policy else doc_id
             head = f"《{title}》有{len(several)}处{q.ref}：{'、'.join(several)}。请写明是哪一部分的，例如“{several[0]}”。"
@@ -252,13 +252,6 @@ class Extractive:
         boxes = self._boxes(doc_id) if q.ref.startswith("专栏") else 0
         head = f"《{title}》共有专栏1—{boxes}，没有{q.ref}。" if boxes else f"《{title}》{size}，没有{q.ref}。"
         return compose.refusal(head, related=self._last_clauses(doc_id) or [h.clause for h in r.hits])
-
-    def _refs_ending(self, doc_id: str, ref: str) -> list[str]:
-        """The refs of a policy's clauses that end with a bare sub-number ("（三）"), in document order."""
-        if not ref.startswith(("（", "(")):
-            return []
-        refs = [c.ref for c in self._clauses_by_doc().get(doc_id, []) if c.ref != ref and c.ref.endswith(ref)]
-        return list(dict.fromkeys(refs))
 
     def _most_items(self, doc_id: str) -> int:
         """The highest number any part of a policy gives an item in digits ("22." of "五、…22.…"); 0 if none."""

@@ -134,11 +134,11 @@ def resolve(doc_clauses: list[Clause], target: str, said: str = "") -> list[Clau
     exact = [c for c in doc_clauses if _is_descendant(c.ref, target)]
     if exact:
         return exact
-    tails = {c.ref for c in doc_clauses if c.ref.endswith(target) and len(target) > 1}
+    tails = refs_ending(doc_clauses, target)
     if len(tails) > 1 and said:
-        tails = {c.ref for c in doc_clauses if c.ref in tails and _names_heading(c, said)} or tails
+        tails = [r for r in tails if any(c.ref == r and _names_heading(c, said) for c in doc_clauses)] or tails
     if len(tails) == 1:
-        tail = tails.pop()
+        tail = tails[0]
         return [c for c in doc_clauses if _is_descendant(c.ref, tail)]
     if part := re.fullmatch(r"第(.+)部分", target):  # the part numbered 三、 of a policy numbered 一、二、…
         return [c for c in doc_clauses if _is_descendant(c.ref, part.group(1))]
@@ -148,6 +148,14 @@ def resolve(doc_clauses: list[Clause], target: str, said: str = "") -> list[Clau
     if m and m.group(2) != "条":  # a policy of articles: its main list is its articles (第3项 is 第三条)
         return resolve(doc_clauses, f"第{m.group(1)}条")
     return []
+
+
+def refs_ending(doc_clauses: Sequence[Clause], target: str) -> list[str]:
+    """The refs of a document's clauses that end with a ref but are longer, in document order: "（四）" ->
+    ["二（四）", "三（四）"] in a policy whose parts 二 and 三 both have a （四）."""
+    if len(target) < 2:
+        return []
+    return list(dict.fromkeys(c.ref for c in doc_clauses if c.ref != target and c.ref.endswith(target)))
 
 
 def _names_heading(clause: Clause, said: str) -> bool:

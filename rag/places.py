@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .text import word_spans
+
 GAZETTEER = Path(__file__).resolve().parent / "data" / "places.txt"
 
 # Short forms people use for several places at once (general usage, not tied to any question).
@@ -204,8 +206,6 @@ def _countries() -> frozenset[str]:
 
 def _a_word(text: str, start: int, end: int) -> bool:
     """Whether jieba reads text[start:end] as a word of its own (美国 in 美国对…, not 英国 in 精英国际)."""
-    from .text import word_spans
-
     return (start, end) in word_spans(text)
 
 

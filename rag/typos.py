@@ -12,7 +12,7 @@ as a slip when:
 
 The word the policies write most replaces it. Nothing is guessed where the policies offer no such word.
 
-    speller = Speller.of(index.clauses, titles)
+    speller = Speller.of(clause_texts + policy_titles)
     speller.correct("合肥租房有补帖吗") -> ("合肥租房有补贴吗", (("补帖", "补贴"),))
 """
 
@@ -23,11 +23,14 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pypinyin.pinyin_dict import pinyin_dict
 
 from .question import FUNCTION_WORDS
 from .text import known_word, tokenize_exact
 
-MIN_USES = 3  # the corrected word is written this often in the policies (see README: 错别字)
+MIN_USES = 3  # the corrected word is written this often in the policies (README: "Typing slips of the same sound")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _WORD = re.compile(r"[\u4e00-\u9fff]{2}")
 _TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0304\u030c"))  # grave, acute, macron, caron; ü keeps its dots
@@ -79,10 +82,9 @@ class Speller:
                         yield new
 
 
+@lru_cache(maxsize=8192)
 def sounds(ch: str) -> tuple[str, ...]:
     """The readings of a character without tones. Example: sounds("帖") -> ("tie",); sounds("行") -> ("xing", "hang")"""
-    from pypinyin.pinyin_dict import pinyin_dict
-
     readings = pinyin_dict.get(ord(ch), "")
     return tuple(dict.fromkeys(unicodedata.normalize("NFC", unicodedata.normalize("NFD", r).translate(_TONES)) for r in readings.split(",") if r))
 
