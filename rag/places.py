@@ -181,13 +181,16 @@ def find(text: str) -> list[Mention]:
     table, _ = _gazetteer()
     out: list[Mention] = []
     groups: list[re.Match[str]] = []
+    spans: set[tuple[int, int]] | None = None  # jieba's words of the text, read when a country is met
     for m in _pattern().finditer(masked):
         if m.group(0) in GROUPS:
             groups.append(m)
             continue
         entry = table[m.group(0)]
-        if entry.name in _countries() and not _a_word(masked, m.start(), m.end()):
-            continue  # 精英国际: 英国 is no word there
+        if entry.name in _countries():
+            spans = word_spans(masked) if spans is None else spans  # jieba once per text, not per mention
+            if (m.start(), m.end()) not in spans:
+                continue  # 精英国际: 英国 is no word there
         if entry.city:
             out.append(Mention(m.group(0), entry.city, m.start(), area=entry.name))
         else:
@@ -202,11 +205,6 @@ def find(text: str) -> list[Mention]:
 @lru_cache(maxsize=1)
 def _countries() -> frozenset[str]:
     return frozenset(country for head, rest in _lines() if head.startswith("!") for country in rest.split())
-
-
-def _a_word(text: str, start: int, end: int) -> bool:
-    """Whether jieba reads text[start:end] as a word of its own (美国 in 美国对…, not 英国 in 精英国际)."""
-    return (start, end) in word_spans(text)
 
 
 def _mask_not_places(text: str) -> str:

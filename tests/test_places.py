@@ -69,6 +69,17 @@ def test_a_long_text_is_scanned_once_in_linear_time() -> None:
     assert len(places.find(text)) == 20000
 
 
+def test_countries_are_checked_against_one_reading_of_the_text(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # whether a country is a word is read from jieba once per text, not once per mention (quadratic: a
+    # 2,000-character question of 美国美国… had taken 15 s)
+    calls = []
+    real = places.word_spans
+    monkeypatch.setattr(places, "word_spans", lambda text: calls.append(1) or real(text))
+    assert len(places.find("美国" * 999)) == 999 and len(calls) == 1
+    calls.clear()
+    assert [m.name for m in places.find("合肥的补贴")] == ["合肥市"] and calls == []  # no country: jieba not read
+
+
 def test_other_names_of_a_city_name_the_city() -> None:
     assert [(m.text, m.name, m.area) for m in places.find("蓉城的算力券 申城呢")] == [("蓉城", "成都市", None), ("申城", "上海市", None)]
     assert places.names("鹏城实验室") == ["深圳市"] and places.province_of("成都市") == "四川省"
