@@ -39,6 +39,10 @@ ZIP_BASED = {".docx", ".xlsx", ".pptx", ".odt", ".epub"}  # checked as zip archi
 
 # A line ending in one of these closes its paragraph; anything else may continue.
 _TERMINAL = '。；！？：:;!?”"’）)】]〕>'
+_SENTENCE_END = re.compile(r"[。；！？;!?]")
+# Characters a heading never ends on: they govern the words after them (以上, 的…, 和…).
+_NEEDS_NEXT = "以的和"
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条\s*(.*)")
 # Markers that open a numbered heading or a list item: a line starting with one
 # never continues the previous line.
 HEADING_RE = re.compile(
@@ -521,8 +525,18 @@ def _continues(prev: _Paragraph, line: str) -> bool:
     if prev.length < 20:  # short unfinished lines are titles and headings, not broken text
         return False
     # A numbered heading without a full stop ("（二）打造“3+2+N”示范创新应用") is short;
-    # a numbered paragraph broken mid-sentence is a long line.
-    return not (HEADING_RE.match(prev.head) and prev.length <= 30)
+    # a numbered paragraph broken mid-sentence is a long line, or a short one that has already
+    # ended a sentence ("5.推动智能能源发展。建设…推广智能") or stops on a word that needs what
+    # follows ("…形成100个以" + "上运用…").
+    # An article's title is a few words ("第三条建设原则"); a longer line after 第X条 is its text.
+    heading = HEADING_RE.match(prev.head) and prev.length <= 30
+    article = _ARTICLE.match(prev.head)
+    return (
+        not heading
+        or bool(_SENTENCE_END.search(prev.head))
+        or prev.last in _NEEDS_NEXT
+        or bool(article and len(article.group(1)) > 15)
+    )
 
 
 # ---------------------------------------------------------------- metadata

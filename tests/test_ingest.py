@@ -202,6 +202,13 @@ def test_generic_compilation_split() -> None:
             False,
         ),
         ("2.构建新型数据及算力基础设施。依托国内顶尖的互联网企业，加强高标准", "数据中心建设。", True),
+        # short numbered lines that are not headings: a sentence already ended, a word left hanging, an article's text
+        ("3.发展智能农机。推广北斗导航，建设智能", "农场示范基地。", True),
+        ("（二）建成20家以上示范性智能工厂，培育50个以", "上智能车间。", True),
+        ("第七条对落户本区的算力企业，按其年度研发投入", "给予补助。", True),
+        # headings stay headings: with a comma, and an article's short title
+        ("（一）围绕产业生态培育，完善空间布局", "以产业园区为依托，建设载体。", False),
+        ("第三条建设原则", "坚持应用牵引。", False),
     ],
 )
 def test_continues(prev: str, line: str, joined: bool) -> None:
