@@ -437,12 +437,24 @@ def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
     At most MAX_PARTS are kept: each costs the answerer one more scoring of the retrieved items.
     """
     topics: dict[str, None] = {}
+    asks = bool(_ASKING_WORD.search(text))
+    before = ""  # the piece before, which a piece opening with 或者/还是/以及 sets beside itself
     for piece in _PART_ENDS.split(text):
         if len(topics) == MAX_PARTS:  # a long question is not read piece by piece past what is kept
             break
-        if _ASKING_WORD.search(piece) and (topic := _topic(piece, found, policies, catalog)):
+        joined = asks and _ALTERNATIVE.match(piece)
+        if joined and before and (topic := _topic(before, found, policies, catalog)):
             topics[topic] = None
-    return tuple(topics) if len(topics) >= 2 else ()
+        if joined:
+            piece = piece[joined.end() :]
+        if (_ASKING_WORD.search(piece) or joined) and (topic := _topic(piece, found, policies, catalog)):
+            topics[topic] = None
+        before = piece
+    return tuple(list(topics)[:MAX_PARTS]) if len(topics) >= 2 else ()
+
+
+# A piece that sets another thing beside the one before: "出海并购 或者准备上市 有啥说法" asks about both.
+_ALTERNATIVE = re.compile(r"(?:或者|或是|还是|以及|还有|另外|同时)")
 
 
 MAX_PARTS = 4

@@ -155,6 +155,17 @@ def test_a_question_asking_two_things_has_a_topic_for_each(catalog: Catalog) -> 
     assert len(analyse(many, catalog).parts) == 4  # bounded whatever the question holds
 
 
+def test_a_piece_set_beside_the_one_before_is_a_part_of_its_own(catalog: Catalog) -> None:
+    # "A 或者 B 有啥说法": one question word asks about both A and B
+    q = analyse("德清企业搞技术改造 或者申请专利 有啥支持", catalog)
+    assert len(q.parts) >= 2 and "技术改造" in q.parts[0] and "专利" in q.parts[1]
+    assert not any("或者" in p.split() for p in q.parts)  # the joining word is no topic
+    assert "还有" not in " ".join(analyse("合肥的租房补贴多少 还有人才公寓呢", catalog).parts)
+    assert analyse("德清企业搞技术改造或者申请专利", catalog).parts == ()  # nothing asked: no parts
+    many = "有啥支持 " + " 或者申请专利" * 200
+    assert len(analyse(many, catalog).parts) <= 4
+
+
 @pytest.mark.parametrize("question", ["", "？", "😀", "a" * 3000, "第" * 500, "北京" * 300])
 def test_odd_questions_are_analysed_without_error(catalog: Catalog, question: str) -> None:
     analyse(question, catalog)
