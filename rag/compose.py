@@ -392,7 +392,7 @@ def compose(q: Question, chosen: Sequence[Scored], topic: dict[str, float], rela
     """
     w = _Writer(Numbering(), [], periods=q.asks_when)
     ordered = in_order(chosen)
-    head = first_line(q, ordered, w.numbering, topic)
+    head = first_line(q, ordered, w.numbering, topic) or announcing_line(ordered, w.numbering)
     if head:
         w.lines.append(head)
     for s in ordered:
@@ -401,6 +401,23 @@ def compose(q: Question, chosen: Sequence[Scored], topic: dict[str, float], rela
         n = w.numbering.of(clause, clause.text)
         w.lines.append(f"· 参照 {clause.citation}：{trim(clause.text.strip(), topic)}[{n}]")
     return Answer("\n".join(w.lines), w.numbering.citations())
+
+
+ANNOUNCES = re.compile(r"以下|下列|如下")  # a heading that says its numbered items follow
+
+
+def announcing_line(ordered: Sequence[Scored], numbering: Numbering) -> str:
+    """The heading that announces a list, when the answer is that list's items and nothing else.
+
+    Example: items 第七条（一）, （二） under "第七条 依托单位应具备以下条件" -> "第七条 依托单位应具备以下条件[1]："
+    """
+    paths = {s.clause.path for s in ordered}
+    if len(ordered) < 2 or len(paths) != 1 or not ordered[0].clause.number:
+        return ""
+    heading = ordered[0].clause.path[-1] if ordered[0].clause.path else ""
+    if not ANNOUNCES.search(heading):
+        return ""
+    return f"{heading.rstrip('：:。 ')}[{numbering.of(ordered[0].clause, ordered[0].text)}]："
 
 
 def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float] | None = None) -> str:

@@ -200,7 +200,12 @@ class Extractive:
         chosen += self._each_part(r, chosen)
         chosen += self._amount_of(q, chosen, scored)
         chosen += self._units_of(q, chosen, dated)
-        if "list" in q.kinds:
+        # an item scoring near the best whose list is announced by a heading that spells the question out
+        # ("…应符合以下条件" for "要符合什么条件"): that list is the answer, first and whole
+        announced = next((s for s in dated if s.score >= floor and self._announced(q, s.clause)), None)
+        if announced is not None:
+            chosen = [announced, *(s for s in chosen if s is not announced)]
+        if "list" in q.kinds or announced is not None:
             chosen = self._whole_list(q, chosen, dated)
         refusal = self._year_of_evidence(q, chosen)
         if refusal is not None:
@@ -479,12 +484,16 @@ class Extractive:
             if all(top[m.id] > float("-inf") for m in ranked):
                 members = [m for m in members if m in ranked]
                 hit = {m.id for m in members}
-        if not members or not (len(hit) >= 2 or q.count == len(members)):
+        announced = self._announced(q, best.clause)
+        if announced:  # the announced list in its own order, (一) first
+            order = {c.id: i for i, c in enumerate(self._clauses_by_doc().get(best.clause.doc_id, []))}
+            members = sorted(members, key=lambda c: order.get(c.id, 0))
+        if not members or not (len(hit) >= 2 or q.count == len(members) or announced):
             return chosen
         firsts = [next((i for i, item in enumerate(c.items) if item.role in ("heading", "")), None) for c in members]
         topic = self._keep(q)
         named = [c for c, pos in zip(members, firsts) if pos is not None and evidence.cover(topic, c.item_text(c.items[pos])) > 0]
-        if 2 * len(named) < len(members):  # "（一）指导思想…（四）产业布局" are not the "四个区" asked for
+        if 2 * len(named) < len(members) and not announced:  # "（一）指导思想…（四）产业布局" are not the "四个区" asked for
             return chosen
         listed: list[Scored] = []
         for clause, pos in zip(members, firsts):
@@ -492,7 +501,14 @@ class Extractive:
             if pos is not None:
                 listed.append(Scored(Hit(clause, 0.0, "list"), pos, best.dense, best.cover, best.score))
             listed += own  # a member the answer already quotes keeps what it quotes after its heading
-        return listed + [s for s in chosen if s.clause.id not in {m.id for m in members}][:2]
+        others = [s for s in chosen if s.clause.id not in {m.id for m in members}]
+        return listed + others[: 0 if announced else 2]  # an announced list is the whole answer
+
+    def _announced(self, q: Question, clause: Clause) -> bool:
+        """Whether the clause is one of a list its heading announces ("第七条 依托单位应具备以下条件") and that
+        heading spells out the question's topic (ANNOUNCED_COVER of it): the list is the answer, whole."""
+        heading = clause.path[-1] if clause.path and clause.number else ""
+        return bool(compose.ANNOUNCES.search(heading)) and evidence.cover(self._keep(q), heading) >= ANNOUNCED_COVER
 
     def _places_providing(self, r: Retrieved) -> list[tuple[str, list[Scored]]]:
         """The regions whose policies provide what a "哪些城市…" question asks (evidence.providing), best
@@ -562,6 +578,8 @@ def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = ()) -> Answer
         parts.append(f"参照 {clause.citation}：{clause.text.strip()}[{n}]")
     return Answer("\n".join(parts), numbering.citations())
 
+
+ANNOUNCED_COVER = 0.5
 
 _HEADING_REF = re.compile(r"^(第[一二三四五六七八九十百零〇两\d]+条|[（(][一二三四五六七八九十]+[）)])\s*\S")
 

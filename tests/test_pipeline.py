@@ -324,6 +324,17 @@ def test_a_box_or_an_item_past_the_last_says_how_far_the_boxes_or_items_go(bundl
     assert bundled.ask("北京指导意见 保障措施（四）讲的啥").citations[0].clause.ref == "三（四）"
 
 
+def test_a_list_its_heading_announces_is_the_answer_whole_and_in_order(bundled: Pipeline) -> None:
+    # "第二十四条 申请办公用房补贴的人工智能企业应符合以下条件" heads three numbered conditions; the question
+    # asks what they are without "哪些", and the best-scoring item is only one of them
+    answer = bundled.ask("黄埔 办公用房补贴 申请要符合什么条件")
+    assert [c.clause.ref for c in answer.citations] == ["第二十四条（一）", "第二十四条（二）", "第二十四条（三）"]
+    assert answer.text.startswith("第二十四条 申请办公用房补贴的人工智能企业应符合以下条件[1]：")
+    # a heading that announces no list, or does not spell the question out, changes nothing
+    other = bundled.ask("长沙开放创新平台 立项程序第一步是啥")
+    assert not other.text.startswith("第七条")
+
+
 def test_a_question_asking_two_things_is_answered_when_one_part_is(bundled: Pipeline) -> None:
     # 德清's plan states its talent target but no count of open innovation platforms: the whole question
     # scores below the evidence threshold, its second part asked alone does not
