@@ -381,14 +381,16 @@ def test_period_amount_and_date_phrases() -> None:
 
 
 def test_trim_keeps_the_pieces_bearing_on_the_topic() -> None:
-    long = "到2027年，" + "，".join(f"推进{w}工作" for w in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉") + "，产业规模达到3500亿元。"
+    long = "到2027年，" + "，".join(f"推进{w}工作" for w in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉" * 2) + "，产业规模达到3500亿元。"
+    assert len(long) > compose.LONG_ITEM
     out = compose.trim(long, {"规模": 2.0})
     assert out.startswith("到2027年") and out.endswith("产业规模达到3500亿元") and "……" in out
 
 
 def test_trim_finishes_a_kept_sentence_and_keeps_an_asked_period() -> None:
-    filler = "，".join(f"推进{w}工作" for w in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳")
+    filler = "，".join(f"推进{w}工作" for w in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳" * 2)
     long = f"支持建设产业载体，{filler}，其中对企业占比超过60%的孵化器，再给予财政支持。"
+    assert len(long) > compose.LONG_ITEM
     assert compose.trim(long, {"孵化": 3.0}).endswith("孵化器，再给予财政支持")  # the condition keeps its outcome
     target = f"通过开展十百千计划，建设10个产业园，培育1000家企业，到2023年，综合实力位居全国前列，{filler}。"
     assert "到2023年" not in compose.trim(target, {"百千": 3.0})
