@@ -412,8 +412,9 @@ def announcing_line(ordered: Sequence[Scored], numbering: Numbering) -> str:
     Example: items 第七条（一）, （二） under "第七条 依托单位应具备以下条件" -> "第七条 依托单位应具备以下条件[1]："
     """
     paths = {s.clause.path for s in ordered}
-    if len(ordered) < 2 or len(paths) != 1 or not ordered[0].clause.number:
-        return ""
+    starts = [s.clause.span[0] for s in ordered]
+    if len(ordered) < 2 or len(paths) != 1 or not ordered[0].clause.number or starts != sorted(starts):
+        return ""  # not the list as it stands: a member asked about comes first, and leads
     heading = ordered[0].clause.path[-1] if ordered[0].clause.path else ""
     if not ANNOUNCES.search(heading):
         return ""

@@ -202,7 +202,8 @@ class Extractive:
         chosen += self._units_of(q, chosen, dated)
         # an item scoring near the best whose list is announced by a heading that spells the question out
         # ("…应符合以下条件" for "要符合什么条件"): that list is the answer, first and whole
-        announced = next((s for s in dated if s.score >= floor and self._announced(q, s.clause)), None)
+        near = max(floor, evidence.best(dated) - evidence.KEEP_WITHIN)
+        announced = next((s for s in dated if s.score >= near and self._announced(q, s.clause)), None)
         if announced is not None:
             chosen = [announced, *(s for s in chosen if s is not announced)]
         if "list" in q.kinds or announced is not None:
@@ -506,9 +507,16 @@ class Extractive:
 
     def _announced(self, q: Question, clause: Clause) -> bool:
         """Whether the clause is one of a list its heading announces ("第七条 依托单位应具备以下条件") and that
-        heading spells out the question's topic (ANNOUNCED_COVER of it): the list is the answer, whole."""
+        heading spells out the question's topic (ANNOUNCED_COVER of it), no less than any member's own text
+        does: the list is the answer, whole. A question a member spells out better asks about that member
+        ("…承诺几年不转租" asks about one condition, not for all three)."""
         heading = clause.path[-1] if clause.path and clause.number else ""
-        return bool(compose.ANNOUNCES.search(heading)) and evidence.cover(self._keep(q), heading) >= ANNOUNCED_COVER
+        if not compose.ANNOUNCES.search(heading):
+            return False
+        topic = self._keep(q)
+        said = evidence.cover(topic, heading)
+        members = [c for c in self._clauses_by_doc().get(clause.doc_id, []) if c.path == clause.path and c.number]
+        return said >= ANNOUNCED_COVER and all(said >= evidence.cover(topic, c.text) for c in members)
 
     def _places_providing(self, r: Retrieved) -> list[tuple[str, list[Scored]]]:
         """The regions whose policies provide what a "哪些城市…" question asks (evidence.providing), best

@@ -330,6 +330,9 @@ def test_a_list_its_heading_announces_is_the_answer_whole_and_in_order(bundled: 
     answer = bundled.ask("黄埔 办公用房补贴 申请要符合什么条件")
     assert [c.clause.ref for c in answer.citations] == ["第二十四条（一）", "第二十四条（二）", "第二十四条（三）"]
     assert answer.text.startswith("第二十四条 申请办公用房补贴的人工智能企业应符合以下条件[1]：")
+    # a question one member spells out better than the heading asks about that member, which leads
+    one = bundled.ask("黄埔办公用房补贴 企业要承诺几年不转租")
+    assert one.text.startswith("且企业须承诺10年内") and one.citations[0].clause.ref == "第二十四条（三）"
     # a heading that announces no list, or does not spell the question out, changes nothing
     other = bundled.ask("长沙开放创新平台 立项程序第一步是啥")
     assert not other.text.startswith("第七条")
