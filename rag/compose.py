@@ -780,12 +780,32 @@ def refusal(
     return Answer("\n".join(w.lines), w.numbering.citations(), refused=True)
 
 
-def topic_words(q: Question) -> str:
-    """The topic as a user reads it in a refusal: its words run together as in the question.
+ASKED_CHARS = 40  # how much of the question a refusal restates
 
-    Example: topic "入驻 企业 房租 减免" -> "“入驻企业房租减免”"
+
+def topic_words(q: Question) -> str:
+    """What was asked, as a refusal restates it: the user's own words without the places named, cut to
+    ASKED_CHARS. The topic's words run together read as nonsense once the question words between them are
+    gone ("要不要建数据交易所" became "不要建数据交易所"; "有房租补贴不 补多少" became "房租补贴不补"). Only letters,
+    digits and Chinese punctuation are kept: the refusal is shown as Markdown.
+
+    Example: "合肥AI企业租办公室 有房租补贴不？" naming 合肥 -> "“AI企业租办公室 有房租补贴不”"
     """
+    text = q.text
+    for place in sorted(q.places, key=lambda p: -len(p.text)):
+        text = text.replace(place.text, " ")
+    text = _NOT_SHOWN.sub(" ", text).replace("“", "‘").replace("”", "’")  # quotes inside quotes
+    text = re.sub(r"\s+", " ", text).lstrip(_JOINS + _STOPS).rstrip(_STOPS)
+    if len(text) > ASKED_CHARS:
+        text = text[:ASKED_CHARS].rstrip(_STOPS) + "…"
+    if text:
+        return f"“{text}”"
     return f"“{''.join(q.topic.split())}”" if q.topic else "这一问题"
+
+
+_NOT_SHOWN = re.compile(r"[^\w\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f“”‘’—…+ ]|_")
+_STOPS = " ，,、。？?！!；;：:"  # punctuation left at either end once the places are gone
+_JOINS = "的对在里和与及跟同"  # words that joined a place to the rest ("合肥的…", "成都和重庆的…")
 
 
 def scope_label(q: Question, titles: dict[str, str]) -> str:

@@ -614,3 +614,21 @@ def test_two_things_asked_get_their_figures_in_the_order_asked_each_named() -> N
     line = compose.first_line(q, compose.in_order(scored), compose.Numbering(), evidence.topic_weights(q, weights))
     angel, fund = line.index("规模1亿元"), line.index("规模100亿元")
     assert angel < fund and "天使投资基金，规模1亿元" in line and "子基金，规模100亿元" in line
+
+
+def test_a_refusal_restates_the_users_own_words_without_the_place() -> None:
+    from rag.question import Place, Question
+
+    def said(text: str, *places: str, topic: str = "") -> str:
+        return compose.topic_words(Question(text=text, places=tuple(Place(p, p + "市") for p in places), topic=topic))
+
+    # the topic's words run together lost the question words between them, and with them the sense
+    assert said("青山要不要建数据交易所？", "青山", topic="不要 建 数据交易所") == "“要不要建数据交易所”"
+    assert said("绿水AI企业租办公室 有房租补贴不 补多少", "绿水") == "“AI企业租办公室 有房租补贴不 补多少”"
+    assert said("青山和绿水的算力券", "青山", "绿水") == "“算力券”"
+    long = said("青山" + "算力券能抵多少" * 50, "青山")
+    assert long.endswith("…”") and len(long) <= compose.ASKED_CHARS + 3
+    assert "<" not in said("<img src=x onerror=alert(1)>青山补贴", "青山")  # shown as Markdown: no markup
+    assert said("青山？", "青山", topic="") == "这一问题"
+    assert said("青山和绿水的补贴标准相同？", "青山", "绿水") == "“补贴标准相同”"  # only a place's joining words go
+    assert said("青山的“一核四环”是啥", "青山") == "“‘一核四环’是啥”"
