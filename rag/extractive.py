@@ -205,8 +205,8 @@ class Extractive:
         near = max(floor, evidence.best(dated) - evidence.KEEP_WITHIN)
         announced = next((s for s in dated if s.score >= near and self._announced(q, s.clause)), None)
         if announced is not None:
-            chosen = [announced, *(s for s in chosen if s is not announced)]
-        if "list" in q.kinds or announced is not None:
+            chosen = self._whole_list(q, [announced, *(s for s in chosen if s is not announced)], dated, announced=True)
+        elif "list" in q.kinds:
             chosen = self._whole_list(q, chosen, dated)
         refusal = self._year_of_evidence(q, chosen)
         if refusal is not None:
@@ -469,11 +469,15 @@ class Extractive:
             out = said if len(said) >= 2 else out
         return out
 
-    def _whole_list(self, q: Question, chosen: list[Scored], scored: Sequence[Scored] = ()) -> list[Scored]:
+    def _whole_list(
+        self, q: Question, chosen: list[Scored], scored: Sequence[Scored] = (), announced: bool = False
+    ) -> list[Scored]:
         """A list question whose best clause heads numbered clauses (or sits among them) gets them all,
         when the list is what it asks for: as many members as the question counts ("四个先导"), or two or
         more of them among the items chosen. A list longer than the count ("3+X" asked for its three) gives
-        the counted number of members whose items score best, in the list's order."""
+        the counted number of members whose items score best, in the list's order. `announced`: the first
+        chosen item belongs to a list whose heading announces it and spells the question out (_announced);
+        that list, whole and in its order, is the answer."""
         if not chosen or "units" in q.kinds or any(_lists_inline(s.text, q.count, q.text) for s in chosen[:3]):
             return chosen
         best = chosen[0]
@@ -485,10 +489,8 @@ class Extractive:
             if all(top[m.id] > float("-inf") for m in ranked):
                 members = [m for m in members if m in ranked]
                 hit = {m.id for m in members}
-        announced = self._announced(q, best.clause)
         if announced:  # the announced list in its own order, (一) first
-            order = {c.id: i for i, c in enumerate(self._clauses_by_doc().get(best.clause.doc_id, []))}
-            members = sorted(members, key=lambda c: order.get(c.id, 0))
+            members = sorted(members, key=lambda c: c.span[0])
         if not members or not (len(hit) >= 2 or q.count == len(members) or announced):
             return chosen
         firsts = [next((i for i, item in enumerate(c.items) if item.role in ("heading", "")), None) for c in members]

@@ -438,18 +438,23 @@ def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
     """
     topics: dict[str, None] = {}
     asks = bool(_ASKING_WORD.search(text))
-    before = ""  # the piece before, which a piece opening with 或者/还是/以及 sets beside itself
+    before, before_topic = "", None  # the piece before (a piece opening with 或者/还是/以及 sets it beside itself)
     for piece in _PART_ENDS.split(text):
-        if len(topics) == MAX_PARTS:  # a long question is not read piece by piece past what is kept
-            break
-        joined = asks and _ALTERNATIVE.match(piece)
-        if joined and before and (topic := _topic(before, found, policies, catalog)):
-            topics[topic] = None
+        if len(topics) >= MAX_PARTS:  # a long question is not read piece by piece past what is kept (a joined
+            break  # piece adds two topics at once, so the count can pass MAX_PARTS without meeting it)
+        joined = _ALTERNATIVE.match(piece) if asks else None
+        if joined and before:
+            if before_topic is None:  # the piece before asked nothing of its own: read now
+                before_topic = _topic(before, found, policies, catalog)
+            if before_topic:
+                topics[before_topic] = None
         if joined:
             piece = piece[joined.end() :]
-        if (_ASKING_WORD.search(piece) or joined) and (topic := _topic(piece, found, policies, catalog)):
-            topics[topic] = None
-        before = piece
+        before, before_topic = piece, None
+        if _ASKING_WORD.search(piece) or joined:
+            before_topic = _topic(piece, found, policies, catalog)
+            if before_topic:
+                topics[before_topic] = None
     return tuple(list(topics)[:MAX_PARTS]) if len(topics) >= 2 else ()
 
 

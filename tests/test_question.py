@@ -166,6 +166,19 @@ def test_a_piece_set_beside_the_one_before_is_a_part_of_its_own(catalog: Catalog
     assert len(analyse(many, catalog).parts) <= 4
 
 
+def test_a_long_question_of_joined_pieces_is_not_read_past_the_parts_kept(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag import question
+
+    calls = []
+    real = question._topic
+    monkeypatch.setattr(question, "_topic", lambda *a, **k: calls.append(1) or real(*a, **k))
+    pieces = " ".join(f"或者{a}{b}补贴" for a in "甲乙丙丁戊己庚辛壬癸" for b in "子丑寅卯辰巳午未申酉")  # 100 different
+    q = question._parts("有啥支持 " + pieces, (), (), catalog)
+    assert 2 <= len(q) <= question.MAX_PARTS and len(calls) <= question.MAX_PARTS + 2
+
+
 @pytest.mark.parametrize("question", ["", "？", "😀", "a" * 3000, "第" * 500, "北京" * 300])
 def test_odd_questions_are_analysed_without_error(catalog: Catalog, question: str) -> None:
     analyse(question, catalog)
