@@ -22,6 +22,7 @@ from .text import sentence_spans
 
 _LABEL = re.compile(r"([\u4e00-\u9fff]{0,4}(?:单位|部门)|咨询电话|联系电话)\s*[：:]")
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
+_PHONE_LINE = re.compile(r"\s*\n\s*(?:咨询电话|联系电话)\s*[：:]")
 _DUTY_NOTE = re.compile(r"[（(]([^（）()：:]{2,300}?)等?按职责分工负责[）)]")
 _NUMBER = re.compile(r"^(?:专栏\s*\d+|第[一二三四五六七八九十百零]+[条章节]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[①-⑳])\s*")
 
@@ -106,6 +107,18 @@ def notes(text: str) -> list[Note]:
     return sorted(found, key=lambda n: n.start)
 
 
+def _note_rest(text: str, segment: list[Item]) -> int:
+    """How many items of `segment` are the rest of a bracketed note a line break cut: up to the item ending
+    with the closing bracket; one (the phone line) when none closes it or a sentence follows the bracket."""
+    for n, item in enumerate(segment):
+        said = text[item.start : item.end].rstrip("。；; ")
+        if said[-1:] in _CLOSE:
+            return n + 1
+        if any(ch in _CLOSE for ch in said):
+            return max(n, 1)
+    return 1
+
+
 def _opening(text: str, label_start: int) -> int | None:
     i = label_start - 1
     while i >= 0 and text[i] == " ":
@@ -162,7 +175,16 @@ def split(text: str, title: str = "") -> tuple[Item, ...]:
     pos = 0
     for note in found + [Note(len(text), len(text), ())]:
         segment = [Item(a, b) for a, b in sentence_spans(text, pos, note.start)]
-        items.extend(Item(i.start, i.end, note.units) for i in segment)
+        if items and items[-1].role == "units" and segment and _PHONE_LINE.match(text, pos):
+            # "落实部门：市科技局\n咨询电话：…": the number on the line after a note is that note's; after a
+            # bracketed note a line break cut ("（政策咨询部门：…，\n咨询电话：…）"), it is the rest of the note
+            units = items[-1].units
+            if text[items[-1].start] in _OPEN and text[items[-1].end - 1] not in _CLOSE:
+                upto = _note_rest(text, segment)
+                segment[:upto] = [Item(i.start, i.end, units, "units") for i in segment[:upto]]
+            else:
+                segment[0] = Item(segment[0].start, segment[0].end, units)
+        items.extend(Item(i.start, i.end, i.units or note.units, i.role) for i in segment)
         if note.units:
             items.append(Item(note.start, note.end, note.units, "units"))
         pos = note.end

@@ -35,6 +35,20 @@ def test_a_consulting_note_keeps_its_phone_and_a_mention_of_units_in_a_sentence_
     assert items.notes("鼓励各有关单位：积极申报项目。") == []
 
 
+def test_a_phone_line_after_a_note_is_the_notes_and_a_note_a_line_break_cut_goes_on_to_its_bracket() -> None:
+    # "落实部门：…" then "咨询电话：…" on the next line: asked for the number, the answer names the department too
+    out = texts("五、落实部门及咨询电话\n落实部门：市科技局高新处\n\n咨询电话：65692245", "落实部门及咨询电话")
+    assert out[-1] == ("咨询电话：65692245", "", (("落实部门", "市科技局高新处"),))
+    # a bracketed note cut by line breaks: its other lines are the note, never an answer; the sentence after is not
+    text = "对企业补助。（政策咨询部门：甲局，咨询电话：1111；乙局，\n咨询电话：2222；丙局，咨询电话：\n3333）对平台补助。"
+    roles = [(t, r) for t, r, _ in texts(text)]
+    assert roles[0] == ("对企业补助。", "") and roles[1][1] == "units"
+    assert [r for _, r in roles[2:-1]] == ["units"] * (len(roles) - 3)
+    assert roles[-1][0].endswith("对平台补助。")
+    # a sentence after a note that does not open with a phone label keeps no units
+    assert texts("对企业补助。\n责任单位：市科技局\n对平台补助。")[-1] == ("对平台补助。", "", ())
+
+
 def test_table_rows_are_items_and_a_clause_without_notes_has_no_units() -> None:
     table = "指标 | 2020年 | 2022年\n企业(家) | 10 | 30"
     assert [(t, r) for t, r, _ in texts(table)] == [("指标 | 2020年 | 2022年", "row"), ("企业(家) | 10 | 30", "row")]
