@@ -171,7 +171,7 @@ _KIND_PATTERNS = {
     r"哪(?:个|些|家|几个?|几家)(?:部门|单位|局|委|厅|办|处|机构|机关)|"
     # the first characters say it through a typo (谁负则, 签头单位), the note's own words (按职责分工), or the
     # consulting line of a 政策咨询部门 note (电话多少)
-    r"谁负|头单位|职责分工|分工负责|电话(?:是?多少|号码|是什么|呢)",
+    r"谁负|头单位|职责分工|分工负责|电话(?:是?多少|号码|是什么|呢)|(?:哪个|什么|啥)电话|电话咨询|联系电话|联系方式",
     "date": r"什么时候|啥时候|什么时间|啥时间|何时|几时|哪年|哪一年|几月|哪个月|几号|日期|哪天|哪一天|多久|多长时间|期限|有效期|施行|生效|截止|时间节点|"
     r"发布时间|印发时间",
     "amount": r"多少|几[个家项所条种名位批次成倍年亿万千百]|多大|多高|多长|比例|金额|额度|上限|封顶|最高|最多|最少|最低|不超过|"
@@ -290,8 +290,12 @@ def analyse(question: str, catalog: Catalog) -> Question:
     if ref and name and not policies:  # "开放创新平台认定管理暂行办法第五条": the name before the clause number
         policies = tuple(lookup.match_docs({p.id: p.title for p in catalog.policies}, name)[:1])
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
-    kinds = _kinds(text, found, policies, ref)
-    policies = tuple(dict.fromkeys(policies + tuple(_implementing(policies, catalog))))
+    implementing = _implementing(policies, catalog)
+    # a policy named with its own implementing rules ("若干政策…四五七条实施细则") is one thing asked about, not two
+    # to compare, unless the question asks how they differ
+    distinct = [d for d in policies if d not in implementing]
+    kinds = _kinds(text, found, policies if _ASKS_SAME.search(text) else distinct, ref)
+    policies = tuple(dict.fromkeys(policies + tuple(implementing)))
     return Question(
         text=question,
         places=found,

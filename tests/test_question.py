@@ -62,6 +62,15 @@ def test_a_type_word_inside_another_noun_names_no_policy(catalog: Catalog, quest
     assert analyse(question, catalog).policies == ()
 
 
+def test_a_policy_named_with_its_implementing_rules_is_one_thing_asked_not_two_compared(catalog: Catalog) -> None:
+    # the 实施细则 of 武汉's 若干政策 quotes it in its title: "政策兑现" names the 若干政策 beside it, no comparison
+    q = analyse("武汉试验区那个四五七条实施细则 政策兑现找谁", catalog)
+    assert len(q.policies) == 2 and "comparison" not in q.kinds
+    assert any("实施细则" in t for t in titles(catalog, q.policies))
+    q = analyse("武汉若干政策和它的实施细则有啥不同", catalog)  # asked how they differ: compared
+    assert "comparison" in q.kinds
+
+
 def test_a_type_word_several_policies_fit_names_none(catalog: Catalog) -> None:
     assert analyse("沈阳有哪些人工智能政策", catalog).policies == ()
     assert analyse("哪些城市有补贴政策", catalog).policies == ()
@@ -95,6 +104,7 @@ def test_the_kind_comes_from_general_question_words(catalog: Catalog, question: 
         "合肥智慧园区谁来负责", "重庆智慧农业牵头的是谁 配合的呢", "苏州数字金融这块哪个局管", "天津算力中心建设谁来牵头",
         "长沙计算中心配合的有哪些", "郑州智慧物流是哪几个部门负责", "武汉算力券找哪个处", "济南数据开放 按职责分工归谁",
         "成都人才奖励 咨询的话电话多少", "重庆智慧医疗谁负则", "西安智能制造签头单位是哪个",
+        "成都上云补贴 有问题打啥电话", "济南算力补贴 联系方式给一下", "长沙首台套奖励 哪个电话能问",
     ],
 )
 def test_who_is_asked_the_ways_people_ask_it(catalog: Catalog, question: str) -> None:
