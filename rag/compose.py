@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .checks import AMOUNT, amounts, states_quantity
@@ -166,7 +166,11 @@ def amount_phrase(text: str) -> str:
     -> "按30%给予补贴，最高300万元" """
     pieces = [m.group(0) for m in _PIECE.finditer(text.rstrip(_ENDS))]
     kept = [p for p in pieces if amounts(p)]
-    return "".join(kept).rstrip(_ENDS)
+    return _ENTRY.sub("", "".join(kept)).rstrip(_ENDS)  # "（四）培育10家…" -> "培育10家…": a line, not an entry
+
+
+# An entry's number at the start of an item ("（四）", "四、", "2、", "2.", "①"); not "1.5亿元"
+_ENTRY = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[、．]|\d{1,2}\.(?!\d)|[①-⑳])\s*")
 
 
 def date_phrase(text: str) -> str:
@@ -369,14 +373,19 @@ class _Writer:
     lines: list[str]
     periods: bool = False  # the question asks when: long items keep the periods they name (see trim)
     _last: str = ""  # the clause of the last item line: its next items join that line
+    _periods: set[tuple[str, str]] = field(default_factory=set)  # (policy, period) said: once per policy
 
     def item_line(self, s: Scored, topic: dict[str, float], label: str = "") -> None:
         """"· 《policy》ref：item[n]"; further items of the same clause join the line after "；"."""
         text = with_table_header(s.clause, s.text) if s.item.role == "row" else trim(s.text, topic, self.periods)
         n = self.numbering.of(s.clause, s.text)
         when = period(s.clause, s.position)
-        prefix = f"（{when}）" if when and when not in text else ""
-        body = f"{prefix}{text.rstrip(_ENDS)}[{n}]"
+        said = (s.clause.doc_id, when or "")
+        prefix = f"（{when}）" if when and when not in text and said not in self._periods else ""
+        self._periods.add(said)
+        entry = _ENTRY.match(text)
+        at = entry.end() if entry else 0  # the period after the entry's number: "（四）（到2023年）培育…"
+        body = f"{text[:at]}{prefix}{text[at:].rstrip(_ENDS)}[{n}]"
         if self._last == s.clause.id and self.lines:
             self.lines[-1] += f"；{body}"
         else:
@@ -792,10 +801,12 @@ def topic_words(q: Question) -> str:
     Example: "合肥AI企业租办公室 有房租补贴不？" naming 合肥 -> "“AI企业租办公室 有房租补贴不”"
     """
     text = q.text
-    for place in sorted(q.places, key=lambda p: -len(p.text)):
-        text = text.replace(place.text, " ")
+    if q.places:  # places set side by side go with the words joining them ("杭州和深圳" -> " ", not " 和 ")
+        names = "|".join(re.escape(p.text) for p in sorted(q.places, key=lambda p: -len(p.text)))
+        text = re.sub(rf"(?:{names})(?:\s*[和与及跟同、,，]\s*(?:{names}))*", " ", text)
     text = _NOT_SHOWN.sub(" ", text).replace("“", "‘").replace("”", "’")  # quotes inside quotes
     text = re.sub(r"\s+", " ", text).lstrip(_JOINS + _STOPS).rstrip(_STOPS)
+    text = re.sub(r"(?<=[，、；：])\s+", "", text)  # "…方向，重庆文件里…" -> "…方向，文件里…"
     if len(text) > ASKED_CHARS:
         text = text[:ASKED_CHARS].rstrip(_STOPS) + "…"
     if text:

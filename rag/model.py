@@ -358,12 +358,39 @@ def with_leads(clauses: list[Clause]) -> list[Clause]:
     Example: parts 1 "二、建设目标 到2022年，…。——培养…" and 2 "——推出…10个以上…" -> part 2's lead "到2022年"
     """
     out: list[Clause] = []
+    opened: dict[tuple[str, str], str] = {}  # (doc, ref) -> the period its clause opens with, or inherits
     for c in clauses:
         prev = out[-1] if out else None
         lead = ""
         if c.part > 1 and prev is not None and (prev.doc_id, prev.ref, prev.part) == (c.doc_id, c.ref, c.part - 1):
             said = (leading_period(prev.item_text(item)) for item in reversed(prev.items))
             lead = next((p for p in said if p), prev.lead)
-            lead = lead if re.match(r"到|至|截至|近期|中期|远期", lead) else ""  # a target's period, not "2015年，全市…"
+            lead = lead if _TARGET_PERIOD.match(lead) else ""  # a target's period, not "2015年，全市…"
+        elif c.part <= 1:
+            parent = _parent_ref(c, opened)
+            table = any(i.role == "row" for i in c.items)  # a table's rows take their period from its header
+            lead = opened.get((c.doc_id, parent), "") if parent and not table else ""
+            opened[(c.doc_id, c.ref)] = _opening_period(c) or lead
         out.append(c if lead == c.lead else replace(c, lead=lead))
     return out
+
+
+_TARGET_PERIOD = re.compile(r"到|至|截至|近期|中期|远期")
+
+
+def _parent_ref(c: Clause, seen: dict[tuple[str, str], str]) -> str | None:
+    """The ref of the clause `c` is an entry of: the longest earlier ref of its policy its own begins with
+    ("二（四）" -> "二", "二（二）2" -> "二（二）")."""
+    refs = [r for d, r in seen if d == c.doc_id and r and r != c.ref and c.ref.startswith(r)]
+    return max(refs, key=len, default=None)
+
+
+def _opening_period(c: Clause) -> str:
+    """The target period a clause's first sentence opens with, when its text names no other year: "二、建设目标
+    到2023年，实现…" -> "到2023年" (its entries （一）…（四） are 2023's targets); "" for "到2020年…；到2025年…"."""
+    first = next((c.item_text(i) for i in c.items if i.role != "heading"), "")
+    lead = leading_period(first.lstrip("力争"))
+    if not lead or not _TARGET_PERIOD.match(lead):
+        return ""
+    years = set(re.findall(r"(?:19|20)\d\d(?=\s*年)", c.text))
+    return lead if len(years) <= 1 else ""

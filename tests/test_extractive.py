@@ -529,6 +529,31 @@ def test_a_later_part_of_a_long_clause_belongs_to_the_period_leading_the_clause(
     assert evaluate.unsupported_numbers(said, "成都要推出多少个应用场景") == []
 
 
+def test_the_entries_of_a_clause_opening_with_a_period_belong_to_that_period() -> None:
+    from rag.model import Hit, with_leads
+
+    # "二、建设目标 到2023年，实现…：" then （一）…（四）: each entry is a 2023 target, which none of them says
+    clauses = with_leads([
+        _part("p", "二", 0, "二、建设目标\n到2023年，实现人工智能总体发展水平全国领先："),
+        _part("p1", "二（一）", 0, "（一）培育10家以上领军企业，产业规模达到1000亿元。"),
+        _part("p2", "二（二）", 0, "（二）到2025年，建成5个创新平台。"),  # says its own period
+        _part("p3", "二（二）1", 0, "1.建设3个算力中心。"),  # an entry of an entry: the nearer period
+        _part("t", "二（三）表", 0, "指标 | 2022年 | 2025年\n企业(家) | 10 | 30"),  # rows take their header's
+        _part("q", "三", 0, "三、发展目标\n到2020年，初步建成体系；到2025年，全面建成。"),  # two periods: neither
+        _part("q1", "三（一）", 0, "（一）建设10个示范区。"),
+    ])  # fmt: skip
+    assert [c.lead for c in clauses] == ["", "到2023年", "到2023年", "到2025年", "", "", ""]
+    assert compose.period(clauses[1], 0) == "到2023年" and compose.period(clauses[2], 0) is None
+    # the answer says the period; the first line drops the entry's number, an item line puts the period after it
+    s = evidence.Scored(Hit(clauses[1], 0.0, "dense"), 0, 0.0, 0.0, 9.0)
+    q = analyse("产业规模要到多少", Catalog.of([], []))
+    answer = compose.compose(q, [s], {})
+    first, item = answer.text.split("\n")[:2]
+    assert first.startswith("到2023年，培育10家以上") and "（一）" not in first
+    assert "（一）（到2023年）培育10家以上领军企业" in item
+    assert compose.amount_phrase("1.5亿元用于建设。") == "1.5亿元用于建设"  # a decimal is no entry number
+
+
 def test_one_year_asked_of_two_things_gets_each_things_figure_and_the_period_once() -> None:
     from rag.model import Hit
 
@@ -632,3 +657,7 @@ def test_a_refusal_restates_the_users_own_words_without_the_place() -> None:
     assert said("青山？", "青山", topic="") == "这一问题"
     assert said("青山和绿水的补贴标准相同？", "青山", "绿水") == "“补贴标准相同”"  # only a place's joining words go
     assert said("青山的“一核四环”是啥", "青山") == "“‘一核四环’是啥”"
+    # places set side by side in the middle go with the words joining them, and leave no space after a comma
+    assert said("算力券 青山和绿水 各咋安排的", "青山", "绿水") == "“算力券 各咋安排的”"
+    assert said("群体智能这些研究方向，青山文件里由谁负责？", "青山") == "“群体智能这些研究方向，文件里由谁负责”"
+    assert said("青山、绿水跟白云的补贴", "青山", "绿水", "白云") == "“补贴”"
