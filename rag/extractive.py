@@ -242,7 +242,7 @@ class Extractive:
             f"共{policy.articles}条"
             if policy and policy.articles
             else f"按一、二……编号，共{policy.top_items}部分"
-            if policy
+            if policy and policy.top_items
             else ""
         )
         if q.ref.endswith(("项", "点")) and not (policy and (policy.articles or policy.item_range)):
@@ -256,7 +256,7 @@ class Extractive:
         elif size and policy and not policy.articles and policy.item_range:
             size += f"，条目编号{policy.item_range}"  # "第23条" of a policy whose parts number their items 1 … 22
         boxes = self._boxes(doc_id) if q.ref.startswith("专栏") else 0
-        head = f"《{title}》共有专栏1—{boxes}，没有{q.ref}。" if boxes else f"《{title}》{size}，没有{q.ref}。"
+        head = f"《{title}》共有专栏1—{boxes}，没有{q.ref}。" if boxes else f"《{title}》{size + '，' if size else ''}没有{q.ref}。"
         return compose.refusal(head, related=self._last_clauses(doc_id) or [h.clause for h in r.hits])
 
     def _most_items(self, doc_id: str) -> int:

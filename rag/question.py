@@ -93,9 +93,25 @@ def _policy(doc: Document, doc_clauses: Sequence[Clause]) -> Policy:
     years = [int(y) for y in _YEAR_IN_TEXT.findall(f"{doc.title}\n{doc.text}")]
     years += [int(y) for y in _YEAR.findall(doc.title)]
     articles = _articles(doc.text)
-    tops = {c.path[0] if c.path else c.ref for c in doc_clauses if c.ref and c.ref not in ("序言", "落款")}
+    tops = {t for c in doc_clauses if (t := _top_number(c))}
     span = (min(years), max(years)) if years else None
     return Policy(doc.id, doc.title, doc.region, kind, span, articles, len(tops), _item_range(doc_clauses))
+
+
+_TOP = re.compile(r"[一二三四五六七八九十]+|[（(][一二三四五六七八九十]+[)）]")
+
+
+def _top_number(c: Clause) -> str | None:
+    """The number of the part (一、二、…) a clause is in: "二" for "二", "二（三）" and for a box under
+    "二、主要任务". A part's own lead clause ("二") and its entries' heading path ("二、主要任务") are one part.
+
+    Example: ref "三（一）1" -> "三"; ref "专栏3" under path ("二、重点任务",) -> "二"; ref "（二）" of a policy
+    numbered from （一） -> "（二）"; ref "第六条" -> None
+    """
+    m = _TOP.match(c.ref or "")
+    if m is None and c.path:
+        m = _TOP.match(c.path[0])
+    return m.group(0) if m else None
 
 
 def _item_range(doc_clauses: Sequence[Clause]) -> str:

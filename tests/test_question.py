@@ -71,6 +71,29 @@ def test_a_policy_named_with_its_implementing_rules_is_one_thing_asked_not_two_c
     assert "comparison" in q.kinds
 
 
+def test_a_policy_counts_each_of_its_parts_once(catalog: Catalog) -> None:
+    # "二" (the part's lead clause, no heading path) and "二（一）" (path "二、主要任务") are one part: 沈阳's plans
+    # have four parts, not six, and a refusal of "第七部分" must say four
+    for p in catalog.policies:
+        if p.articles:
+            continue
+        assert 3 <= p.top_items <= 13, (p.title, p.top_items)
+    shenyang = [p for p in catalog.policies if p.title.startswith("沈阳市新一代人工智能发展规划")]
+    assert len(shenyang) == 2 and all(p.top_items == 4 for p in shenyang)
+
+
+def test_part_numbers_of_clauses() -> None:
+    from rag.model import Clause
+    from rag.question import _top_number
+
+    def clause(ref: str, path: tuple[str, ...] = ()) -> Clause:
+        return Clause("c", "d", "t", path, None, "…", (0, 1), ref=ref)
+
+    assert _top_number(clause("二")) == _top_number(clause("二（一）1", ("二、主要任务",))) == "二"
+    assert _top_number(clause("专栏3", ("三、重点工程",))) == "三" and _top_number(clause("十二")) == "十二"
+    assert _top_number(clause("（二）")) == "（二）" and _top_number(clause("第六条")) is None
+
+
 def test_a_type_word_several_policies_fit_names_none(catalog: Catalog) -> None:
     assert analyse("沈阳有哪些人工智能政策", catalog).policies == ()
     assert analyse("哪些城市有补贴政策", catalog).policies == ()
