@@ -24,7 +24,7 @@ import numpy as np
 
 from . import compose, evidence, lookup, retrieve
 from .checks import amounts
-from .clauses import cn_to_int
+from .clauses import cn_to_int, consulting
 from .evidence import Scored
 from .model import Answer, Clause, Hit
 from .question import Question
@@ -388,12 +388,32 @@ class Extractive:
         return [found] if found is not None and found not in chosen else []
 
     def _units_of(self, q: Question, chosen: list[Scored], scored: Sequence[Scored]) -> list[Scored]:
-        """"…谁牵头": when no chosen item has a units note, the best found item that has one and answers
-        (EVIDENCE_MIN): a plan's 专栏 describes a task without units, its task list names them."""
+        """"…谁牵头": when no chosen item has a units note, the 政策咨询 entry of the measure chosen, else the
+        best found item that has one and answers (EVIDENCE_MIN): a plan's 专栏 describes a task without units,
+        its task list names them."""
         if "units" not in q.kinds or not chosen or any(s.item.units for s in chosen):
             return []
+        own = self._consulting(chosen)  # the measure's own 政策咨询 entry before another clause's note
+        if own:
+            return own
         found = next((s for s in scored if s.item.units and s.score >= evidence.EVIDENCE_MIN), None)
         return [found] if found is not None else []
+
+    def _consulting(self, chosen: list[Scored]) -> list[Scored]:
+        """The 政策咨询 entry closing the measure the best chosen item is part of ("1.申报条件 … 3.申报材料 4.政策
+        咨询"): it names whom to ask, and is cited with its office and number."""
+        best = max(chosen, key=lambda s: s.score)
+        path = best.clause.path
+        entries = [
+            c
+            for c in self._clauses_by_doc().get(best.clause.doc_id, [])
+            if c.id != best.clause.id and consulting(c) and c.path and path[: len(c.path)] == c.path
+        ]
+        if not entries:
+            return []
+        entry = max(entries, key=lambda c: len(c.path))  # the nearest: the measure's own, not its part's
+        at = next((n for n, item in enumerate(entry.items) if item.units and item.role != "heading"), None)
+        return [] if at is None else [evidence.Scored(Hit(entry, 0.0, "consulting"), at, 0.0, 0.0, best.score)]
 
     def _names_policy(self, q: Question, year: int) -> bool:
         docs = getattr(self.index, "documents", {})

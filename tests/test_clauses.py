@@ -271,3 +271,19 @@ def test_no_fragments(split_all: dict[str, list[Clause]]) -> None:
     for cl in split_all.values():
         for c in cl:
             assert sum(ch.isalnum() for ch in c.text) >= clauses.MIN_CHARS, c
+
+
+def test_a_policy_consulting_entry_is_read_as_the_office_and_number_to_ask() -> None:
+    text = (
+        "一、支持融合应用\n（一）支持行业融合应用创新\n1.申报条件\n在本市登记注册的企业。\n2.支持标准\n按照项目投入的20%给予补贴。\n"
+        "3.申报材料\n（1）补助资金申报书；\n（2）营业执照复印件。\n4.政策咨询\n市经信局信息化推进处；咨询电话：61885818。\n"
+        "（二）支持上云\n1.政策咨询\n市经信局信息化推进处，咨询电话：61885818市科技局高新处，咨询电话：61886241\n"
+    )
+    doc = Document(id="d", title="示例市人工智能政策实施细则", text=text, source="d.txt")
+    by_ref = {c.ref: c for c in clauses.split(doc)}
+    entry = by_ref["一（一）4"]
+    assert clauses.consulting(entry) and not clauses.consulting(by_ref["一（一）1"])
+    assert {i.units for i in entry.items} == {(("政策咨询部门", "市经信局信息化推进处"), ("咨询电话", "61885818"))}
+    assert all(not i.units for i in by_ref["一（一）3（1）"].items)  # the answerer cites the entry beside it
+    two = {u for i in by_ref["一（二）1"].items for u in i.units}  # two offices run together on one line
+    assert ("政策咨询部门", "市科技局高新处") in two and ("咨询电话", "61886241") in two

@@ -363,3 +363,14 @@ def test_a_comparison_no_place_answers_is_refused_with_each_places_nearest_item(
     assert answer.refused and answer.text.splitlines()[0].endswith("。") and "未涉及" in answer.text.splitlines()[0]
     assert "【成都市】未找到直接规定" in answer.text and "【重庆市】未找到直接规定" in answer.text
     assert {"cq-一", "cd-一"} <= set(cited_ids(answer)) and not answer.table
+
+
+def test_whom_to_ask_comes_from_the_consulting_entry_closing_the_measure_and_is_cited(bundled: Pipeline) -> None:
+    # 成都's 细则 sets out a measure as "1.申报条件 2.支持标准 3.申报材料 4.政策咨询"; the last names the office
+    # and number without a units label. Asked for the materials and the phone, the answer names them and cites
+    # the entry that says them (every number of an answer is in a clause it cites).
+    answer = bundled.ask("成都AI融合应用创新项目补助 申报要交哪些材料 有问题打啥电话")
+    first = answer.text.splitlines()[0]
+    assert "市经信局信息化推进处" in first and "61885818" in first, first
+    assert any("61885818" in c.clause.text for c in answer.citations), answer.text
+    assert "没有写明责任单位" not in answer.text
