@@ -45,11 +45,17 @@ _DATE_PHRASE = re.compile(
 )
 # A body of government named in prose ("市科技局", "武汉市经济和信息化局数字经济处", "区人民政府").
 _ORG = r"[\u4e00-\u9fff]{1,20}?(?:局|厅|委员会|委|办公室|办|中心|部门|政府)(?:[\u4e00-\u9fff]{1,8}?(?:处|科|室|中心))?"
+_BARE_ORG = _ORG.replace(r"[\u4e00-\u9fff]{1,20}?", r"(?:(?!由)[\u4e00-\u9fff]){1,20}?", 1)  # never across a 由
 # Who carries a measure out, or receives what is submitted, said in a sentence rather than a units note:
-# "由市科技局负责牵头组织实施", "由市经信局会同市财政局负责", "反馈至…数字经济处", "报送至市发展改革委".
+# "由市科技局负责牵头组织实施", "由市经信局会同市财政局负责", "反馈至…数字经济处", "报送至市发展改革委",
+# "向区科技行政主管部门提交申请材料".
 _PROSE_UNITS = re.compile(
     rf"由{_ORG}(?:[、和及]{_ORG})*(?:会同[^，。；]{{1,30}}?)?(?:负责|牵头)[\u4e00-\u9fff]{{0,8}}"
     rf"|(?:反馈|报送|提交|上报|报)(?:至|到|给){_ORG}"
+    # where an applicant goes: "向区科技行政主管部门提交申请材料", "到区商务主管部门报备"
+    rf"|(?:向|到){_ORG}(?:提交|提出|申请|申报|报送|报备|备案)(?:扶持申请|申请材料|申请|材料)?"
+    # a sentence or phrase that opens with the body leading it: "…工作机制，市工业和信息化局牵头、相关部门配合"
+    rf"|(?:(?<=[，,；;。\s])|^){_BARE_ORG}(?:[、和及]{_ORG})*(?:会同[^，。；]{{1,30}}?)?(?:负责|牵头)(?=[、，,；;。\s]|$)"
 )
 _XREF = re.compile(r"(?:参照|按照|依照|适用)(?:本(?:办法|细则|政策|措施|意见|方案))?第([一二三四五六七八九十百]+)条")
 

@@ -491,6 +491,15 @@ def test_two_years_asked_get_a_figure_each(pipe: Pipeline) -> None:
         ("由市经信局会同市财政局负责制定实施细则。", "由市经信局会同市财政局负责制定实施细则"),
         ("由区科技行政主管部门会同相关职能部门进行审核。", ""),  # who reviews, not who is responsible
         ("对企业给予最高500万元补助，由市财政负担。", ""),
+        # the body leading it opens a phrase, no 由: "…工作机制，市工业和信息化局牵头、相关部门配合"
+        ("建立由分管市领导负责，市工业和信息化局牵头、相关部门配合的工作机制。", "市工业和信息化局牵头"),
+        ("市科技局负责，市财政局配合。", "市科技局负责"),
+        ("建立由市经济信息化委、市科委牵头，相关部门参与。", "由市经济信息化委、市科委牵头"),
+        ("鼓励龙头企业牵头组建创新联合体。", ""),  # a company leading a consortium is no unit
+        # where an applicant goes, when no note names a unit: "向区科技行政主管部门提交申请材料"
+        ("企业或机构向区科技行政主管部门提交申请材料，由其审核。", "向区科技行政主管部门提交申请材料"),
+        ("参加活动前应到区商务主管部门报备且单次展位费超过5万元。", "到区商务主管部门报备"),
+        ("企业向银行申请贷款。", ""),
     ],
 )
 def test_units_said_in_prose_are_found_in_the_items_own_words(text: str, said: str) -> None:
