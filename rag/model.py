@@ -358,7 +358,7 @@ def with_leads(clauses: list[Clause]) -> list[Clause]:
     Example: parts 1 "二、建设目标 到2022年，…。——培养…" and 2 "——推出…10个以上…" -> part 2's lead "到2022年"
     """
     out: list[Clause] = []
-    opened: dict[tuple[str, str], str] = {}  # (doc, ref) -> the period its clause opens with, or inherits
+    opened: dict[str, dict[str, str]] = {}  # doc -> ref -> the period its clause opens with, or inherits
     for c in clauses:
         prev = out[-1] if out else None
         lead = ""
@@ -367,10 +367,12 @@ def with_leads(clauses: list[Clause]) -> list[Clause]:
             lead = next((p for p in said if p), prev.lead)
             lead = lead if _TARGET_PERIOD.match(lead) else ""  # a target's period, not "2015年，全市…"
         elif c.part <= 1:
-            parent = _parent_ref(c, opened)
+            refs = opened.setdefault(c.doc_id, {})
+            parent = _parent_ref(c.ref, refs)
             table = any(i.role == "row" for i in c.items)  # a table's rows take their period from its header
-            lead = opened.get((c.doc_id, parent), "") if parent and not table else ""
-            opened[(c.doc_id, c.ref)] = _opening_period(c) or lead
+            lead = refs[parent] if parent is not None and not table else ""
+            if c.ref:
+                refs[c.ref] = _opening_period(c) or lead
         out.append(c if lead == c.lead else replace(c, lead=lead))
     return out
 
@@ -378,11 +380,18 @@ def with_leads(clauses: list[Clause]) -> list[Clause]:
 _TARGET_PERIOD = re.compile(r"到|至|截至|近期|中期|远期")
 
 
-def _parent_ref(c: Clause, seen: dict[tuple[str, str], str]) -> str | None:
-    """The ref of the clause `c` is an entry of: the longest earlier ref of its policy its own begins with
-    ("二（四）" -> "二", "二（二）2" -> "二（二）")."""
-    refs = [r for d, r in seen if d == c.doc_id and r and r != c.ref and c.ref.startswith(r)]
-    return max(refs, key=len, default=None)
+_NUMERALS = "一二三四五六七八九十百0123456789"
+
+
+def _parent_ref(ref: str, seen: dict[str, str]) -> str | None:
+    """The ref of the clause that one with `ref` is an entry of: the longest earlier ref of its policy that
+    its own begins with, ending where a number ends ("二（四）" -> "二", "二（二）2" -> "二（二）"; "十一" is not
+    an entry of "十", nor "二12" of "二1")."""
+    for k in range(len(ref) - 1, 0, -1):
+        head = ref[:k]
+        if head in seen and not (head[-1] in _NUMERALS and ref[k] in _NUMERALS):
+            return head
+    return None
 
 
 def _opening_period(c: Clause) -> str:

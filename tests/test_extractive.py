@@ -561,6 +561,10 @@ def test_the_entries_of_a_clause_opening_with_a_period_belong_to_that_period() -
     assert first.startswith("到2023年，培育10家以上") and "（一）" not in first
     assert "（一）（到2023年）培育10家以上领军企业" in item
     assert compose.amount_phrase("1.5亿元用于建设。") == "1.5亿元用于建设"  # a decimal is no entry number
+    from rag.model import _parent_ref
+
+    seen = {"十": "", "二": "", "二1": ""}  # "十一" is not an entry of "十", nor "二12" of "二1"
+    assert [_parent_ref(r, seen) for r in ("十一", "二12", "二1（一）", "二（四）")] == [None, None, "二1", "二"]
 
 
 def test_one_year_asked_of_two_things_gets_each_things_figure_and_the_period_once() -> None:
