@@ -379,14 +379,14 @@ class _Writer:
     lines: list[str]
     periods: bool = False  # the question asks when: long items keep the periods they name (see trim)
     _last: str = ""  # the clause of the last item line: its next items join that line
-    _periods: set[tuple[str, str]] = field(default_factory=set)  # (policy, period) said: once per policy
+    _periods: set[tuple[str, str]] = field(default_factory=set)  # (clause, period) said: once on a clause's line
 
     def item_line(self, s: Scored, topic: dict[str, float], label: str = "") -> None:
         """"· 《policy》ref：item[n]"; further items of the same clause join the line after "；"."""
         text = with_table_header(s.clause, s.text) if s.item.role == "row" else trim(s.text, topic, self.periods)
         n = self.numbering.of(s.clause, s.text)
         when = period(s.clause, s.position)
-        said = (s.clause.doc_id, when or "")
+        said = (s.clause.id, when or "")
         prefix = f"（{when}）" if when and when not in text and said not in self._periods else ""
         self._periods.add(said)
         entry = _ENTRY.match(text)

@@ -560,6 +560,12 @@ def test_the_entries_of_a_clause_opening_with_a_period_belong_to_that_period() -
     first, item = answer.text.split("\n")[:2]
     assert first.startswith("到2023年，培育10家以上") and "（一）" not in first
     assert "（一）（到2023年）培育10家以上领军企业" in item
+    # two items of one clause: the period once on its line; another clause's line says it again
+    two = with_leads([clauses[0], _part("p4", "二（四）", 0, "（四）建成10个平台。培育100家企业。")])[1]
+    both = [evidence.Scored(Hit(two, 0.0, "dense"), n, 0.0, 0.0, 9.0) for n in range(len(two.items))]
+    lines = compose.compose(q, [*both, s], {}).text.split("\n")
+    assert sum(line.count("（到2023年）") for line in lines if "（四）" in line) == 1
+    assert any("（一）（到2023年）" in line for line in lines)
     assert compose.amount_phrase("1.5亿元用于建设。") == "1.5亿元用于建设"  # a decimal is no entry number
     from rag.model import _parent_ref
 
