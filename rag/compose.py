@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from .checks import AMOUNT, amounts, states_quantity
 from .evidence import Scored, cover, pairs
-from .items import PERIOD, PERIOD_WORD, leading_period, numbered
+from .items import PERIOD, PERIOD_WORD, leading_period, numbered, unnumbered
 from .measures import CAP_WORDS
 from .model import Answer, Citation, Clause, TableRow
 from .question import Question
@@ -172,11 +172,7 @@ def amount_phrase(text: str) -> str:
     -> "按30%给予补贴，最高300万元" """
     pieces = [m.group(0) for m in _PIECE.finditer(text.rstrip(_ENDS))]
     kept = [p for p in pieces if amounts(p)]
-    return _ENTRY.sub("", "".join(kept)).rstrip(_ENDS)  # "（四）培育10家…" -> "培育10家…": a line, not an entry
-
-
-# An entry's number at the start of an item ("（四）", "四、", "2、", "2.", "①"); not "1.5亿元"
-_ENTRY = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[、．]|\d{1,2}\.(?!\d)|[①-⑳])\s*")
+    return unnumbered("".join(kept)).rstrip(_ENDS)  # "（四）培育10家…" -> "培育10家…": a line, not an entry
 
 
 def date_phrase(text: str) -> str:
@@ -389,8 +385,7 @@ class _Writer:
         said = (s.clause.id, when or "")
         prefix = f"（{when}）" if when and when not in text and said not in self._periods else ""
         self._periods.add(said)
-        entry = _ENTRY.match(text)
-        at = entry.end() if entry else 0  # the period after the entry's number: "（四）（到2023年）培育…"
+        at = len(text) - len(unnumbered(text))  # the period after the entry's number: "（四）（到2023年）培育…"
         body = f"{text[:at]}{prefix}{text[at:].rstrip(_ENDS)}[{n}]"
         if self._last == s.clause.id and self.lines:
             self.lines[-1] += f"；{body}"

@@ -24,7 +24,11 @@ _LABEL = re.compile(r"([\u4e00-\u9fff]{0,4}(?:单位|部门)|咨询电话|联系
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
 _PHONE_LINE = re.compile(r"\s*\n\s*(?:咨询电话|联系电话)\s*[：:]")
 _DUTY_NOTE = re.compile(r"[（(]([^（）()：:]{2,300}?)等?按职责分工负责[）)]")
-_NUMBER = re.compile(r"^(?:专栏\s*\d+|第[一二三四五六七八九十百零]+[条章节]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[①-⑳])\s*")
+# An entry's number at the start of a sentence: "专栏3", "第六条", "四、", "（四）", "2、", "2.", "①"; not the "1." of "1.5亿元"
+_NUMBER = re.compile(
+    r"^\s*(?:专栏\s*\d+|第[一二三四五六七八九十百零]+[条章节]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]"
+    r"|\d+(?:[、．]|\.(?!\d))|[①-⑳])\s*"
+)
 
 
 # A period an item opens with or belongs to: "到2022年", "至2025年底", "近期"; it must name a year or 近/中/远期.
@@ -34,7 +38,13 @@ PERIOD_WORD = re.compile(r"近期|中期|远期|(?:19|20)\d\d")
 
 def numbered(text: str) -> bool:
     """Whether a sentence opens an entry of a numbered list: "2.建设…", "（三）…", "②…", "专栏3"."""
-    return bool(_NUMBER.match(text.lstrip()))
+    return bool(_NUMBER.match(text))
+
+
+def unnumbered(text: str) -> str:
+    """A sentence without the entry number it opens with. Example: "（四）培育10家…" -> "培育10家…";
+    "1.5亿元用于…" -> itself"""
+    return _NUMBER.sub("", text, count=1)
 
 
 def leading_period(text: str) -> str | None:

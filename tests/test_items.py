@@ -104,3 +104,9 @@ def test_split_clauses_of_the_bundled_index_carry_their_units_note(bundled_index
     assert len(parts) >= 2
     for c in parts:
         assert all(i.units and "市卫生健康委" in i.units[0][1] for i in c.items), (c.part, [i.units for i in c.items])
+
+
+def test_an_entry_number_is_not_the_integer_part_of_a_decimal() -> None:
+    assert items.numbered("2.建设算力中心。") and items.numbered("（四）培育企业。") and items.numbered("第六条 鼓励投资。")
+    assert not items.numbered("1.5亿元用于建设。")
+    assert items.unnumbered("（四）培育10家企业") == "培育10家企业" and items.unnumbered("1.5亿元") == "1.5亿元"
