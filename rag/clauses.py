@@ -150,41 +150,14 @@ def split(doc: Document, max_chars: int = 400) -> list[Clause]:
     for node, path in _walk(root, ()):
         if _is_clause(node, paras):
             clauses.extend(_emit(doc, node, path, spans, max_chars))
-    return consulting_units(clauses)
-
-
-_CONSULTING = re.compile(r"^(?:政策)?(?:咨询|联系)(?:部门|方式|电话)?$")  # an entry's title: "政策咨询", "联系方式"
-_OFFICE_PHONE = re.compile(r"([^\s，,；;。：:（）()]{2,30}?)[，,；;]?\s*(?:咨询|联系)电话\s*[：:]\s*(\d[\d\-－、 ]{4,}\d)")
+    return clauses
 
 
 def consulting(clause: Clause) -> bool:
-    """Whether a clause is an entry that names whom to ask about the measure it closes ("4.政策咨询")."""
-    return bool(_CONSULTING.match(clause.title or "")) and bool(clause_items.units_of(clause.items))
-
-
-def consulting_units(clauses: list[Clause]) -> list[Clause]:
-    """Clauses with an entry titled 政策咨询 given the office and number it names as units.
-
-    A measure set out in entries "1.支持内容 2.申报条件 3.申报材料 4.政策咨询" ends with whom to ask about it:
-    "市经信局信息化推进处；咨询电话：61885818" has no label a units note has, so it is read here as
-    (政策咨询部门, 咨询电话). The answerer cites that entry beside the others when the question asks whom to
-    ask (extractive's `_consulting`).
-
-    Example: entry 一（二）4 "4.政策咨询\n市经信局信息化推进处；咨询电话：61885818。" -> its items' units
-    (("政策咨询部门", "市经信局信息化推进处"), ("咨询电话", "61885818"))
-    """
-    out = list(clauses)
-    for k, c in enumerate(clauses):
-        if not _CONSULTING.match(c.title or "") or clause_items.units_of(c.items):
-            continue
-        units = tuple(
-            pair
-            for office, phone in _OFFICE_PHONE.findall(c.text)
-            for pair in (("政策咨询部门", office.strip()), ("咨询电话", phone.strip()))
-        )
-        if units:
-            out[k] = replace(c, items=tuple(clause_items.Item(i.start, i.end, units, i.role) for i in c.items))
-    return out
+    """Whether a clause is an entry that names whom to ask about the measure it closes ("4.政策咨询"); its
+    office and number are its items' units (items.split). The answerer cites it beside the measure's other
+    entries when a question asks whom to ask (extractive's `_consulting`)."""
+    return clause_items.consulting_title(clause.title) and bool(clause_items.units_of(clause.items))
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:

@@ -117,6 +117,32 @@ def notes(text: str) -> list[Note]:
     return sorted(found, key=lambda n: n.start)
 
 
+_CONSULTING = re.compile(r"^(?:政策)?(?:咨询|联系)(?:部门|方式|电话)?$")  # an entry's title: "政策咨询", "联系方式"
+_OFFICE_PHONE = re.compile(r"([^\s，,；;。：:（）()]{2,30}?)[，,；;]?\s*(?:咨询|联系)电话\s*[：:]\s*(\d[\d\-－、 ]{4,}\d)")
+
+
+def consulting_title(title: str) -> bool:
+    """Whether an entry's title says it names whom to ask: "政策咨询", "联系方式"."""
+    return bool(_CONSULTING.match(title or ""))
+
+
+def _consulting_note(text: str, title: str) -> list[Note]:
+    """An entry titled 政策咨询 whose body names offices and numbers without a label ("4.政策咨询\n市经信局
+    信息化推进处；咨询电话：61885818"), read as a note of (政策咨询部门, 咨询电话) covering the items before it.
+
+    Example: _consulting_note("4.政策咨询\n市经信局信息化推进处；咨询电话：61885818。", "政策咨询")
+    -> [Note(end, end, (("政策咨询部门", "市经信局信息化推进处"), ("咨询电话", "61885818")))]
+    """
+    if not consulting_title(title):
+        return []
+    units = tuple(
+        pair
+        for office, phone in _OFFICE_PHONE.findall(text)
+        for pair in (("政策咨询部门", office.strip()), ("咨询电话", phone.strip()))
+    )
+    return [Note(len(text), len(text), units)] if units else []
+
+
 def _note_rest(text: str, segment: list[Item]) -> int:
     """How many items of `segment` are the rest of a bracketed note a line break cut: up to the item ending
     with the closing bracket; one (the phone line) when none closes it or a sentence follows the bracket."""
@@ -180,7 +206,7 @@ def split(text: str, title: str = "") -> tuple[Item, ...]:
     """The items of a clause text (see the module docstring). Table rows ("a | b | c") are items of their own."""
     if " | " in text:
         return _table_items(text)
-    found = notes(text)
+    found = notes(text) or _consulting_note(text, title)
     items: list[Item] = []
     pos = 0
     for note in found + [Note(len(text), len(text), ())]:
@@ -195,7 +221,7 @@ def split(text: str, title: str = "") -> tuple[Item, ...]:
             else:
                 segment[0] = Item(segment[0].start, segment[0].end, units)
         items.extend(Item(i.start, i.end, i.units or note.units, i.role) for i in segment)
-        if note.units:
+        if note.units and note.end > note.start:  # a consulting entry's note is its whole text: no note item
             items.append(Item(note.start, note.end, note.units, "units"))
         pos = note.end
     return tuple(_mark_heading(items, text, title))

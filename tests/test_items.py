@@ -110,3 +110,11 @@ def test_an_entry_number_is_not_the_integer_part_of_a_decimal() -> None:
     assert items.numbered("2.建设算力中心。") and items.numbered("（四）培育企业。") and items.numbered("第六条 鼓励投资。")
     assert not items.numbered("1.5亿元用于建设。")
     assert items.unnumbered("（四）培育10家企业") == "培育10家企业" and items.unnumbered("1.5亿元") == "1.5亿元"
+
+
+def test_a_consulting_entry_without_labels_gives_its_office_and_number_to_its_items() -> None:
+    text = "4.政策咨询\n市经信局信息化推进处；咨询电话：61885818。"
+    out = texts(text, "政策咨询")
+    office = (("政策咨询部门", "市经信局信息化推进处"), ("咨询电话", "61885818"))
+    assert [u for _, _, u in out] == [office] * len(out) and all(t for t, _, _ in out)  # no empty note item
+    assert all(u == () for _, _, u in texts(text, "申报材料"))  # another entry's title: no consulting note
