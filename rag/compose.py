@@ -44,8 +44,9 @@ _DATE_PHRASE = re.compile(
     r"(?:19|20)\d\d年\d{1,2}月|(?:19|20)\d\d年(?:底|前|末)"
 )
 # A body of government named in prose ("市科技局", "武汉市经济和信息化局数字经济处", "区人民政府").
-_ORG = r"[\u4e00-\u9fff]{1,20}?(?:局|厅|委员会|委|办公室|办|中心|部门|政府)(?:[\u4e00-\u9fff]{1,8}?(?:处|科|室|中心))?"
-_BARE_ORG = _ORG.replace(r"[\u4e00-\u9fff]{1,20}?", r"(?:(?!由)[\u4e00-\u9fff]){1,20}?", 1)  # never across a 由
+_ORG_END = r"(?:局|厅|委员会|委|办公室|办|中心|部门|政府)(?:[\u4e00-\u9fff]{1,8}?(?:处|科|室|中心))?"
+_ORG = rf"[\u4e00-\u9fff]{{1,20}}?{_ORG_END}"
+_BARE_ORG = rf"(?:(?!由)[\u4e00-\u9fff]){{1,20}}?{_ORG_END}"  # one opening a phrase: never across a 由
 # Who carries a measure out, or receives what is submitted, said in a sentence rather than a units note:
 # "由市科技局负责牵头组织实施", "由市经信局会同市财政局负责", "反馈至…数字经济处", "报送至市发展改革委",
 # "向区科技行政主管部门提交申请材料".

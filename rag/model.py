@@ -398,7 +398,7 @@ def _opening_period(c: Clause) -> str:
     """The target period a clause's first sentence opens with, when its text names no other year: "二、建设目标
     到2023年，实现…" -> "到2023年" (its entries （一）…（四） are 2023's targets); "" for "到2020年…；到2025年…"."""
     first = next((c.item_text(i) for i in c.items if i.role != "heading"), "")
-    lead = leading_period(first.lstrip("力争"))
+    lead = leading_period(first)  # "力争到2025年，…" too: the phrase is looked for in the first characters
     if not lead or not _TARGET_PERIOD.match(lead):
         return ""
     years = set(re.findall(r"(?:19|20)\d\d(?=\s*年)", c.text))
