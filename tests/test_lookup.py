@@ -47,6 +47,10 @@ def all_clauses(docs: list[Document]) -> list[Clause]:
         ("实施意见（十三）", ("实施意见", "（十三）")),
         ("北京对引进图灵奖获得者有什么支持？", (None, None)),
         ("中关村十五条措施", (None, None)),
+        # digits side by side are no numeral: "第四五七条" names a policy by its articles 四、五、七
+        ("武汉第四五七条政策的实施细则 有哪些服务", (None, None)),
+        ("四五七条细则 第3条", ("四五七条细则", "第三条")),
+        ("第一百零五条", (None, "第一百零五条")),
         ("", (None, None)),
     ],
 )
