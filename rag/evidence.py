@@ -288,5 +288,13 @@ def providing(bests: Mapping[str, float]) -> list[str]:
 
 def answers(scored: Sequence[Scored], elsewhere: Sequence[Scored] = ()) -> bool:
     """Whether the best item is good enough to answer from: above EVIDENCE_MIN and, when the question
-    names a place or policy, not far below what other places provide (ELSEWHERE_GAP)."""
-    return best(scored) >= EVIDENCE_MIN and best(scored) >= best(elsewhere) - ELSEWHERE_GAP
+    names a place or policy, not far below what other places provide (ELSEWHERE_GAP) with an item that
+    spells out more of the question than any of the named place's items. Other places scoring higher by
+    meaning alone, on the question's own words, say nothing of what the named place lacks: "马桥…几条基本
+    原则" is answered from 马桥's principles though another city's principles are closer to the words
+    "AI试验区建设"."""
+    if best(scored) < EVIDENCE_MIN:
+        return False
+    if best(scored) >= best(elsewhere) - ELSEWHERE_GAP:
+        return True
+    return elsewhere[0].cover <= max(s.cover for s in scored)

@@ -680,3 +680,23 @@ def test_a_refusal_restates_the_users_own_words_without_the_place() -> None:
     assert said("算力券 青山和绿水 各咋安排的", "青山", "绿水") == "“算力券 各咋安排的”"
     assert said("群体智能这些研究方向，青山文件里由谁负责？", "青山") == "“群体智能这些研究方向，文件里由谁负责”"
     assert said("青山、绿水跟白云的补贴", "青山", "绿水", "白云") == "“补贴”"
+
+
+def test_a_named_place_lacks_the_measure_only_where_others_spell_out_more_of_the_question() -> None:
+    from rag import items as clause_items
+    from rag.model import Hit
+
+    def scored(region: str, cover: float, score: float) -> evidence.Scored:
+        text = "坚持创新驱动，提升原创能力。"
+        c = Clause(region, region, f"{region}方案", (), "一", text, (0, len(text)), region=region, items=clause_items.split(text))
+        return evidence.Scored(Hit(c, 0.0, "dense"), 0, 0.0, cover, score)
+
+    own = [scored("马桥", 0.7, 6.5), scored("马桥", 0.3, 6.2)]
+    # far below another place whose item spells out more of the question: the place lacks it
+    assert not evidence.answers(own, [scored("西安", 0.9, 6.5 + evidence.ELSEWHERE_GAP + 1)])
+    # far below by meaning alone, on words the place's own item spells out as well: it answers
+    assert evidence.answers(own, [scored("西安", 0.7, 6.5 + evidence.ELSEWHERE_GAP + 1)])
+    # near the other place's best, or under the evidence threshold, the gap decides nothing
+    assert evidence.answers(own, [scored("西安", 0.9, 6.5 + evidence.ELSEWHERE_GAP - 0.5)])
+    low = [scored("马桥", 1.0, evidence.EVIDENCE_MIN - 0.1)]
+    assert not evidence.answers(low, [scored("西安", 0.1, 1.0)])
