@@ -13,11 +13,13 @@ the period it belongs to (到2022年, 近期目标) and a table row keeps its he
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .checks import AMOUNT, amounts, states_quantity
+from .clauses import int_to_cn
 from .evidence import Scored, cover, pairs
 from .items import PERIOD, PERIOD_WORD, leading_period, numbered, unnumbered
 from .measures import CAP_WORDS
@@ -344,17 +346,17 @@ def _with_lead_items(chosen: list[Scored]) -> list[Scored]:
     return out
 
 
-def list_members(clause: Clause, doc_clauses: Sequence[Clause]) -> list[Clause]:
+def list_members(clause: Clause, doc_clauses: Sequence[Clause], children: bool = True) -> list[Clause]:
     """The numbered clauses a list question's best clause heads ("（一）总体目标" -> its 1. 2. 3. 4.), or
-    else the numbered clauses beside it under the same heading; [] when it is neither.
+    else (or when not `children`) the numbered clauses beside it under the same heading; [] when it is neither.
 
     Example: the clause "（一）总体目标" of a plan -> [二（一）1, 二（一）2, 二（一）3, 二（一）4]
     """
     whole = [c for c in doc_clauses if c.part <= 1]
     label = f"{clause.number or ''}{clause.title}"
-    children = [c for c in whole if c.path[:-1] == clause.path and c.path and label and c.path[-1].replace("、", "") == label.replace("、", "")]
-    if len(children) >= 2:
-        return children[:RUN_LIMIT]
+    headed = [c for c in whole if c.path[:-1] == clause.path and c.path and label and c.path[-1].replace("、", "") == label.replace("、", "")]
+    if children and len(headed) >= 2:
+        return headed[:RUN_LIMIT]
     siblings = [c for c in whole if c.path == clause.path and c.number and c.id != clause.id]
     return [clause, *siblings][:RUN_LIMIT] if len(siblings) >= 1 and clause.path else []
 
@@ -447,11 +449,30 @@ def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, top
         if dated:
             lines.append(f"{dated[1]}[{numbering.of(dated[0].clause, dated[0].text)}]。")
     if q.how_much or ("amount" in kinds and not kinds & {"list", "definition"}):
-        lines.append(_amount_line(q, ordered, numbering, topic or {}))
+        lines.append(_members_line(q, ordered, numbering) or _amount_line(q, ordered, numbering, topic or {}))
+    elif "list" in kinds:
+        lines.append(_members_line(q, ordered, numbering))
     lines = [line for line in lines if line]
     if not lines and "yesno" in kinds:
         lines.append("有相关规定：")
     return "\n".join(lines)
+
+
+_WHICH_MEMBERS = re.compile(r"哪几\s*(个方面|[个条项块类种点])")  # "分成哪几块": the members counted in 块
+
+
+def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:
+    """A count of things answered with a whole list (the members' headings, see Extractive._whole_list):
+    the count and the members. Example: "几条基本原则 分别是啥" -> "共四条：创新驱动[1]；融合发展[2]；开放合作[3]；统筹推进[4]。" """
+    heads = [s for s in ordered if s.hit.why == "list"]
+    which = _WHICH_MEMBERS.search(unicodedata.normalize("NFKC", q.text))
+    word = q.counter or (which.group(1) if which else None)
+    if not word or len(heads) < 2 or any(s.item.role != "heading" for s in heads) or q.count not in (None, len(heads)):
+        return ""  # members without headings of their own ("第一条 为引导…") are not named by a line
+    names = [f"{_short(unnumbered(s.text).rstrip('。；;'))}[{numbering.of(s.clause, s.text)}]" for s in heads]
+    # the count is of the members listed and cited, not a figure a clause states: written as the policies
+    # write their counts ("四大核心产业"), so no digit of it can pass for a quoted number
+    return f"共{int_to_cn(len(heads))}{word}：" + "；".join(names) + "。"
 
 
 def _units_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> str:
@@ -502,6 +523,11 @@ def _each_part(q: Question, candidates: Sequence[T], topic: dict[str, float], ke
         if cover(own, key(best)[0]) > 0 and best not in picked:
             picked.append(best)
     return picked
+
+
+def _short(text: str) -> str:
+    """A heading as it stands, or its first phrase when it is long (_lead)."""
+    return text if len(text) <= 30 else _lead(text)
 
 
 def _lead(text: str) -> str:

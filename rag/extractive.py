@@ -501,7 +501,12 @@ class Extractive:
         if not chosen or "units" in q.kinds or any(_lists_inline(s.text, q.count, q.text) for s in chosen[:3]):
             return chosen
         best = chosen[0]
-        members = compose.list_members(best.clause, self._clauses_by_doc().get(best.clause.doc_id, []))
+        doc = self._clauses_by_doc().get(best.clause.doc_id, [])
+        topic = self._keep(q)
+        members = compose.list_members(best.clause, doc)
+        headed = _heads(topic, members)
+        if not headed and _heads(topic, around := compose.list_members(best.clause, doc, children=False)):
+            members, headed = around, True  # "重点任务分成哪几块" whose best clause heads a list of its own
         hit = {s.clause.id for s in chosen} & {m.id for m in members}
         if members and q.count and 2 <= q.count < len(members) and len(hit) < 2:
             top = {m.id: max((s.score for s in scored if s.clause.id == m.id), default=float("-inf")) for m in members}
@@ -509,22 +514,26 @@ class Extractive:
             if all(top[m.id] > float("-inf") for m in ranked):
                 members = [m for m in members if m in ranked]
                 hit = {m.id for m in members}
-        if announced:  # the announced list in its own order, (一) first
+        if announced or headed:  # the list in its own order, (一) first
             members = sorted(members, key=lambda c: c.span[0])
-        if not members or not (len(hit) >= 2 or q.count == len(members) or announced):
+        if not members or not (len(hit) >= 2 or q.count == len(members) or announced or headed):
             return chosen
         firsts = [next((i for i, item in enumerate(c.items) if item.role in ("heading", "")), None) for c in members]
-        topic = self._keep(q)
         named = [c for c, pos in zip(members, firsts) if pos is not None and evidence.cover(topic, c.item_text(c.items[pos])) > 0]
-        if 2 * len(named) < len(members) and not announced:  # "（一）指导思想…（四）产业布局" are not the "四个区" asked for
+        if 2 * len(named) < len(members) and not (announced or headed):  # "（一）指导思想…（四）产业布局" are not the "四个区" asked for
             return chosen
         listed: list[Scored] = []
         for clause, pos in zip(members, firsts):
             own = [s for s in chosen if s.clause.id == clause.id and s.position != pos]
             if pos is not None:
                 listed.append(Scored(Hit(clause, 0.0, "list"), pos, best.dense, best.cover, best.score))
+                body = next((i for i in range(pos + 1, len(clause.items)) if clause.items[i].role == ""), None)
+                if headed and not own and body is not None and len(members) <= HEADED_BODIES:
+                    own = [Scored(Hit(clause, 0.0, "list-body"), body, best.dense, best.cover, best.score)]
             listed += own  # a member the answer already quotes keeps what it quotes after its heading
         others = [s for s in chosen if s.clause.id not in {m.id for m in members}]
+        if headed and not announced:  # the clause heading the list may lead it; other clauses are not asked for
+            return [s for s in others if _label(s.clause) == members[0].path[-1].replace("、", "")] + listed
         return listed + others[: 0 if announced else 2]  # an announced list is the whole answer
 
     def _announced(self, q: Question, clause: Clause) -> bool:
@@ -610,6 +619,27 @@ def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = ()) -> Answer
 
 
 ANNOUNCED_COVER = 0.5
+
+
+HEADED_BODIES = 5  # a list under a heading the question names, this long or shorter: each member's first sentence too
+
+
+def _label(clause: Clause) -> str:
+    """A clause's heading as its members' paths spell it. Example: "三加强人工智能科研前瞻布局" """
+    return f"{clause.number or ''}{clause.title}".replace("、", "")
+
+
+def _heads(topic: dict[str, float], members: Sequence[Clause]) -> bool:
+    """Whether the heading the members share ("（二）基本原则", "三、加强人工智能科研前瞻布局") spells out the
+    question (ANNOUNCED_COVER of it), no less than any member's own text does: "几条基本原则 分别是啥" asks for
+    the list under that heading, whole; a question a member spells out better asks about that member."""
+    paths = {c.path for c in members}
+    if len(members) < 2 or len(paths) != 1 or not members[0].path:
+        return False
+    # words of the policy's own title ("马桥AI试验区建设方案 几条基本原则") say which policy, not which list
+    topic = {p: w for p, w in topic.items() if p not in members[0].doc_title} or topic
+    said = evidence.cover(topic, members[0].path[-1])
+    return said >= ANNOUNCED_COVER and all(said >= evidence.cover(topic, c.text) for c in members)
 
 _HEADING_REF = re.compile(r"^(第[一二三四五六七八九十百零〇两\d]+条|[（(][一二三四五六七八九十]+[）)])\s*\S")
 

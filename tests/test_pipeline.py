@@ -338,6 +338,21 @@ def test_a_list_its_heading_announces_is_the_answer_whole_and_in_order(bundled: 
     assert not other.text.startswith("第七条")
 
 
+def test_a_list_under_a_heading_the_question_names_comes_whole_with_its_count(bundled: Pipeline) -> None:
+    # "（三）基本原则" heads four numbered principles; the question counts them and asks what each is
+    answer = bundled.ask("沈阳AI发展规划2018-2030 基本原则有几条 分别是啥")
+    assert [c.clause.ref for c in answer.citations] == ["一（三）1", "一（三）2", "一（三）3", "一（三）4"]
+    assert answer.text.startswith("共四条：创新驱动[1]；融合发展[2]；开放合作[3]；统筹推进[4]。"), answer.text
+    assert "没有规定具体数额" not in answer.text
+    # the best clause heads a list of its own (三（二）1…6): the list asked is the one beside it
+    tasks = bundled.ask("合肥试验区方案 重点任务分成哪几块")
+    assert [c.clause.ref for c in tasks.citations] == ["三（一）", "三（二）", "三（三）", "三（四）", "三（五）"]
+    assert tasks.text.startswith("共五块：强化前沿基础理论研究[1]；")
+    # a question about one member is not answered with the list
+    one = bundled.ask("沈阳AI发展规划2018-2030 开放合作那条原则 讲的啥")
+    assert one.citations[0].clause.ref == "一（三）3" and not one.text.startswith("共")
+
+
 def test_a_question_asking_two_things_is_answered_when_one_part_is(bundled: Pipeline) -> None:
     # 德清's plan states its talent target but no count of open innovation platforms: the whole question
     # scores below the evidence threshold, its second part asked alone does not

@@ -247,3 +247,10 @@ def test_words_made_of_function_characters_leave_the_topic(catalog: Catalog) -> 
     assert not {"各能", "拿", "最多"} & set(q.topic.split()) and "芯片" in q.topic and q.how_much
     assert analyse("外省企业来投资 成都还要给啥", catalog).topic.split()[-1] != "还要"
     assert "给予" in analyse("哪些城市给予算力补贴", catalog).topic.split()  # 予 is no function character
+
+
+@pytest.mark.parametrize("question", ["长沙平台认定办法 重点任务分成哪几块 每块讲啥", "合肥试验区 重点任务有几项 各项是啥"])
+def test_words_that_ask_for_each_member_ask_for_a_list_and_leave_the_topic(catalog: Catalog, question: str) -> None:
+    q = analyse(question, catalog)
+    assert "list" in q.kinds
+    assert not {"分成", "每块", "各项"} & set(q.topic.split()) and "重点" in q.topic
