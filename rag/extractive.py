@@ -28,7 +28,7 @@ from .clauses import cn_to_int, consulting
 from .evidence import Scored
 from .model import Answer, Clause, Hit
 from .question import Question
-from .text import sentence_spans
+from .text import norm, sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ _DATE_SAID = {  # the words of a date fact's source that state it
     "expires": re.compile(r"有效期[^，。；]{0,30}"),
 }
 PER_PLACE = 2  # items per place in a "哪些城市" answer
+MENTIONS = re.compile(r"提到|提及|提过|写到|写了|说到|讲到|涉及")  # "哪些地方提到X" asks who writes X
 CROSS_DEPTH = 4  # clauses searched per region for a "哪些城市" question
 
 
@@ -523,10 +524,13 @@ class Extractive:
         if 2 * len(named) < len(members) and not (announced or headed):  # "（一）指导思想…（四）产业布局" are not the "四个区" asked for
             return chosen
         listed: list[Scored] = []
+        # the whole list, each member with its heading: only then may a line count it (compose._members_line)
+        under = [c for c in doc if c.part <= 1 and c.number and c.path == members[0].path]
+        why = "list" if None not in firsts and len(members) == len(under) else "list-part"
         for clause, pos in zip(members, firsts):
             own = [s for s in chosen if s.clause.id == clause.id and s.position != pos]
             if pos is not None:
-                listed.append(Scored(Hit(clause, 0.0, "list"), pos, best.dense, best.cover, best.score))
+                listed.append(Scored(Hit(clause, 0.0, why), pos, best.dense, best.cover, best.score))
                 body = next((i for i in range(pos + 1, len(clause.items)) if clause.items[i].role == ""), None)
                 if headed and not own and body is not None and len(members) <= HEADED_BODIES:
                     own = [Scored(Hit(clause, 0.0, "list-body"), body, best.dense, best.cover, best.score)]
@@ -554,9 +558,37 @@ class Extractive:
         first, each with its chosen items."""
         q = evidence.named_measure(r.question)
         scored = {region: evidence.score_items(self.index, q, r.vector, hits) for region, hits in r.by_region.items()}
+        literal = self._mentioning(q)
+        if literal:  # "哪些地方提到数字孪生": the places whose policies write it, and only those
+            order = sorted(literal, key=lambda region: -evidence.best(scored.get(region, [])))
+            return [(region, literal[region]) for region in order]
         regions = evidence.providing({region: evidence.best(items) for region, items in scored.items()})
         keep = [compose.choose(q, scored[region], evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN) for region in regions]
         return [(region, chosen[:PER_PLACE]) for region, chosen in zip(regions, keep)]
+
+    def _mentioning(self, q: Question) -> dict[str, list[Scored]]:
+        """For a question asking which places mention something ("哪些地方的AI文件提到机器人视觉"), the places
+        whose clauses write it as the question does, each with the items that do (PER_PLACE at most); {} for
+        other questions, or when the words of the topic are not written together in the question. What is
+        mentioned is a phrase, and a place whose policies write only some of its words ("机器视觉") does not
+        mention it."""
+        said = re.sub(r"\s+", "", norm(q.text)).lower()
+        if not MENTIONS.search(said):
+            return {}
+        phrase = "".join(w for w in q.topic.split() if len(w) >= 2 and w != "人工智能").lower()
+        if len(phrase) < 2 or phrase not in said:
+            return {}
+        found: dict[str, list[Scored]] = {}
+        seen: set[str] = set()
+        for clause in self.index.clauses:  # type: ignore[attr-defined]
+            if not clause.region or phrase not in norm(clause.text).lower():
+                continue
+            for pos, item in enumerate(clause.items):
+                key = f"{clause.citation}|{clause.item_text(item)}"
+                if phrase in norm(clause.item_text(item)).lower() and key not in seen and len(found.get(clause.region, [])) < PER_PLACE:
+                    seen.add(key)
+                    found.setdefault(clause.region, []).append(Scored(Hit(clause, 0.0, "mention"), pos, 0.0, 1.0, evidence.EVIDENCE_MIN))
+        return found
 
     # ------------------------------------------------------------ helpers
 

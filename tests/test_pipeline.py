@@ -353,6 +353,23 @@ def test_a_list_under_a_heading_the_question_names_comes_whole_with_its_count(bu
     assert one.citations[0].clause.ref == "一（三）3" and not one.text.startswith("共")
 
 
+def test_which_places_mention_a_phrase_are_those_whose_policies_write_it(bundled: Pipeline) -> None:
+    # 专利池 is written in four cities' policies; a question asking who mentions it gets those four, each
+    # with an item that writes it, and no city whose policies only come near it in meaning
+    answer = bundled.ask("哪些地方的AI政策提到专利池")
+    assert not answer.refused
+    assert {c.clause.region for c in answer.citations} == {"深圳市", "苏州市", "郑州市", "长沙市"}
+    assert all("专利池" in c.clause.text for c in answer.citations)
+    # a question that does not ask who mentions it, or writes the words apart, is answered by what the
+    # places provide (evidence.providing), not by a phrase
+    from rag.question import analyse
+
+    catalog = bundled.index.catalog
+    assert bundled.extractive._mentioning(analyse("哪些地方的AI政策提到专利池", catalog))
+    assert bundled.extractive._mentioning(analyse("哪些地方支持建专利池", catalog)) == {}
+    assert bundled.extractive._mentioning(analyse("哪些地方提到专利 还有池子", catalog)) == {}
+
+
 def test_a_question_asking_two_things_is_answered_when_one_part_is(bundled: Pipeline) -> None:
     # 德清's plan states its talent target but no count of open innovation platforms: the whole question
     # scores below the evidence threshold, its second part asked alone does not
