@@ -458,6 +458,14 @@ def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, top
     return "\n".join(lines)
 
 
+TITLE_LINE = 20  # a member's first item this short, with more after it, is its title ("1.坚持顶层设计，系统布局。")
+
+
+def _titled(s: Scored) -> bool:
+    """Whether a list member's first item is its title: a heading, or a short line the member goes on after."""
+    return s.item.role == "heading" or (len(unnumbered(s.text)) <= TITLE_LINE and s.position + 1 < len(s.clause.items))
+
+
 _WHICH_MEMBERS = re.compile(r"哪几\s*(个方面|[个条项块类种点])")  # "分成哪几块": the members counted in 块
 
 
@@ -467,7 +475,7 @@ def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) 
     heads = [s for s in ordered if s.hit.why == "list"]
     which = _WHICH_MEMBERS.search(unicodedata.normalize("NFKC", q.text))
     word = q.counter or (which.group(1) if which else None)
-    if not word or len(heads) < 2 or any(s.item.role != "heading" for s in heads) or q.count not in (None, len(heads)):
+    if not word or len(heads) < 2 or not all(map(_titled, heads)) or q.count not in (None, len(heads)):
         return ""  # members without headings of their own ("第一条 为引导…") are not named by a line
     names = [f"{_short(unnumbered(s.text).rstrip('。；;'))}[{numbering.of(s.clause, s.text)}]" for s in heads]
     # the count is of the members listed and cited, not a figure a clause states: written as the policies
@@ -566,6 +574,8 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
         stated = [(s, p) for s, p in stated if of_year(s)] or stated
     if not stated:
         if any(states_quantity(s.text) for s in ordered) or any(states_quantity(c.text) for c in {s.clause for s in ordered}):
+            return ""
+        if q.counter and "list" in q.kinds:  # "几个方向 分别叫啥": the items listed are the answer, counted or not
             return ""
         return "相关条款没有规定具体数额或比例，条款内容如下：" if q.how_much else ""
     picked = _amounts_asked(q, stated, topic or {})
