@@ -344,6 +344,11 @@ def test_a_list_under_a_heading_the_question_names_comes_whole_with_its_count(bu
     assert [c.clause.ref for c in answer.citations] == ["一（三）1", "一（三）2", "一（三）3", "一（三）4"]
     assert answer.text.startswith("共四条：创新驱动[1]；融合发展[2]；开放合作[3]；统筹推进[4]。"), answer.text
     assert "没有规定具体数额" not in answer.text
+    # members whose title is a short line they go on after ("1.坚持顶层设计，系统布局。") are named by it too
+    principles = bundled.ask("马桥试验区方案的基本原则是哪几条")
+    assert principles.text.startswith("共四条：坚持顶层设计，系统布局[1]；坚持人才集聚，驱动创新[2]；")
+    # articles whose first lines are sentences have no titles to count: no count line
+    assert not bundled.ask("广州AI与数字经济试验区产业导则 总则有哪几条").text.startswith("共")
     # the best clause heads a list of its own (三（二）1…6): the list asked is the one beside it
     tasks = bundled.ask("合肥试验区方案 重点任务分成哪几块")
     assert [c.clause.ref for c in tasks.citations] == ["三（一）", "三（二）", "三（三）", "三（四）", "三（五）"]
