@@ -46,6 +46,7 @@ _DATE_SAID = {  # the words of a date fact's source that state it
     "expires": re.compile(r"有效期[^，。；]{0,30}"),
 }
 PER_PLACE = 2  # items per place in a "哪些城市" answer
+ENTRY_DASH = ("——", "—")  # an entry of a plan's list written as a dash paragraph: "——济南高新区定位于…"
 MENTIONS = re.compile(r"提到|提及|提过|写到|写了|说到|讲到|涉及")  # "哪些地方提到X" asks who writes X
 CROSS_DEPTH = 4  # clauses searched per region for a "哪些城市" question
 
@@ -197,6 +198,9 @@ class Extractive:
         # Items of the year need not pass the threshold themselves, only stand near the best item, which did.
         floor = evidence.EVIDENCE_MIN if dated is scored else evidence.best(scored) - evidence.KEEP_WITHIN
         chosen = compose.choose(q, dated, floor, evidence.KEEP_WITHIN)
+        if not chosen and dated is not scored:  # the year's items all far below the best (of another year)
+            chosen = compose.choose(q, dated, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)
+        chosen = self._with_entry_rest(chosen)
         chosen += self._each_year(q, dated, chosen, floor)
         chosen += self._each_part(r, chosen)
         chosen += self._amount_of(q, chosen, scored)
@@ -212,6 +216,8 @@ class Extractive:
         refusal = self._year_of_evidence(q, chosen)
         if refusal is not None:
             return Verdict(False, refusal, scope=True)
+        if not chosen:  # nothing of the year asked answers it: no empty answer
+            return Verdict(False, self._not_covered(r, scored), scope=bool(q.scope))
         return Verdict(True, chosen=tuple(chosen))
 
     def _place_check(self, r: Retrieved) -> Answer | None:
@@ -336,6 +342,38 @@ class Extractive:
                 if best is not None and best not in chosen + extra:
                     extra.append(best)
         return extra
+
+    def _with_entry_rest(self, chosen: list[Scored]) -> list[Scored]:
+        """An item opening a dash entry ("——济南高新区定位于…。") comes with the rest of its entry, right after
+        it: the items up to the next "——", in the clause's next part too when a long clause was cut into
+        parts ("营造全周期…为企业提供…全生命周期服务" is what the entry offers)."""
+        out: list[Scored] = []
+        have = {(s.clause.id, s.position) for s in chosen}
+        for s in chosen:
+            out.append(s)
+            if not s.text.lstrip().startswith(ENTRY_DASH):
+                continue
+            clause: Clause | None = s.clause
+            pos = s.position + 1
+            for _ in range(compose.RUN_LIMIT):
+                if clause is not None and pos >= len(clause.items):
+                    clause, pos = self._next_part(clause), 0
+                if clause is None or not clause.items:
+                    break
+                item = clause.items[pos]
+                if item.role != "" or clause.item_text(item).lstrip().startswith(ENTRY_DASH):
+                    break
+                if (clause.id, pos) not in have:
+                    have.add((clause.id, pos))
+                    out.append(Scored(Hit(clause, s.hit.score, s.hit.why), pos, s.dense, s.cover, s.score - 1e-6))
+                pos += 1
+        return out
+
+    def _next_part(self, clause: Clause) -> Clause | None:
+        """The next part of a clause cut into parts for embedding; None for its last part or a whole clause."""
+        if not clause.part:
+            return None
+        return next((c for c in self._clauses_by_doc().get(clause.doc_id, []) if c.citation == clause.citation and c.part == clause.part + 1), None)
 
     def _a_part_answers(self, r: Retrieved) -> bool:
         """Whether one part of a question that asks two things, asked alone, is answered by its scope

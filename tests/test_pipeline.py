@@ -411,3 +411,20 @@ def test_whom_to_ask_comes_from_the_consulting_entry_closing_the_measure_and_is_
     assert "市经信局信息化推进处" in first and "61885818" in first, first
     assert any("61885818" in c.clause.text for c in answer.citations), answer.text
     assert "没有写明责任单位" not in answer.text
+
+
+def test_an_item_opening_a_dash_entry_comes_with_the_rest_of_its_entry(bundled: Pipeline) -> None:
+    # "——基本形成…深度应用（Application）格局。" opens an entry whose next sentence holds the figures
+    answer = bundled.ask("上海推动AI的实施意见 人工智能深度应用格局 具体目标是啥")
+    assert "基本形成与超大型城市运行相适应的人工智能深度应用" in answer.text
+    assert "打造6个左右人工智能创新应用示范区" in answer.text
+    # the entry ends where the next "——" begins
+    assert "科技创新（Innovation）能力" not in answer.text
+
+
+def test_a_year_whose_items_stand_far_below_the_best_item_still_gets_an_answer_not_an_empty_one(bundled: Pipeline) -> None:
+    # the best item is of no year; the 2022 items all scored more than KEEP_WITHIN below it, and the answer
+    # was empty (neither refused nor cited): the best 2022 item that passes the threshold answers
+    answer = bundled.ask("湖北AI总体规划 到2022年关键技术突破 具体要达到啥")
+    assert not answer.refused and answer.citations
+    assert "关键技术实现多点突破" in answer.text and "神经网络芯片" in answer.text
