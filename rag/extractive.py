@@ -618,8 +618,8 @@ class Extractive:
             return {}
         found: dict[str, list[Scored]] = {}
         seen: set[str] = set()
-        for clause in self.index.clauses:  # type: ignore[attr-defined]
-            if not clause.region or phrase not in norm(clause.text).lower():
+        for clause, plain in zip(self.index.clauses, self.index.plain_texts()):  # type: ignore[attr-defined]
+            if not clause.region or phrase not in plain:
                 continue
             for pos, item in enumerate(clause.items):
                 key = f"{clause.citation}|{clause.item_text(item)}"

@@ -75,6 +75,7 @@ class Index:
     _catalog: Any = field(default=None, repr=False)
     _speller: Any = field(default=None, repr=False)
     _by_doc: dict[str, list[Clause]] | None = field(default=None, repr=False)
+    _plain: list[str] | None = field(default=None, repr=False)
     search_store: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -130,6 +131,15 @@ class Index:
             for c in self.clauses:
                 self._by_doc.setdefault(c.doc_id, []).append(c)
         return self._by_doc
+
+    def plain_texts(self) -> list[str]:
+        """Every clause's text normalised and lower-cased (rag.text.norm), in clause order, made once per
+        loaded index: a phrase is looked for in all of them ("哪些地方提到…")."""
+        if self._plain is None:
+            from .text import norm
+
+            self._plain = [norm(c.text).lower() for c in self.clauses]
+        return self._plain
 
     @property
     def embedder_id(self) -> str:
