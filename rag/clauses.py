@@ -44,11 +44,18 @@ _DATE = re.compile(r"^\d{4}年\d{1,2}月(?:\d{1,2}日)?")
 MIN_CHARS = 6  # shorter text (number and punctuation aside) is noise, not a clause
 
 
+_SIDE_BY_SIDE = re.compile(r"[一二三四五六七八九两]{2}")
+
+
 def cn_to_int(text: str) -> int | None:
     """Chinese or Arabic numeral to int; None when it is neither. The one numeral reader of the product
-    (clause numbers, terms of validity, amounts). Example: "十三" -> 13, "二十一" -> 21, "两千" -> 2000, "7" -> 7."""
+    (clause numbers, terms of validity, amounts). Digits side by side with no 十/百/千 between them are no
+    numeral ("四五七" of "第四五七条", a policy named by its articles 四、五、七).
+    Example: "十三" -> 13, "二十一" -> 21, "两千" -> 2000, "一百零五" -> 105, "7" -> 7, "四五七" -> None."""
     if text.isdigit():
         return int(text)
+    if _SIDE_BY_SIDE.search(text):
+        return None
     total, current = 0, 0
     for ch in text:
         if ch in _CN_DIGITS or ch == "〇" or ch == "两":

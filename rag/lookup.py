@@ -25,7 +25,6 @@ _NUM = r"(?:[一二三四五六七八九十百零〇两]+|\d{1,3})"
 # 第15项, 第3点: the 15th item of a list numbered 1, 2, …; 第3部分: the part numbered 三、
 _ARTICLE = re.compile(rf"第\s*({_NUM})\s*(部分|[条章节项点])")
 _BOX = re.compile(rf"专栏\s*({_NUM})")
-_RUN_OF_DIGITS = re.compile(r"[一二三四五六七八九两]{2}")
 # "二（一）1", "二、(一)", "（十三）", "三（二）4（1）": at least one bracketed level.
 _COMPACT = re.compile(
     r"([一二三四五六七八九十]+)?、?\s*([（(]\s*[一二三四五六七八九十]+\s*[)）])\s*(\d{1,2})?\s*([（(]\d{1,2}[)）])?"
@@ -53,10 +52,11 @@ def parse_ref(text: str) -> tuple[str | None, str | None]:
 def _first_ref(text: str) -> tuple[int, str] | None:
     """(position, normalised ref) of the earliest clause reference in the text."""
     hits: list[tuple[int, str]] = []
-    # "第四五七条" (a policy's name: its articles 四、五、七) names no article: digits side by side are no numeral
-    if m := next((m for m in _ARTICLE.finditer(text) if not _RUN_OF_DIGITS.search(m.group(1))), None):
-        value = cn_to_int(m.group(1))
-        hits.append((m.start(), f"第{int_to_cn(value) if value is not None else m.group(1)}{m.group(2)}"))
+    # "第四五七条" names no article (cn_to_int: digits side by side are no numeral): the next 第X条 may
+    numbered = ((a, value) for a in _ARTICLE.finditer(text) if (value := cn_to_int(a.group(1))) is not None)
+    if found := next(numbered, None):
+        article, value = found
+        hits.append((article.start(), f"第{int_to_cn(value)}{article.group(2)}"))
     if m := _BOX.search(text):
         hits.append((m.start(), f"专栏{cn_to_int(m.group(1))}"))
     if m := _COMPACT.search(text):

@@ -249,6 +249,12 @@ def test_numerals_round_trip(cn: str, n: int) -> None:
     assert clauses.cn_to_int(cn) == n and clauses.int_to_cn(n) == cn
 
 
+@pytest.mark.parametrize("text", ["四五七", "三五", "二十三四"])
+def test_digits_side_by_side_are_no_numeral(text: str) -> None:
+    # "第四五七条" names a policy by its articles 四、五、七; "三五年" is a range: neither is one number
+    assert clauses.cn_to_int(text) is None
+
+
 # ---------------------------------------------------------------- corpus-wide
 
 
