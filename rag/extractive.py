@@ -46,7 +46,7 @@ _DATE_SAID = {  # the words of a date fact's source that state it
     "expires": re.compile(r"有效期[^，。；]{0,30}"),
 }
 PER_PLACE = 2  # items per place in a "哪些城市" answer
-ENTRY_DASH = ("——", "—")  # an entry of a plan's list written as a dash paragraph: "——济南高新区定位于…"
+ENTRY_DASH = "—"  # an entry of a plan's list written as a dash paragraph: "——济南高新区定位于…"
 MENTIONS = re.compile(r"提到|提及|提过|写到|写了|说到|讲到|涉及")  # "哪些地方提到X" asks who writes X
 CROSS_DEPTH = 4  # clauses searched per region for a "哪些城市" question
 
@@ -81,6 +81,7 @@ class Verdict:
     scope: bool = False
     chosen: tuple[Scored, ...] = ()
     dated: Answer | None = None  # a policy's dates, answered from what was read at index time
+    places: tuple[tuple[str, list[Scored]], ...] = ()  # a "哪些城市" question's places, each with its items
 
 
 class Extractive:
@@ -125,7 +126,7 @@ class Extractive:
                 answer = replace(answer, text=note + answer.text)
             return answer
         if q.cross and not q.known_places and r.by_region:
-            return compose.cross_places(q, self._places_providing(r), keep)
+            return compose.cross_places(q, list(verdict.places) or self._places_providing(r), keep)
         chosen = list(verdict.chosen)
         quoted = [(s.clause, s.text) for s in chosen]
         return compose.compose(q, chosen, keep, compose.cross_references(quoted, self._clauses_by_doc()))
@@ -187,8 +188,8 @@ class Extractive:
                 return Verdict(True)
             return Verdict(False, self._none_compares(r, blocks), scope=True)
         if q.cross and not q.known_places and r.by_region:
-            if self._places_providing(r):
-                return Verdict(True)
+            if places := self._places_providing(r):
+                return Verdict(True, places=tuple(places))
             return Verdict(False, self._not_covered(r, []), scope=False)
         scored = evidence.score_items(self.index, q, r.vector, r.hits)
         other = evidence.score_items(self.index, q, r.vector, r.elsewhere) if r.elsewhere else []
@@ -586,10 +587,8 @@ class Extractive:
         heading = clause.path[-1] if clause.path and clause.number else ""
         if not compose.ANNOUNCES.search(heading):
             return False
-        topic = self._keep(q)
-        said = evidence.cover(topic, heading)
         members = [c for c in self._clauses_by_doc().get(clause.doc_id, []) if c.path == clause.path and c.number]
-        return said >= ANNOUNCED_COVER and all(said >= evidence.cover(topic, c.text) for c in members)
+        return _spells_heading(self._keep(q), heading, members)
 
     def _places_providing(self, r: Retrieved) -> list[tuple[str, list[Scored]]]:
         """The regions whose policies provide what a "哪些城市…" question asks (evidence.providing), best
@@ -708,7 +707,13 @@ def _heads(topic: dict[str, float], members: Sequence[Clause]) -> bool:
         return False
     # words of the policy's own title ("马桥AI试验区建设方案 几条基本原则") say which policy, not which list
     topic = {p: w for p, w in topic.items() if p not in members[0].doc_title} or topic
-    said = evidence.cover(topic, members[0].path[-1])
+    return _spells_heading(topic, members[0].path[-1], members)
+
+
+def _spells_heading(topic: dict[str, float], heading: str, members: Sequence[Clause]) -> bool:
+    """Whether a list's heading spells out the question (ANNOUNCED_COVER of its topic) no less than any
+    member's own text does: the list is what is asked, not one member of it."""
+    said = evidence.cover(topic, heading)
     return said >= ANNOUNCED_COVER and all(said >= evidence.cover(topic, c.text) for c in members)
 
 _HEADING_REF = re.compile(r"^(第[一二三四五六七八九十百零〇两\d]+条|[（(][一二三四五六七八九十]+[）)])\s*\S")
