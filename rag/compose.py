@@ -13,7 +13,6 @@ the period it belongs to (到2022年, 近期目标) and a table row keeps its he
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -466,15 +465,11 @@ def _titled(s: Scored) -> bool:
     return s.item.role == "heading" or (len(unnumbered(s.text)) <= TITLE_LINE and s.position + 1 < len(s.clause.items))
 
 
-_WHICH_MEMBERS = re.compile(r"哪几\s*(个方面|[个条项块类种点])")  # "分成哪几块": the members counted in 块
-
-
 def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:
     """A count of things answered with a whole list (the members' headings, see Extractive._whole_list):
     the count and the members. Example: "几条基本原则 分别是啥" -> "共四条：创新驱动[1]；融合发展[2]；开放合作[3]；统筹推进[4]。" """
     heads = [s for s in ordered if s.hit.why == "list"]
-    which = _WHICH_MEMBERS.search(unicodedata.normalize("NFKC", q.text))
-    word = q.counter or (which.group(1) if which else None)
+    word = q.member_word
     if not word or len(heads) < 2 or not all(map(_titled, heads)) or q.count not in (None, len(heads)):
         return ""  # members without headings of their own ("第一条 为引导…") are not named by a line
     names = [f"{_short(unnumbered(s.text).rstrip('。；;'))}[{numbering.of(s.clause, s.text)}]" for s in heads]

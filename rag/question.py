@@ -200,6 +200,7 @@ _KIND_PATTERNS = {
 _ASKS_SAME = re.compile(_KIND_PATTERNS["comparison"])
 _ASKS_RATE = re.compile(r"比例|百分之|几成|多少成")
 _HOW_MUCH = re.compile(r"多少|(?<!哪)几[个家项所条种名位批次成倍亿万千百]|多大|多高|比例|金额|额度|上限|封顶|数额|数量|补多少|给多少|几成|百分之")
+_WHICH_MEMBERS = re.compile(r"哪几\s*(个方面|[个条项块类种点])")  # "分成哪几块": the members counted in 块
 _COUNT_ASKED = re.compile(r"(?:多少|(?<!哪)几)\s*([个家项所条种名位批人])")  # a count and its measure word: 多少家, 几个
 _CROSS = re.compile(r"哪些(?:城市|地方|地区|省份?|市|试验区|先导区|区县)|哪几个(?:城市|地方|地区|省)|哪个(?:城市|地方)|各地|各个?城市|"
                     r"各试验区|哪些地|哪里有|什么地方有|哪儿有")  # fmt: skip
@@ -276,6 +277,13 @@ class Question:
         if len(set(asked)) != 1 or len(asked) != len(_HOW_MUCH.findall(text)) or len(asked) < len(self.parts):
             return None  # another kind of figure asked too, or a part asking no count ("…多少个平台？人才目标呢")
         return asked[0]
+
+    @property
+    def member_word(self) -> str | None:
+        """The measure word the members of a list asked for are counted in: the count's ("几条基本原则" ->
+        "条") or the one after 哪几 ("分成哪几块" -> "块"); None when it asks neither."""
+        which = _WHICH_MEMBERS.search(unicodedata.normalize("NFKC", self.text))
+        return self.counter or (which.group(1) if which else None)
 
     @property
     def asks_rate(self) -> bool:

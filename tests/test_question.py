@@ -254,3 +254,9 @@ def test_words_that_ask_for_each_member_ask_for_a_list_and_leave_the_topic(catal
     q = analyse(question, catalog)
     assert "list" in q.kinds
     assert not {"分成", "每块", "各项"} & set(q.topic.split()) and "重点" in q.topic
+
+
+def test_the_measure_word_a_list_is_counted_in(catalog: Catalog) -> None:
+    assert analyse("沈阳AI规划 基本原则有几条 分别是啥", catalog).member_word == "条"
+    assert analyse("科研前瞻布局分成哪几块", catalog).member_word == "块"
+    assert analyse("北京有哪些AI支持政策", catalog).member_word is None
