@@ -388,9 +388,10 @@ class Extractive:
         return False
 
     def _each_part(self, r: Retrieved, chosen: list[Scored]) -> list[Scored]:
-        """"…要建多少个平台？人才目标呢": for each part of the question whose most specific word no chosen
-        item spells out, the best item that does, scored as if that part were asked alone, when it answers
-        (EVIDENCE_MIN)."""
+        """"…要建多少个平台？人才目标呢": for each part of the question, its own best item, scored as if that
+        part were asked alone, when it spells out the part's most specific word and answers (EVIDENCE_MIN)
+        and is not chosen yet. "每年要出几个深度应用场景 培育几家细分领域龙头": the best item of the whole
+        question answers the second part and spells 每年 too; the first part's own best item is another."""
         q = r.question
         weights = evidence.pair_weights(self.index)
         extra: list[Scored] = []
@@ -401,11 +402,12 @@ class Extractive:
             def spells(s: Scored, focus: dict[str, float] = focus) -> bool:
                 return evidence.cover(focus, f"{evidence.context(s.clause)} {s.text}") >= 1.0
 
-            if not focus or any(spells(s) for s in chosen + extra):
+            if not focus:
                 continue
             spelled = [s for s in evidence.score_items(self.index, alone, r.vector, r.hits) if spells(s)]
             best = self._of_year(q, spelled)[:1]
-            if best and best[0].score >= evidence.EVIDENCE_MIN:
+            taken = {(s.clause.id, s.position) for s in chosen + extra}
+            if best and best[0].score >= evidence.EVIDENCE_MIN and (best[0].clause.id, best[0].position) not in taken:
                 extra.append(best[0])
         return extra
 

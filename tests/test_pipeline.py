@@ -10,6 +10,7 @@ from langchain_core.runnables import Runnable
 from rag import pipeline as rag
 from rag.config import Settings
 from rag.errors import InputError
+from rag.evaluate import unsupported_numbers
 from rag.model import Answer, Clause, Document
 from rag.pipeline import Pipeline, normalize_history, resolve_followup
 from rag.store import Index, in_memory
@@ -381,6 +382,15 @@ def test_a_question_asking_two_things_is_answered_when_one_part_is(bundled: Pipe
     answer = bundled.ask("德清到2022年要建多少个AI开放创新平台？人才目标呢")
     assert not answer.refused and "70名" in answer.text
     assert {c.clause.doc_title for c in answer.citations} == {"德清县新一代人工智能应用县发展规划"}
+
+
+def test_each_part_gets_its_own_best_item_though_another_part_s_item_spells_its_words(bundled: Pipeline) -> None:
+    # the item answering the second part (细分龙头) also says 每年, the first part's most specific word;
+    # the first part's own item (深度应用场景) is another and is cited too
+    answer = bundled.ask("合肥试验区 每年出几个深度应用场景？每年培育几家细分龙头")
+    assert "深度应用场景" in answer.text and "细分领域的龙头企业" in answer.text
+    assert {c.clause.ref for c in answer.citations} >= {"二（二）", "二（三）"}
+    assert unsupported_numbers(answer, "") == []
 
 
 def test_a_homophone_slip_is_answered_as_the_word_and_the_user_told(pipe: Pipeline) -> None:
