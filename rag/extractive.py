@@ -213,7 +213,7 @@ class Extractive:
         if announced is not None:
             chosen = self._whole_list(q, [announced, *(s for s in chosen if s is not announced)], dated, announced=True)
         elif "list" in q.kinds:
-            chosen = self._whole_list(q, chosen, dated)
+            chosen = self._whole_list(q, self._counted_inline(q, chosen, dated), dated)
         refusal = self._year_of_evidence(q, chosen)
         if refusal is not None:
             return Verdict(False, refusal, scope=True)
@@ -530,6 +530,23 @@ class Extractive:
             said = sorted((b for b in out if b.chosen), key=lambda b: -b.chosen[0].score)[:3]
             out = said if len(said) >= 2 else out
         return out
+
+    @staticmethod
+    def _counted_inline(q: Question, chosen: list[Scored], scored: Sequence[Scored]) -> list[Scored]:
+        """"沈阳的六大AI相关产业有哪些": an item that answers (EVIDENCE_MIN), writes the question's count as
+        the question does ("六大") and names that many members in one enumeration ("围绕智能机器人、…、智能家居
+        等六大相关产业…") is the list asked for; it comes first, with the chosen items of its own clause, and
+        the items of other clauses (each about one member, scoring higher by meaning) are left out."""
+        phrase = q.count_phrase
+        if not phrase:
+            return chosen
+        found = next(
+            (s for s in scored if s.score >= evidence.EVIDENCE_MIN and phrase in s.text and _lists_inline(s.text, q.count)),
+            None,
+        )
+        if found is None or (chosen and chosen[0] is found):
+            return chosen
+        return [found, *(s for s in chosen if s is not found and s.clause.citation == found.clause.citation)]
 
     def _whole_list(
         self, q: Question, chosen: list[Scored], scored: Sequence[Scored] = (), announced: bool = False

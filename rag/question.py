@@ -279,6 +279,13 @@ class Question:
         return asked[0]
 
     @property
+    def count_phrase(self) -> str | None:
+        """The count as the question writes it, numeral and measure word: "沈阳的六大产业有哪些" -> "六大";
+        None when it writes none."""
+        m = _COUNT.search(unicodedata.normalize("NFKC", self.text))
+        return m.group(0) if m else None
+
+    @property
     def member_word(self) -> str | None:
         """The measure word the members of a list asked for are counted in: the count's ("几条基本原则" ->
         "条") or the one after 哪几 ("分成哪几块" -> "块"); None when it asks neither."""

@@ -393,6 +393,14 @@ def test_each_part_gets_its_own_best_item_though_another_part_s_item_spells_its_
     assert unsupported_numbers(answer, "") == []
 
 
+def test_a_list_counted_as_the_question_counts_it_is_the_enumeration_that_says_the_count(bundled: Pipeline) -> None:
+    # "六大相关产业" is listed inline in one item of the three-year plan; the long-term plan's section on
+    # 相关产业 scores higher by meaning but names two of them and no count
+    answer = bundled.ask("沈阳那六大相关产业 具体哪六个")
+    assert all(x in answer.text for x in ("智能机器人", "智能装备", "智能运载工具", "智能物流", "智能家居"))
+    assert [c.clause.ref for c in answer.citations] == ["二（三）7"]
+
+
 def test_a_homophone_slip_is_answered_as_the_word_and_the_user_told(pipe: Pipeline) -> None:
     answer = pipe.ask("重庆到2022年人工智能核心产叶规模多少")
     assert not answer.refused and "500亿元" in answer.text and cited_ids(answer)[0] == "cq-一"

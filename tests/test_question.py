@@ -260,3 +260,9 @@ def test_the_measure_word_a_list_is_counted_in(catalog: Catalog) -> None:
     assert analyse("沈阳AI规划 基本原则有几条 分别是啥", catalog).member_word == "条"
     assert analyse("科研前瞻布局分成哪几块", catalog).member_word == "块"
     assert analyse("北京有哪些AI支持政策", catalog).member_word is None
+
+
+def test_the_count_is_read_as_written(catalog: Catalog) -> None:
+    assert analyse("沈阳的六大AI相关产业有哪些", catalog).count_phrase == "六大"
+    assert analyse("分哪两块", catalog).count_phrase == "两块"
+    assert analyse("有哪些产业", catalog).count_phrase is None
