@@ -126,12 +126,15 @@ def said(s: Scored) -> str:
     return f"{text}{period(s.clause, s.position) or ''}{s.clause.title}{''.join(s.clause.path)}"
 
 
-def trim(text: str, topic: dict[str, float], periods: bool = False) -> str:
+def trim(text: str, topic: dict[str, float], periods: bool = False, defines: bool = False) -> str:
     """An item cut to the comma-pieces that bear on the topic (a fair share of its weighted character
     pairs) or state an amount, gaps marked with ……; items up to LONG_ITEM characters are kept whole.
     A kept piece followed only by the item's last piece keeps it too: "其中对…的孵化器和众创空间，" says
     nothing without "再给予财政支持". With `periods` (a question asking when), a piece naming a period
-    ("到2023年，") is kept with the piece that says what is due by then.
+    ("到2023年，") is kept with the piece that says what is due by then. With `defines` (a question asking
+    what something is or means), the piece that spells out most of the topic (the term: "实施人工智能试验区
+    “三一三三三”行动计划，") keeps every piece after it: what follows a term says what it is ("以…为三大目标，
+    以…为一个核心，…").
 
     Example: a 200-character target sentence -> "到2027年,……产业规模达到3500亿元"
     """
@@ -145,6 +148,9 @@ def trim(text: str, topic: dict[str, float], periods: bool = False) -> str:
     if periods:
         named = {i for i, p in enumerate(pieces) if (m := PERIOD.match(p)) and PERIOD_WORD.search(m.group(0))}
         wanted |= named | {i + 1 for i in named if i + 1 < len(pieces)}
+    if defines:
+        term = max(range(len(pieces)), key=lambda i: cover(topic, pieces[i]))
+        wanted |= set(range(term, len(pieces)))
     if len(pieces) - 2 in wanted:
         wanted.add(len(pieces) - 1)
     out, last = "", -1
@@ -376,12 +382,13 @@ class _Writer:
     numbering: Numbering
     lines: list[str]
     periods: bool = False  # the question asks when: long items keep the periods they name (see trim)
+    defines: bool = False  # the question asks what something is: long items keep what follows the term (see trim)
     _last: str = ""  # the clause of the last item line: its next items join that line
     _periods: set[tuple[str, str]] = field(default_factory=set)  # (clause, period) said: once on a clause's line
 
     def item_line(self, s: Scored, topic: dict[str, float], label: str = "") -> None:
         """"· 《policy》ref：item[n]"; further items of the same clause join the line after "；"."""
-        text = with_table_header(s.clause, s.text) if s.item.role == "row" else trim(s.text, topic, self.periods)
+        text = with_table_header(s.clause, s.text) if s.item.role == "row" else trim(s.text, topic, self.periods, self.defines)
         n = self.numbering.of(s.clause, s.text)
         when = period(s.clause, s.position)
         said = (s.clause.id, when or "")
@@ -402,7 +409,7 @@ def compose(q: Question, chosen: Sequence[Scored], topic: dict[str, float], rela
     `keep` are the topic's character pairs (for trimming long items); `related` are clauses the items
     refer to ("参照第一条"), cited and shown after them.
     """
-    w = _Writer(Numbering(), [], periods=q.asks_when)
+    w = _Writer(Numbering(), [], periods=q.asks_when, defines=q.kind == "definition")
     ordered = in_order(chosen)
     head = first_line(q, ordered, w.numbering, topic) or announcing_line(ordered, w.numbering)
     if head:

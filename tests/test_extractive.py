@@ -397,6 +397,16 @@ def test_trim_finishes_a_kept_sentence_and_keeps_an_asked_period() -> None:
     assert "到2023年，综合实力位居全国前列" in compose.trim(target, {"百千": 3.0}, periods=True)
 
 
+def test_trim_keeps_what_follows_a_term_for_a_question_asking_what_it_is() -> None:
+    filler = "，".join(f"落实{w}要求" for w in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳" * 2)
+    long = f"{filler}，实施“一二三”计划，以场景落地为目标，以生态城为核心，以算力、港口为示范，{filler}。"
+    assert len(long) > compose.LONG_ITEM
+    cut = compose.trim(long, {"一二": 3.0, "二三": 3.0})
+    assert cut.startswith("实施“一二三”计划") and "生态城" not in cut  # what follows the term does not spell the topic out
+    whole = compose.trim(long, {"一二": 3.0, "二三": 3.0}, defines=True)
+    assert whole.startswith("实施“一二三”计划，以场景落地为目标，以生态城为核心，以算力、港口为示范，落实甲要求")
+
+
 def test_same_or_different_is_said_only_when_asked(pipe: Pipeline) -> None:
     each = pipe.ask("成都和重庆2022年人工智能核心产业规模目标各是多少？")
     assert "500亿元" in each.text and "比较：" not in each.text  # the figures were asked for, not a verdict
