@@ -64,11 +64,18 @@ def states_quantity(text: str) -> bool:
     return bool(_QUANTITY.search(_YEAR_WORD.sub("", text)))
 
 
-# An entry's own number where a line begins ("15.", "(3)", "3、") and a document number ("〔2018〕114号")
-_NOT_QUANTITY = re.compile(r"(?m)^\s*(?:\d{1,3}\s*[.、．](?!\d)|[(（]\d{1,3}[)）])|[〔\[(（［]\s*(?:19|20)\d\d\s*[〕\])）］]\s*\d+\s*号")
+# An entry's own number where a line begins ("15.", "(3)", "3、"), a document number ("〔2018〕114号") and a
+# mobile network's generation ("5G网络", "4G/5G"): names with a digit in them, as 千人计划 has a numeral
+_NOT_QUANTITY = re.compile(
+    r"(?m)^\s*(?:\d{1,3}\s*[.、．](?!\d)|[(（]\d{1,3}[)）])|[〔\[(（［]\s*(?:19|20)\d\d\s*[〕\])）］]\s*\d+\s*号"
+    r"|(?<![\d.])[2-6]G(?![A-Za-z\d])"
+)
 
 
 def amounts(text: str) -> list[str]:
     """Amounts with their units, as written. Example: amounts("按30%给予支持，最高500万元") -> ["30%", "500万元"]"""
     t = unicodedata.normalize("NFKC", text)
-    return [m.group(0) for m in AMOUNT.finditer(t) if not _YEAR_WORD.fullmatch(m.group(0))]
+    return [m.group(0) for m in AMOUNT.finditer(t) if not _YEAR_WORD.fullmatch(m.group(0)) and not _GENERATION.fullmatch(m.group(0))]
+
+
+_GENERATION = re.compile(r"[2-6]\s*G")  # "5G": a network generation, not an amount (see _NOT_QUANTITY)

@@ -176,10 +176,12 @@ def with_table_header(clause: Clause, row: str) -> str:
 
 
 def amount_phrase(text: str) -> str:
-    """The comma-pieces of an item that state its amounts. Example: "对…的，按30%给予补贴，最高300万元。"
-    -> "按30%给予补贴，最高300万元" """
+    """The comma-pieces of an item that state its amounts, and a piece between two of them: what the second
+    amount is for ("对5G基站给予每个基站2万元奖励，对光网络单元…等，给予最高1000万元奖励").
+    Example: "对…的，按30%给予补贴，最高300万元。" -> "按30%给予补贴，最高300万元" """
     pieces = [m.group(0) for m in _PIECE.finditer(text.rstrip(_ENDS))]
-    kept = [p for p in pieces if amounts(p)]
+    stating = [bool(amounts(p)) for p in pieces]
+    kept = [p for i, p in enumerate(pieces) if stating[i] or 0 < i < len(pieces) - 1 and stating[i - 1] and stating[i + 1]]
     return unnumbered("".join(kept)).rstrip(_ENDS)  # "（四）培育10家…" -> "培育10家…": a line, not an entry
 
 
@@ -566,16 +568,19 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
     stated = [(s, p) for s in ordered if s.clause.id == top.id and (p := amount_phrase(s.text))]
     if q.counter and not any(_counts(p, q.counter) for _, p in stated):  # "多少个" of a long clause: its other parts
         stated = [(s, p) for s in ordered if s.clause.citation == top.citation and _counts(p := amount_phrase(s.text), q.counter)] or stated
-    if not stated:  # the best clause may state it in a sentence that was not chosen
+    if not stated:  # the best clause may state it in a sentence that was not chosen, one that bears on the
+        # question (PIECE_COVER): not "全省80%以上人工智能企业集中在郑州市" of a 产业现状 clause for "超算中心…补多少"
         hit = next(s.hit for s in ordered if s.clause.id == top.id)
         stated = [(Scored(hit, i, 0.0, 0.0, 0.0), p) for i, item in enumerate(top.items)
-                  if item.role in ("", "row") and (p := amount_phrase(top.item_text(item)))]  # fmt: skip
+                  if item.role in ("", "row") and (p := amount_phrase(text := top.item_text(item)))
+                  and (topic is None or cover(topic, text) >= PIECE_COVER)]  # fmt: skip
     if not stated:  # the best clause states none: the best chosen item of another clause that does
         stated = [(s, p) for s in sorted(ordered, key=lambda x: -x.score) if (p := amount_phrase(s.text))]
     if q.years:  # a year-specific question prefers the figure of that year
         stated = [(s, p) for s, p in stated if of_year(s)] or stated
     if not stated:
-        if any(states_quantity(s.text) for s in ordered) or any(states_quantity(c.text) for c in {s.clause for s in ordered}):
+        bearing = [c.item_text(item) for c in {s.clause for s in ordered} for item in c.items if topic is None or cover(topic, c.item_text(item)) >= PIECE_COVER]
+        if any(states_quantity(s.text) for s in ordered) or any(map(states_quantity, bearing)):
             return ""
         if q.counter and "list" in q.kinds:  # "几个方向 分别叫啥": the items listed are the answer, counted or not
             return ""

@@ -380,6 +380,19 @@ def test_period_amount_and_date_phrases() -> None:
     assert compose.units_phrase((("牵头单位", "市科技局"), ("配合单位", "市教委"))) == "牵头单位：市科技局；配合单位：市教委"
 
 
+def test_an_amount_phrase_keeps_what_a_second_amount_is_for() -> None:
+    item = "对新建5G基站给予每个基站2万元奖励，对光网络单元、内容分发网络等，给予最高1000万元奖励。"
+    assert compose.amount_phrase(item) == "对新建5G基站给予每个基站2万元奖励，对光网络单元、内容分发网络等，给予最高1000万元奖励"
+    assert compose.amount_phrase("对符合条件的企业，按30%给予补贴，最高300万元。") == "按30%给予补贴，最高300万元"
+
+
+def test_a_network_generation_is_no_amount() -> None:
+    from rag.checks import amounts, states_quantity
+
+    assert amounts("积极开展5G网络试商用") == [] and not states_quantity("推进4G/5G网络建设")
+    assert amounts("建设5个5G基站") == ["5个"] and amounts("出口带宽达到2000G以上") == ["2000G"]
+
+
 def test_trim_keeps_the_pieces_bearing_on_the_topic() -> None:
     long = "到2027年，" + "，".join(f"推进{w}工作" for w in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉" * 2) + "，产业规模达到3500亿元。"
     assert len(long) > compose.LONG_ITEM
