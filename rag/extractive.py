@@ -7,6 +7,7 @@ Scope decides refusals, never a word of the question missing from a clause (see 
   * a place the question names that has no policy in the index → say so;
   * a clause number that does not resolve → say so, with how many articles or items the policy has;
   * a year outside every policy in scope → say so, with the years they cover;
+  * a name the question quotes ("重庆“一核四环”是啥") that no clause in scope writes → say so;
   * the policies in scope have no item that answers (rag/evidence.py) → say that they do not cover it,
     then, labelled as other places, what other places provide.
 A how-much question whose evidence states no amount is answered with what the clause says, saying it
@@ -176,7 +177,7 @@ class Extractive:
         from_dates = self._policy_dates(r)
         if from_dates is not None:
             return Verdict(True, dated=from_dates)
-        for check in (self._place_check, self._ref_check, self._year_check):
+        for check in (self._place_check, self._ref_check, self._year_check, self._quote_check):
             refusal = check(r)
             if refusal is not None:
                 return Verdict(False, refusal, scope=True)
@@ -229,6 +230,29 @@ class Extractive:
         names = "、".join(p.label for p in unknown)
         head = f"所收录的政策中没有{names}的文件，无法回答{names}的相关问题。"
         return compose.refusal(head, self._elsewhere(r), topic=self._keep(q))
+
+    def _quote_check(self, r: Retrieved) -> Answer | None:
+        """A question quoting a name ("重庆“一核四环”是啥") asks about what that name stands for in the policies
+        it names (or in any): when none of their clauses writes it (`writes`), they do not cover the question,
+        whatever else they share with it. Comparisons and 哪些城市 questions are judged place by place."""
+        q = r.question
+        if q.comparison or q.cross or not q.quoted:
+            return None
+        text = "\n".join(  # a clause's headings and its policy's title too: "（五）优化“3+X”载体空间布局" heads the items
+            norm(evidence.context(c)).lower() + t
+            for c, t in zip(self.index.clauses, self.index.plain_texts())  # type: ignore[attr-defined]
+            if not q.scope or c.doc_id in q.scope
+        )
+        missing = [name for name in q.quoted[:MAX_QUOTED] if not writes(text, name)]
+        if not missing:
+            return None
+        names = "、".join(f"“{name}”" for name in missing)
+        where = compose.scope_label(q, self._titles())
+        if not where:
+            return compose.refusal(f"所收录的政策都没有提到{names}。", related=[h.clause for h in r.hits])
+        head = f"{where}{'' if q.policies else '的政策'}没有提到{names}。"
+        asked = [p.region for p in q.known_places]
+        return compose.refusal(head, self._elsewhere(r), related=[h.clause for h in r.hits], topic=self._keep(q), asked=asked)
 
     def _ref_check(self, r: Retrieved) -> Answer | None:
         q = r.question
@@ -662,6 +686,31 @@ def _figure(text: str) -> bool:
     """Whether a text states an amount in figures ("12平方公里", "30%"), not a name that has a numeral
     in it ("千人计划", "四园六区")."""
     return any(any(ch.isdigit() for ch in a) for a in amounts(text))
+
+
+def writes(plain: str, name: str) -> bool:
+    """Whether a normalised, lower-cased clause text writes a quoted name: as it stands, or, for a name of
+    four characters or more, with up to QUOTE_GAP characters inside it, as a user shortens a name
+    ("世界之都" for "世界存储之都").
+
+    AI is read as 人工智能 too, and a name it opens is looked for without it ("AI飞地": the policies' 飞地).
+
+    Example: writes("打造世界存储之都", "世界之都") -> True; writes("先行先试", "先导") -> False
+    """
+    name = norm(name).lower()
+    bare = re.sub(r"^(?:ai|人工智能)", "", name)
+    for form in dict.fromkeys((name, name.replace("ai", "人工智能"), bare if len(bare) >= 2 else name)):
+        if form in plain:
+            return True
+        if len(form) >= 4:
+            gapped = "|".join(f"{re.escape(form[:k])}[^\n]{{1,{QUOTE_GAP}}}?{re.escape(form[k:])}" for k in range(1, len(form)))
+            if re.search(gapped, plain):
+                return True
+    return False
+
+
+QUOTE_GAP = 4  # characters a user may leave out of a quoted name of four or more (never across a line)
+MAX_QUOTED = 4  # quoted names of a question looked for: the cost of a question is bounded whatever it quotes
 
 
 def _lists_inline(text: str, count: int | None, said: str = "") -> bool:

@@ -279,6 +279,11 @@ class Question:
         return asked[0]
 
     @property
+    def quoted(self) -> tuple[str, ...]:
+        """The names the question quotes, as a policy writes a name: "四个“先导”分别是什么" -> ("先导",)."""
+        return tuple(dict.fromkeys(m.group(1) for m in _QUOTED.finditer(unicodedata.normalize("NFKC", self.text))))
+
+    @property
     def count_phrase(self) -> str | None:
         """The count as the question writes it, numeral and measure word: "沈阳的六大产业有哪些" -> "六大";
         None when it writes none."""

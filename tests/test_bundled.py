@@ -239,3 +239,15 @@ def test_a_year_whose_items_stand_far_below_the_best_item_still_gets_an_answer_n
     assert "关键技术实现多点突破" in answer.text and "神经网络芯片" in answer.text
 
 
+
+
+def test_a_quoted_name_the_named_place_never_writes_is_not_covered_there(bundled: Pipeline) -> None:
+    # 成都's policies share 核心 and 环 with the question but never write “一核四环”, which is 苏州's
+    answer = bundled.ask("成都“一核四环”指的是什么")
+    assert answer.refused and answer.text.splitlines()[0] == "成都市的政策没有提到“一核四环”。"
+    assert "苏州市" in answer.text  # shown as another place's, not as the answer
+    found = bundled.ask("苏州的“一核四环”是啥")
+    assert not found.refused and "苏州工业园区为核心先导区" in found.text
+    assert bundled.ask("“AI飞地”是什么意思").citations  # the policies write 飞地: AI is what the user adds
+    nowhere = bundled.ask("“数字孪生飞轮”是什么意思")
+    assert nowhere.refused and nowhere.text.startswith("所收录的政策都没有提到“数字孪生飞轮”。")

@@ -393,6 +393,15 @@ def test_a_network_generation_is_no_amount() -> None:
     assert amounts("建设5个5G基站") == ["5个"] and amounts("出口带宽达到2000G以上") == ["2000G"]
 
 
+def test_a_quoted_name_is_written_as_it_stands_or_shortened_inside() -> None:
+    from rag.extractive import writes
+
+    assert writes("打造世界存储之都和世界工业软件之都", "世界之都")  # a user shortens a long name
+    assert writes("建设人才“飞地”", "AI飞地") and writes("推动人工智能+制造", "AI+制造")
+    assert not writes("先行先试，探索经验", "先导") and not writes("打造一核两翼", "一核四环")
+    assert not writes("世界\n之都", "世界之都")  # never across two clauses
+
+
 def test_trim_keeps_the_pieces_bearing_on_the_topic() -> None:
     long = "到2027年，" + "，".join(f"推进{w}工作" for w in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉" * 2) + "，产业规模达到3500亿元。"
     assert len(long) > compose.LONG_ITEM
