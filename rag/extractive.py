@@ -238,12 +238,7 @@ class Extractive:
         q = r.question
         if q.comparison or q.cross or not q.quoted:
             return None
-        text = "\n".join(  # a clause's headings and its policy's title too: "（五）优化“3+X”载体空间布局" heads the items
-            norm(evidence.context(c)).lower() + t
-            for c, t in zip(self.index.clauses, self.index.plain_texts())  # type: ignore[attr-defined]
-            if not q.scope or c.doc_id in q.scope
-        )
-        missing = [name for name in q.quoted[:MAX_QUOTED] if not writes(text, name)]
+        missing = self._unwritten(q, q.scope)
         if not missing:
             return None
         names = "、".join(f"“{name}”" for name in missing)
@@ -253,6 +248,18 @@ class Extractive:
         head = f"{where}{'' if q.policies else '的政策'}没有提到{names}。"
         asked = [p.region for p in q.known_places]
         return compose.refusal(head, self._elsewhere(r), related=[h.clause for h in r.hits], topic=self._keep(q), asked=asked)
+
+    def _unwritten(self, q: Question, docs: Sequence[str]) -> list[str]:
+        """The names the question quotes that no clause of these policies (all, for none) writes (`writes`)."""
+        if not q.quoted:
+            return []
+        wanted = set(docs)
+        text = "\n".join(  # a clause's headings and its policy's title too: "（五）优化“3+X”载体空间布局" heads the items
+            norm(evidence.context(c)).lower() + t
+            for c, t in zip(self.index.clauses, self.index.plain_texts())  # type: ignore[attr-defined]
+            if not wanted or c.doc_id in wanted
+        )
+        return [name for name in q.quoted[:MAX_QUOTED] if not writes(text, name)]
 
     def _ref_check(self, r: Retrieved) -> Answer | None:
         q = r.question
@@ -541,11 +548,17 @@ class Extractive:
             groups = [(place.label, place.docs) for place in q.known_places[: retrieve.MAX_REGIONS]]
         else:
             groups = [(f"《{titles.get(d, d)}》", (d,)) for d in q.scope]
+        # a comparison of what a quoted name stands for ("苏州和成都的“一核四环”分别是啥"), not of two things one
+        # of which it names ("…智慧城市试点和“车路云一体化”试点"): the name is most of what is asked
+        topic = q.topic.replace(" ", "")
+        about_quoted = bool(topic) and sum(len(n) for n in q.quoted) >= QUOTED_SHARE * len(topic)
         out = []
         for label, docs in groups:
             own = [h for h in r.hits if h.clause.doc_id in docs]
             scored = self._of_year(q, evidence.score_items(self.index, q, r.vector, own))
             chosen = compose.choose(q, scored, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)
+            if about_quoted and self._unwritten(q, docs):  # the name quoted is not this place's: nearest item only
+                chosen = []
             if q.how_much:  # "各给多少": a place's items that state a figure come before those that do not
                 chosen = sorted(chosen, key=lambda s: not _figure(s.text))
             nearest = scored[0] if scored and not chosen else None
@@ -710,6 +723,7 @@ def writes(plain: str, name: str) -> bool:
 
 
 QUOTE_GAP = 4  # characters a user may leave out of a quoted name of four or more (never across a line)
+QUOTED_SHARE = 0.5  # a comparison is about the names it quotes when they are this share of its topic
 MAX_QUOTED = 4  # quoted names of a question looked for: the cost of a question is bounded whatever it quotes
 
 

@@ -251,3 +251,12 @@ def test_a_quoted_name_the_named_place_never_writes_is_not_covered_there(bundled
     assert bundled.ask("“AI飞地”是什么意思").citations  # the policies write 飞地: AI is what the user adds
     nowhere = bundled.ask("“数字孪生飞轮”是什么意思")
     assert nowhere.refused and nowhere.text.startswith("所收录的政策都没有提到“数字孪生飞轮”。")
+
+
+def test_a_comparison_of_a_quoted_name_gives_a_place_that_never_writes_it_only_its_nearest_item(bundled: Pipeline) -> None:
+    answer = bundled.ask("苏州和成都的“一核四环”分别是啥")
+    assert "苏州工业园区为核心先导区" in answer.text
+    assert "【成都市】未找到直接规定这一方面的条款" in answer.text
+    # a comparison of two things, one of them quoted, keeps each policy's item for the other
+    two = bundled.ask("湖北两份AI文件里，分别点名了哪些城市做智慧城市试点和“车路云一体化”试点？")
+    assert "未找到" not in two.text.split("【《湖北省新一代人工智能发展总体规划")[1].splitlines()[0]
