@@ -573,16 +573,16 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
         hit = next(s.hit for s in ordered if s.clause.id == top.id)
         stated = [(Scored(hit, i, 0.0, 0.0, 0.0), p) for i, item in enumerate(top.items)
                   if item.role in ("", "row") and (p := amount_phrase(text := top.item_text(item)))
-                  and (topic is None or cover(topic, text) >= PIECE_COVER)]  # fmt: skip
+                  and (not topic or cover(topic, text) >= PIECE_COVER)]  # fmt: skip
     if not stated:  # the best clause states none: the best chosen item of another clause that does
         stated = [(s, p) for s in sorted(ordered, key=lambda x: -x.score) if (p := amount_phrase(s.text))]
     if q.years:  # a year-specific question prefers the figure of that year
         stated = [(s, p) for s, p in stated if of_year(s)] or stated
     if not stated:
-        bearing = [c.item_text(item) for c in {s.clause for s in ordered} for item in c.items if topic is None or cover(topic, c.item_text(item)) >= PIECE_COVER]
+        bearing = [c.item_text(item) for c in {s.clause for s in ordered} for item in c.items if not topic or cover(topic, c.item_text(item)) >= PIECE_COVER]
         if any(states_quantity(s.text) for s in ordered) or any(map(states_quantity, bearing)):
             return ""
-        if q.counter and "list" in q.kinds:  # "几个方向 分别叫啥": the items listed are the answer, counted or not
+        if q.asks_count:  # "几个方向 分别叫啥", "分几个阶段建 …到哪年": the items listed are what is counted
             return ""
         return "相关条款没有规定具体数额或比例，条款内容如下：" if q.how_much else ""
     picked = _amounts_asked(q, stated, topic or {})

@@ -279,6 +279,11 @@ class Question:
         return asked[0]
 
     @property
+    def asks_count(self) -> bool:
+        """Whether it asks how many of something there are ("分几个阶段建", "有多少项"), whatever else it asks."""
+        return bool(_COUNT_ASKED.search(unicodedata.normalize("NFKC", self.text)))
+
+    @property
     def quoted(self) -> tuple[str, ...]:
         """The names the question quotes, as a policy writes a name: "四个“先导”分别是什么" -> ("先导",)."""
         return tuple(dict.fromkeys(m.group(1) for m in _QUOTED.finditer(unicodedata.normalize("NFKC", self.text))))

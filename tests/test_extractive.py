@@ -402,6 +402,20 @@ def test_a_quoted_name_is_written_as_it_stands_or_shortened_inside() -> None:
     assert not writes("世界\n之都", "世界之都")  # never across two clauses
 
 
+def test_a_count_answered_by_its_members_is_not_said_to_state_no_amount() -> None:
+    from rag import items as clause_items
+    from rag.model import Hit
+
+    text = "——起步期（至2019年）。启动园区建设。——发展期（至2022年）。推进板块建设。——展望期（至2025年）。全面提升。"
+    clause = Clause("dq-1", "dq", "德清规划", ("三、空间布局",), "1", text, (0, len(text)), items=clause_items.split(text, "建设"))
+    ordered = [evidence.Scored(Hit(clause, 0.0, "dense"), i, 0.0, 0.0, 8.0) for i in range(len(clause.items))]
+    catalog = Catalog.of([], [])
+    counted = analyse("生态城分几个阶段建 发展期到哪年", catalog)
+    assert counted.asks_count and "没有规定" not in compose.first_line(counted, ordered, compose.Numbering(), {"阶段": 2.0})
+    asked = analyse("生态城建设补贴多少钱", catalog)
+    assert compose.first_line(asked, ordered, compose.Numbering(), {"补贴": 2.0}).startswith("相关条款没有规定具体数额或比例")
+
+
 def test_trim_keeps_the_pieces_bearing_on_the_topic() -> None:
     long = "到2027年，" + "，".join(f"推进{w}工作" for w in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉" * 2) + "，产业规模达到3500亿元。"
     assert len(long) > compose.LONG_ITEM
