@@ -89,10 +89,8 @@ def test_zip_bomb_is_refused_from_its_directory_before_parsing(
         raise AssertionError("the parser must not see a zip bomb")
 
     monkeypatch.setattr(ingest, "docx_to_text", parse)
-    started = time.perf_counter()
     with pytest.raises(LimitError, match=r"炸弹\.docx.*80 MB.*64 MB \(RAG_MAX_UNZIPPED_MB\)"):
-        ingest.load(bomb, ingest.Limits(max_unzipped=64 << 20))
-    assert time.perf_counter() - started < 5  # generous: reading a zip directory takes milliseconds
+        ingest.load(bomb, ingest.Limits(max_unzipped=64 << 20))  # from the directory: `parse` never runs
 
 
 def test_zip_directory_that_understates_sizes_cannot_inflate_more(tmp_path: Path) -> None:
