@@ -247,7 +247,7 @@ class Extractive:
             return compose.refusal(f"所收录的政策都没有提到{names}。", related=[h.clause for h in r.hits])
         head = f"{where}{'' if q.policies else '的政策'}没有提到{names}。"
         asked = [p.region for p in q.known_places]
-        return compose.refusal(head, self._elsewhere(r), related=[h.clause for h in r.hits], topic=self._keep(q), asked=asked)
+        return compose.refusal(head, _naming_first(self._elsewhere(r), missing), related=[h.clause for h in r.hits], topic=self._keep(q), asked=asked)
 
     def _unwritten(self, q: Question, docs: Sequence[str]) -> list[str]:
         """The names the question quotes that no clause of these policies (all, for none) writes (`writes`)."""
@@ -720,6 +720,21 @@ def writes(plain: str, name: str) -> bool:
             if re.search(gapped, plain):
                 return True
     return False
+
+
+def _naming_first(found: Sequence[Scored], names: Sequence[str]) -> list[Scored]:
+    """Other places' items for a quoted name their clauses write: each such clause shown by its item that
+    says something of the name ("“一核四环”即以苏州工业园区为核心先导区…", not the clause's other best-scoring item
+    nor a title line), first."""
+    out: list[Scored] = []
+    for s in found:
+        writing = [i for i, item in enumerate(s.clause.items) if any(writes(norm(s.clause.item_text(item)).lower(), n) for n in names)]
+        naming = next(  # an item that says something of the name, not a title line ("“人工智能+”政务")
+            (i for i in writing if s.clause.items[i].role != "heading" and len(s.clause.item_text(s.clause.items[i])) > compose.TITLE_LINE),
+            None,
+        )
+        out.append(replace(s, position=naming) if naming is not None else s)
+    return sorted(out, key=lambda s: not any(writes(norm(s.text).lower(), n) for n in names))
 
 
 QUOTE_GAP = 4  # characters a user may leave out of a quoted name of four or more (never across a line)
