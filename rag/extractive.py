@@ -242,24 +242,27 @@ class Extractive:
         if not missing:
             return None
         names = "、".join(f"“{name}”" for name in missing)
-        where = compose.scope_label(q, self._titles())
-        if not where:
-            return compose.refusal(f"所收录的政策都没有提到{names}。", related=[h.clause for h in r.hits])
-        head = f"{where}{'' if q.policies else '的政策'}没有提到{names}。"
-        asked = [p.region for p in q.known_places]
-        return compose.refusal(head, _naming_first(self._elsewhere(r), missing), related=[h.clause for h in r.hits], topic=self._keep(q), asked=asked)
+        return self._not_covered(r, [], lacking=(f"没有提到{names}", f"所收录的政策都没有提到{names}。"), names=missing)
 
     def _unwritten(self, q: Question, docs: Sequence[str]) -> list[str]:
         """The names the question quotes that no clause of these policies (all, for none) writes (`writes`)."""
         if not q.quoted:
             return []
-        wanted = set(docs)
-        text = "\n".join(  # a clause's headings and its policy's title too: "（五）优化“3+X”载体空间布局" heads the items
-            norm(evidence.context(c)).lower() + t
-            for c, t in zip(self.index.clauses, self.index.plain_texts())  # type: ignore[attr-defined]
-            if not wanted or c.doc_id in wanted
-        )
+        written = self._written()
+        text = "\n".join(written[d] for d in (docs or written) if d in written)
         return [name for name in q.quoted[:MAX_QUOTED] if not writes(text, name)]
+
+    def _written(self) -> dict[str, str]:
+        """Each policy's clauses as `writes` reads them, one clause a line, with their headings and the
+        policy's title ("（五）优化“3+X”载体空间布局" heads the items under it): made once per loaded index."""
+        cached: dict[str, str] | None = getattr(self.index, "_written", None)
+        if cached is None:
+            lines: dict[str, list[str]] = {}
+            for c, t in zip(self.index.clauses, self.index.plain_texts()):  # type: ignore[attr-defined]
+                lines.setdefault(c.doc_id, []).append(norm(evidence.context(c)).lower() + t)
+            cached = {d: "\n".join(ls) for d, ls in lines.items()}
+            self.index._written = cached  # type: ignore[attr-defined]
+        return cached
 
     def _ref_check(self, r: Retrieved) -> Answer | None:
         q = r.question
@@ -492,17 +495,22 @@ class Extractive:
         docs = getattr(self.index, "documents", {})
         return any(docs[d].year == year or str(year) in docs[d].title for d in q.scope if d in docs)
 
-    def _not_covered(self, r: Retrieved, scored: Sequence[Scored]) -> Answer:
+    def _not_covered(
+        self, r: Retrieved, scored: Sequence[Scored], lacking: tuple[str, str] | None = None, names: Sequence[str] = ()
+    ) -> Answer:
+        """What the policies in scope do not cover, then what other places provide (or the nearest clauses).
+        `lacking`: what they lack, said of the scope and of all policies (default: the question's topic);
+        `names`: quoted names, whose other places' items are shown by the items that write them."""
         q = r.question
+        topic = compose.topic_words(q)
+        scoped, unscoped = lacking or (f"未涉及{topic}", f"未在所收录的政策中找到关于{topic}的规定。")
         where = compose.scope_label(q, self._titles())
         if where:
-            head = f"{where}{'' if q.policies else '的政策'}未涉及{compose.topic_words(q)}。"
+            head = f"{where}{'' if q.policies else '的政策'}{scoped}。"
             asked = [p.region for p in q.known_places]
-            return compose.refusal(
-                head, self._elsewhere(r), related=[h.clause for h in r.hits], topic=self._keep(q), asked=asked
-            )
-        head = f"未在所收录的政策中找到关于{compose.topic_words(q)}的规定。"
-        return compose.refusal(head, related=[s.clause for s in scored] or [h.clause for h in r.hits])
+            elsewhere = _naming_first(self._elsewhere(r), names) if names else self._elsewhere(r)
+            return compose.refusal(head, elsewhere, related=[h.clause for h in r.hits], topic=self._keep(q), asked=asked)
+        return compose.refusal(unscoped, related=[s.clause for s in scored] or [h.clause for h in r.hits])
 
     def _none_compares(self, r: Retrieved, blocks: Sequence[compose.Block]) -> Answer:
         """A comparison none of whose places has an item that answers: refused, and each place's nearest
