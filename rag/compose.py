@@ -12,6 +12,7 @@ the period it belongs to (到2022年, 近期目标) and a table row keeps its he
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -52,13 +53,16 @@ _BARE_ORG = rf"(?:(?!由)[\u4e00-\u9fff]){{1,20}}?{_ORG_END}"  # one opening a p
 # "由市科技局负责牵头组织实施", "由市经信局会同市财政局负责", "反馈至…数字经济处", "报送至市发展改革委",
 # "向区科技行政主管部门提交申请材料".
 _PROSE_UNITS = re.compile(
+    # what a body named after 由 does, to the end of the phrase: "由区科技行政主管部门建立本区人工智能企业（机构）库"
     rf"由{_ORG}(?:[、和及]{_ORG})*(?:会同[^，。；]{{1,30}}?)?(?:负责|牵头)[\u4e00-\u9fff]{{0,8}}"
+    rf"|由{_ORG}(?:[、和及]{_ORG})*[^，。；,;：:]{{1,24}}"
     rf"|(?:反馈|报送|提交|上报|报)(?:至|到|给){_ORG}"
     # where an applicant goes: "向区科技行政主管部门提交申请材料", "到区商务主管部门报备"
     rf"|(?:向|到){_ORG}(?:提交|提出|申请|申报|报送|报备|备案)(?:扶持申请|申请材料|申请|材料)?"
     # a sentence or phrase that opens with the body leading it: "…工作机制，市工业和信息化局牵头、相关部门配合"
     rf"|(?:(?<=[，,；;。\s])|^){_BARE_ORG}(?:[、和及]{_ORG})*(?:会同[^，。；]{{1,30}}?)?(?:负责|牵头)(?=[、，,；;。\s]|$)"
 )
+_NAMES_ORG = re.compile(_ORG)
 _XREF = re.compile(r"(?:参照|按照|依照|适用)(?:本(?:办法|细则|政策|措施|意见|方案))?第([一二三四五六七八九十百]+)条")
 
 
@@ -458,7 +462,7 @@ def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, top
             lines.append(f"{dated[1]}[{numbering.of(dated[0].clause, dated[0].text)}]。")
     if q.how_much or ("amount" in kinds and not kinds & {"list", "definition"}):
         lines.append(_members_line(q, ordered, numbering) or _amount_line(q, ordered, numbering, topic or {}))
-    elif "list" in kinds:
+    elif "list" in kinds or q.asks_count:  # "重点任务一共几部分": a count of the members listed
         lines.append(_members_line(q, ordered, numbering))
     lines = [line for line in lines if line]
     if not lines and "yesno" in kinds:
@@ -477,11 +481,15 @@ def _titled(s: Scored) -> bool:
 def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:
     """A count of things answered with a whole list (the members' headings, see Extractive._whole_list):
     the count and the members. Example: "几条基本原则 分别是啥" -> "共四条：创新驱动[1]；融合发展[2]；开放合作[3]；统筹推进[4]。" """
-    heads = [s for s in ordered if s.hit.why == "list"]
+    heads = [s for s in ordered if s.hit.why in ("list", "group")]
     word = q.member_word
-    if not word or len(heads) < 2 or not all(map(_titled, heads)) or q.count not in (None, len(heads)):
+    if not word or len(heads) < 2 or not all(s.hit.why == "group" or _titled(s) for s in heads) or q.count not in (None, len(heads)):
         return ""  # members without headings of their own ("第一条 为引导…") are not named by a line
-    names = [f"{_short(unnumbered(s.text).rstrip('。；;'))}[{numbering.of(s.clause, s.text)}]" for s in heads]
+    depth = len(os.path.commonprefix([s.clause.path for s in heads]))  # a part without text is named by its heading
+    names = [
+        f"{_short(unnumbered(s.clause.path[depth] if s.hit.why == 'group' else s.text).rstrip('。；;'))}[{numbering.of(s.clause, s.text)}]"
+        for s in heads
+    ]
     # the count is of the members listed and cited, not a figure a clause states: written as the policies
     # write their counts ("四大核心产业"), so no digit of it can pass for a quoted number
     return f"共{int_to_cn(len(heads))}{word}：" + "；".join(names) + "。"
@@ -501,6 +509,8 @@ def _units_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, to
         said = said or next(((s, p) for s in best_first if (p := prose_units(s.clause.text))), None)
         if said is not None:
             return f"{said[1]}[{numbering.of(said[0].clause, said[0].text)}]。"
+        if any(_NAMES_ORG.search(s.clause.text) for s in ordered):
+            return ""  # a body the clause names in other words may be the one asked for: no line to say it is not
         return "相关条款没有写明责任单位，条款内容如下："
     n = numbering.of(with_units.clause, with_units.text)
     return f"{units_phrase(with_units.item.units)}[{n}]。"

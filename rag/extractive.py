@@ -215,6 +215,8 @@ class Extractive:
             chosen = self._whole_list(q, [announced, *(s for s in chosen if s is not announced)], dated, announced=True)
         elif "list" in q.kinds:
             chosen = self._whole_list(q, self._counted_inline(q, chosen, dated), dated)
+        elif chosen and (parts := self._section_parts(q, chosen)):
+            chosen = parts
         refusal = self._year_of_evidence(q, chosen)
         if refusal is not None:
             return Verdict(False, refusal, scope=True)
@@ -604,6 +606,8 @@ class Extractive:
         that list, whole and in its order, is the answer."""
         if not chosen or "units" in q.kinds or any(_lists_inline(s.text, q.count, q.text) for s in chosen[:3]):
             return chosen
+        if not announced and (parts := self._section_parts(q, chosen)):
+            return parts
         best = chosen[0]
         doc = self._clauses_by_doc().get(best.clause.doc_id, [])
         topic = self._keep(q)
@@ -642,6 +646,21 @@ class Extractive:
         if headed and not announced:  # the clause heading the list may lead it; other clauses are not asked for
             return [s for s in others if _label(s.clause) == members[0].path[-1].replace("、", "")] + listed
         return listed + others[: 0 if announced else 2]  # an announced list is the whole answer
+
+    def _section_parts(self, q: Question, chosen: Sequence[Scored]) -> list[Scored]:
+        """A question counting the parts of a section ("重点任务分几大块 分别是啥", "列了几个重点工程") whose best
+        item lies in that section: the section's parts, one entry each (_heading_groups, _group_list); []
+        for other questions."""
+        if not q.asks_count or not chosen:
+            return []
+        best = chosen[0]
+        groups = _heading_groups(self._keep(q), best.clause, self._clauses_by_doc().get(best.clause.doc_id, []))
+        if groups is None:
+            return []
+        depth, members = groups
+        if depth == len(best.clause.path) and all(len(c.path) == depth for c in members):
+            return []  # the numbered clauses beside the best one: a list _whole_list makes
+        return _group_list(depth, members, best)
 
     def _announced(self, q: Question, clause: Clause) -> bool:
         """Whether the clause is one of a list its heading announces ("第七条 依托单位应具备以下条件") and that
@@ -796,6 +815,56 @@ ANNOUNCED_COVER = 0.5
 
 
 HEADED_BODIES = 5  # a list under a heading the question names, this long or shorter: each member's first sentence too
+
+
+def _heading_groups(topic: dict[str, float], clause: Clause, doc: Sequence[Clause]) -> tuple[int, list[Clause]] | None:
+    """For a question counting the parts of a section ("重点任务分几大块 分别是啥"), the section among the best
+    clause's own heading and those above it whose heading spells the question out (as _spells_heading, the
+    policy's title words left out): its depth in the path and, for each heading under it, the first clause
+    under that heading (its own clause, or the first clause of the part it heads when the heading has no
+    text of its own). None when no heading above the clause is the one asked about.
+
+    Example: 西安 四（一）1 for "重点任务分几大块" -> (1, [四（一）1, 四（二）5, 四（三）7, 四（四）14, 四（五）17])
+    """
+    whole = sorted((c for c in doc if c.part <= 1), key=lambda c: c.span[0])
+    own = {p: w for p, w in topic.items() if p not in clause.doc_title} or topic
+    # the heading that spells the question out best ("三、加快推动人工智能核心产业发展" over "（一）突破关键核心技术"
+    # for "推核心产业发展那一章 拆成了几块"); of two that spell it equally, the nearer
+    levels = sorted(range(len(clause.path), 0, -1), key=lambda d: -evidence.cover(own, clause.path[d - 1]))
+    for depth in levels:
+        prefix = clause.path[:depth]
+        firsts: dict[str, Clause] = {}
+        names: dict[str, str] = {}
+        for c in whole:
+            if c.path[:depth] != prefix:
+                continue
+            name = c.path[depth] if len(c.path) > depth else (_label(c) if c.number else "")
+            if name:
+                firsts.setdefault(name.replace("、", ""), c)
+                names.setdefault(name.replace("、", ""), name if len(c.path) > depth else c.text)
+        if not 2 <= len(firsts) <= compose.RUN_LIMIT:
+            continue
+        said = evidence.cover(own, prefix[-1])
+        if said >= ANNOUNCED_COVER and all(said >= evidence.cover(own, text) for text in names.values()):
+            return depth, list(firsts.values())
+    return None
+
+
+def _group_list(depth: int, groups: Sequence[Clause], best: Scored) -> list[Scored]:
+    """The parts of a section, one entry each (_heading_groups): a part that is a clause of its own gives
+    its heading and first sentence; a part whose heading has no text of its own gives the first item of
+    its first clause, marked "group" so that a line names it by its heading (compose._members_line)."""
+    listed: list[Scored] = []
+    for clause in groups:
+        if len(clause.path) > depth:
+            listed.append(Scored(Hit(clause, 0.0, "group"), 0, best.dense, best.cover, best.score))
+            continue
+        pos = next((i for i, item in enumerate(clause.items) if item.role in ("heading", "")), 0)
+        listed.append(Scored(Hit(clause, 0.0, "list"), pos, best.dense, best.cover, best.score))
+        body = next((i for i in range(pos + 1, len(clause.items)) if clause.items[i].role == ""), None)
+        if body is not None and len(groups) <= HEADED_BODIES:
+            listed.append(Scored(Hit(clause, 0.0, "list-body"), body, best.dense, best.cover, best.score))
+    return listed
 
 
 def _label(clause: Clause) -> str:

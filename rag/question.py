@@ -201,13 +201,13 @@ _ASKS_SAME = re.compile(_KIND_PATTERNS["comparison"])
 _ASKS_RATE = re.compile(r"比例|百分之|几成|多少成")
 _HOW_MUCH = re.compile(r"多少|(?<!哪)几[个家项所条种名位批次成倍亿万千百]|多大|多高|比例|金额|额度|上限|封顶|数额|数量|补多少|给多少|几成|百分之")
 _WHICH_MEMBERS = re.compile(r"哪几\s*(个方面|[个条项块类种点])")  # "分成哪几块": the members counted in 块
-_COUNT_ASKED = re.compile(r"(?:多少|(?<!哪)几)\s*([个家项所条种名位批人])")  # a count and its measure word: 多少家, 几个
+_COUNT_ASKED = re.compile(r"(?:多少|(?<!哪)几)\s*大?([个家项所条种名位批人块类]|部分|方面)")  # a count and its measure word: 多少家, 几个, 几大块
 _CROSS = re.compile(r"哪些(?:城市|地方|地区|省份?|市|试验区|先导区|区县)|哪几个(?:城市|地方|地区|省)|哪个(?:城市|地方)|各地|各个?城市|"
                     r"各试验区|哪些地|哪里有|什么地方有|哪儿有")  # fmt: skip
 # Words that ask rather than say what about: removed from the topic. General Chinese only.
 _ASKING = re.compile(
     r"什么时候|啥时候|何时|几时|多久|多长时间|哪一天|哪天|几号|请问|想问|问一下|请教|我想知道|想知道|告诉我|帮我|查一下|看看|有关|关于|相关|具体|政策|文件|规定|条款|内容|"
-    r"多少|多大|多高|多长|最多|几[个家项所条种名位批次成倍年大]?|哪些|哪几|哪个|哪里|哪儿|哪|什么|啥|是否|有没有|能不能|可不可以|能否|可否|是不是|"
+    r"多少|多大|多高|多长|最多|一共|总共|共有|几大?(?:部分|方面|[个家项所条种名位批次成倍年块类])?|哪些|哪几|哪个|哪里|哪儿|哪|什么|啥|是否|有没有|能不能|可不可以|能否|可否|是不是|"
     r"怎么样|怎么|怎样|如何|咋|谁|吗|呢|吧|呀|啊|嘛|讲的|讲了|说的|说了|提到|分别|各是|各自|[每各][个条项块类种点]|分[成为](?=\s*[哪几多])|一样|相同|不同|区别|差别|差异|"
     r"对比|比较|责任单.|牵头单.|配合单.|责任部门|牵头部门|负责|[这那两][份个]|两地|"
     r"比例|金额|额度|上限|封顶|数额|数量|"  # how-much words: the amount kind asks them (items stating one score it)
@@ -298,8 +298,11 @@ class Question:
     @property
     def member_word(self) -> str | None:
         """The measure word the members of a list asked for are counted in: the count's ("几条基本原则" ->
-        "条") or the one after 哪几 ("分成哪几块" -> "块"); None when it asks neither."""
-        which = _WHICH_MEMBERS.search(unicodedata.normalize("NFKC", self.text))
+        "条"), the one after 哪几 ("分成哪几块" -> "块") or a count's that asks no amount ("分几大块" -> "块"); None
+        when it asks none of them."""
+        text = unicodedata.normalize("NFKC", self.text)
+        # "分几大块": a count in a measure word no amount is asked in names the members' word too
+        which = _WHICH_MEMBERS.search(text) or (None if _HOW_MUCH.search(text) else _COUNT_ASKED.search(text))
         return self.counter or (which.group(1) if which else None)
 
     @property

@@ -157,6 +157,14 @@ def test_a_list_under_a_heading_the_question_names_comes_whole_with_its_count(bu
     tasks = bundled.ask("合肥试验区方案 重点任务分成哪几块")
     assert [c.clause.ref for c in tasks.citations] == ["三（一）", "三（二）", "三（三）", "三（四）", "三（五）"]
     assert tasks.text.startswith("共五块：强化前沿基础理论研究[1]；")
+    # parts of a section whose headings have no text of their own ("（一）构建人工智能技术创新体系" heads 1.–4.):
+    # the best item lies two headings down; the count and the names are the headings under 四、重点任务
+    parts = bundled.ask("西安试验区行动方案的重点任务 一共几部分")
+    assert parts.text.startswith("共五部分：构建人工智能技术创新体系[1]；促进人工智能产业集聚发展[2]；"), parts.text
+    assert [c.clause.ref[:3] for c in parts.citations] == ["四（一", "四（二", "四（三", "四（四", "四（五"]
+    # some parts have text of their own (（一）创新平台建设工程), some only numbered clauses under them
+    works = bundled.ask("郑州AI产业发展规划 重点工程有几项")
+    assert works.text.startswith("共五项：创新平台建设工程[1]；骨干企业培育工程[2]；重点项目建设工程[3]；"), works.text
     # a question about one member is not answered with the list
     one = bundled.ask("沈阳AI发展规划2018-2030 开放合作那条原则 讲的啥")
     assert one.citations[0].clause.ref == "一（三）3" and not one.text.startswith("共")
@@ -220,6 +228,15 @@ def test_whom_to_ask_comes_from_the_consulting_entry_closing_the_measure_and_is_
     assert "市经信局信息化推进处" in first and "61885818" in first, first
     assert any("61885818" in c.clause.text for c in answer.citations), answer.text
     assert "没有写明责任单位" not in answer.text
+
+
+def test_a_body_named_after_you_is_the_unit_and_a_clause_naming_bodies_is_never_said_to_name_none(bundled: Pipeline) -> None:
+    # 黄埔's 第四条 has no units note: "由区科技行政主管部门建立本区人工智能企业（机构）库" says who builds it
+    answer = bundled.ask("黄埔AI企业机构库归哪个部门管")
+    assert answer.text.splitlines()[0].startswith("由区科技行政主管部门建立"), answer.text
+    # 德清's plan names the bodies it sets up in its own words ("拟成立智能经济发展局"): no line saying it names none
+    setup = bundled.ask("德清建AI应用县 统筹的机构是哪个部门")
+    assert "没有写明责任单位" not in setup.text and "智能经济发展局" in setup.text
 
 
 def test_an_item_opening_a_dash_entry_comes_with_the_rest_of_its_entry(bundled: Pipeline) -> None:

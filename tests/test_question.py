@@ -260,6 +260,11 @@ def test_the_measure_word_a_list_is_counted_in(catalog: Catalog) -> None:
     assert analyse("沈阳AI规划 基本原则有几条 分别是啥", catalog).member_word == "条"
     assert analyse("科研前瞻布局分成哪几块", catalog).member_word == "块"
     assert analyse("北京有哪些AI支持政策", catalog).member_word is None
+    # a count in a word no amount is asked in: its members' word ("分几大块", "一共几部分")
+    assert analyse("重点任务分几大块 分别是啥", catalog).member_word == "块"
+    assert analyse("重点任务一共几部分", catalog).member_word == "部分"
+    # a count of things asked beside another question ("重点建几个方向 分别叫啥") names no members' word
+    assert analyse("重点建几个方向 分别叫啥", catalog).member_word is None
 
 
 def test_the_count_is_read_as_written(catalog: Catalog) -> None:
