@@ -193,12 +193,18 @@ def context(clause: Clause) -> str:
     return " ".join((clause.doc_title, *clause.path, clause.title, named))
 
 
+# An item saying what something is to become: "将我市建设成为…基地", "打造国内领先的…高地", "定位为…"
+_GOAL = re.compile(r"(?:建设|打造|建|发展)成为?|成为|打造|定位为|目标是")
+
+
 def kind_fit(q: Question, clause: Clause, item: Item, text: str) -> bool:
     """Whether the item states what the question's kind asks for."""
     kinds = set(q.kinds)
     if "units" in kinds and item.units:
         return True
     if "date" in kinds and _DATE.search(text):
+        return True
+    if q.asks_goal and _GOAL.search(text):
         return True
     return bool(kinds & {"amount", "comparison"}) and states_quantity(text)
 

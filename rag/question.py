@@ -200,6 +200,8 @@ _KIND_PATTERNS = {
 _ASKS_SAME = re.compile(_KIND_PATTERNS["comparison"])
 _ASKS_RATE = re.compile(r"比例|百分之|几成|多少成")
 _HOW_MUCH = re.compile(r"多少|(?<!哪)几[个家项所条种名位批次成倍亿万千百]|多大|多高|比例|金额|额度|上限|封顶|数额|数量|补多少|给多少|几成|百分之")
+# What something is to become, asked: "要把沈阳建成个啥", "最后想打造成个啥区", "定位是什么", "落脚点是啥"
+_ASKS_GOAL = re.compile(r"(?:建成|建设成|打造成|变成|成为|发展成|定位|落脚点?)(?:为|了)?\s*(?:个|一个)?\s*(?:啥|什么|哪|怎样|咋样)")
 _WHICH_MEMBERS = re.compile(r"哪几\s*(个方面|[个条项块类种点])")  # "分成哪几块": the members counted in 块
 _COUNT_ASKED = re.compile(r"(?:多少|(?<!哪)几)\s*大?([个家项所条种名位批人块类]|部分|方面)")  # a count and its measure word: 多少家, 几个, 几大块
 _CROSS = re.compile(r"哪些(?:城市|地方|地区|省份?|市|试验区|先导区|区县)|哪几个(?:城市|地方|地区|省)|哪个(?:城市|地方)|各地|各个?城市|"
@@ -210,6 +212,8 @@ _ASKING = re.compile(
     r"多少|多大|多高|多长|最多|一共|总共|共有|几大?(?:部分|方面|[个家项所条种名位批次成倍年块类])?|哪些|哪几|哪个|哪里|哪儿|哪|什么|啥|是否|有没有|能不能|可不可以|能否|可否|是不是|"
     r"怎么样|怎么|怎样|如何|咋|谁|吗|呢|吧|呀|啊|嘛|讲的|讲了|说的|说了|提到|分别|各是|各自|[每各][个条项块类种点]|分[成为](?=\s*[哪几多])|一样|相同|不同|区别|差别|差异|"
     r"对比|比较|责任单.|牵头单.|配合单.|责任部门|牵头部门|负责|[这那两][份个]|两地|"
+    # what something is to become, asked ("建成个啥", "打造成什么"): items say it other ways (建设成为, 打造…高地)
+    r"(?:建成|建设成|打造成|变成|成为|发展成)(?:为|了)?(?=\s*(?:个|一个)?\s*(?:啥|什么|哪|怎样|咋样))|"
     r"比例|金额|额度|上限|封顶|数额|数量|"  # how-much words: the amount kind asks them (items stating one score it)
     r"[？?，,。！!、：:；;“”\"《》\s]"
 )
@@ -277,6 +281,11 @@ class Question:
         if len(set(asked)) != 1 or len(asked) != len(_HOW_MUCH.findall(text)) or len(asked) < len(self.parts):
             return None  # another kind of figure asked too, or a part asking no count ("…多少个平台？人才目标呢")
         return asked[0]
+
+    @property
+    def asks_goal(self) -> bool:
+        """Whether it asks what something is to become ("要把沈阳建成个啥", "定位是什么")."""
+        return bool(_ASKS_GOAL.search(unicodedata.normalize("NFKC", self.text)))
 
     @property
     def asks_count(self) -> bool:

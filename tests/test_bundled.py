@@ -277,3 +277,12 @@ def test_a_comparison_of_a_quoted_name_gives_a_place_that_never_writes_it_only_i
     # a comparison of two things, one of them quoted, keeps each policy's item for the other
     two = bundled.ask("湖北两份AI文件里，分别点名了哪些城市做智慧城市试点和“车路云一体化”试点？")
     assert "未找到" not in two.text.split("【《湖北省新一代人工智能发展总体规划")[1].splitlines()[0]
+
+
+def test_a_question_asking_what_a_place_is_to_become_is_answered_by_the_item_saying_it(bundled: Pipeline) -> None:
+    # "建成啥" asks; the policy says it as "努力打造人工智能产业集群和创新高地": the asking verb is no topic word
+    # that an item must spell, and an item saying what something is to become fits the question's kind
+    answer = bundled.ask("北京AI指导意见 要把北京建成啥")
+    assert not answer.refused, answer.text
+    assert "打造人工智能产业集群和创新高地" in answer.text
+    assert answer.citations[0].clause.ref == "一（一）"

@@ -260,6 +260,10 @@ def test_the_measure_word_a_list_is_counted_in(catalog: Catalog) -> None:
     assert analyse("沈阳AI规划 基本原则有几条 分别是啥", catalog).member_word == "条"
     assert analyse("科研前瞻布局分成哪几块", catalog).member_word == "块"
     assert analyse("北京有哪些AI支持政策", catalog).member_word is None
+    # what something is to become, asked: the asking verb is no topic word (items say 打造…高地, 建设成为)
+    goal = analyse("沈阳那份规划 要把沈阳建成个啥", catalog)
+    assert goal.asks_goal and "建成" not in goal.topic
+    assert not analyse("沈阳建成了几个开放创新平台", catalog).asks_goal
     # a count in a word no amount is asked in: its members' word ("分几大块", "一共几部分")
     assert analyse("重点任务分几大块 分别是啥", catalog).member_word == "块"
     assert analyse("重点任务一共几部分", catalog).member_word == "部分"
