@@ -431,16 +431,21 @@ class Extractive:
         q = r.question
         weights = evidence.pair_weights(self.index)
         extra: list[Scored] = []
-        for part in q.parts:
-            alone = replace(q, topic=part)
-            focus = evidence.focus_weights(alone, weights)
+        foci = [evidence.focus_weights(replace(q, topic=part), weights) for part in q.parts]
 
-            def spells(s: Scored, focus: dict[str, float] = focus) -> bool:
-                return evidence.cover(focus, f"{evidence.context(s.clause)} {s.text}") >= 1.0
+        def spells(s: Scored, focus: dict[str, float]) -> bool:
+            return evidence.cover(focus, f"{evidence.context(s.clause)} {s.text}") >= 1.0
 
+        for part, focus in zip(q.parts, foci):
             if not focus:
                 continue
-            spelled = [s for s in evidence.score_items(self.index, alone, r.vector, r.hits) if spells(s)]
+            alone = replace(q, topic=part)
+            spelled = [s for s in evidence.score_items(self.index, alone, r.vector, r.hits) if spells(s, focus)]
+            # an item of this part alone, when one answers: "智能机器人和智能装备 各自…" asks of each its own
+            # item, not the one that names both in passing
+            own = [s for s in spelled if not any(spells(s, f) for f in foci if f and f != focus)]
+            if q.each_of_two and own and own[0].score >= evidence.EVIDENCE_MIN:
+                spelled = own
             best = self._of_year(q, spelled)[:1]
             taken = {(s.clause.id, s.position) for s in chosen + extra}
             if best and best[0].score >= evidence.EVIDENCE_MIN and (best[0].clause.id, best[0].position) not in taken:

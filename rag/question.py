@@ -242,6 +242,7 @@ class Question:
     how_much: bool = False  # asks outright for an amount, ratio or count (多少, 几个, 比例, 封顶…)
     count: int | None = None  # how many things it says there are: "四个先导" -> 4, "哪两家" -> 2
     parts: tuple[str, ...] = ()  # the topics of its parts when it asks two things or more, else ()
+    each_of_two: bool = False  # the parts are two things it joins and asks of each ("A和B 各自…")
 
     @property
     def kind(self) -> str:
@@ -349,6 +350,8 @@ def analyse(question: str, catalog: Catalog) -> Question:
     distinct = [d for d in policies if d not in implementing]
     kinds = _kinds(text, found, policies if _ASKS_SAME.search(text) else distinct, ref)
     policies = tuple(dict.fromkeys(policies + tuple(implementing)))
+    parts = _parts(text, found, policies, catalog)
+    joined = () if parts else _each_of_two(text, found, policies, catalog)
     return Question(
         text=question,
         places=found,
@@ -360,7 +363,8 @@ def analyse(question: str, catalog: Catalog) -> Question:
         topic=_topic(text, found, policies, catalog),
         how_much=bool(_HOW_MUCH.search(text)),
         count=_count(text),
-        parts=_parts(text, found, policies, catalog),
+        parts=parts or joined,
+        each_of_two=bool(joined) and not parts,
     )
 
 
@@ -513,6 +517,37 @@ def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
             if before_topic:
                 topics[before_topic] = None
     return tuple(list(topics)[:MAX_PARTS]) if len(topics) >= 2 else ()
+
+
+# Two things joined, each asked about ("智能机器人和智能装备两个产业 各自要建成啥", "航空港区跟经开区分别主攻啥"):
+# the run of characters on each side of the 和/跟/与/同, the right one ending where the question goes on.
+_DISTRIBUTIVE = re.compile(r"各自|分别|各[要是有想打将在]")
+_JOINED = re.compile(
+    r"([\u4e00-\u9fffA-Za-z0-9]{2,12}?)(?:和|跟|与|同)((?:(?!各自|分别|各[要是有想打将在]|[要想都的是有在])[\u4e00-\u9fffA-Za-z0-9]){2,12})"
+)
+_LEFT_RUN = re.compile(r"(?:.*[的里中在对把])?([^的里中在对把]{2,})$")
+
+
+def _each_of_two(text: str, found: Sequence[Place], policies: Sequence[str], catalog: Catalog) -> tuple[str, ...]:
+    """The topics of a question asking about each of two things it joins with 和/跟/与/同 ("…各自", "…分别"):
+    the question's topic with the one, then with the other, left out; () for other questions.
+
+    Example: "智能机器人和智能装备两个产业 各自要把沈阳建成个啥" -> ("智能 机器人 产业 …", "智能 装备 产业 …")
+    """
+    if not _DISTRIBUTIVE.search(text):
+        return ()
+    for m in _JOINED.finditer(text):
+        left = _LEFT_RUN.match(m.group(1))
+        if left is None:
+            continue
+        one, other = left.group(1), m.group(2)
+        if any(p.text in one or p.text in other for p in found):
+            return ()  # places joined are compared place by place
+        first = _topic(text[: m.start(2)] + text[m.end(2) :].lstrip("和跟与同"), found, policies, catalog)
+        second = _topic(text[: m.start(1) + left.start(1)] + text[m.start(2) :], found, policies, catalog)
+        if first and second and first != second:
+            return (first, second)
+    return ()
 
 
 # A piece that sets another thing beside the one before: "出海并购 或者准备上市 有啥说法" asks about both.

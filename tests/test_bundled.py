@@ -286,3 +286,12 @@ def test_a_question_asking_what_a_place_is_to_become_is_answered_by_the_item_say
     assert not answer.refused, answer.text
     assert "打造人工智能产业集群和创新高地" in answer.text
     assert answer.citations[0].clause.ref == "一（一）"
+
+
+def test_two_things_joined_and_asked_of_each_get_each_its_own_item(bundled: Pipeline) -> None:
+    # "智能物流和智能家居 各自…": the item that names both in passing (the table of six industries) answers
+    # neither; each gets the best item of its own (专栏12 智能物流, 专栏13 智能家居)
+    answer = bundled.ask("沈阳2030规划里 智能物流和智能家居 各自打算怎么发展")
+    refs = {c.clause.ref for c in answer.citations}
+    assert {"专栏12", "专栏13"} <= refs, answer.text
+    assert "智能物流" in answer.text and "智能家居" in answer.text

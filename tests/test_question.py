@@ -264,6 +264,14 @@ def test_the_measure_word_a_list_is_counted_in(catalog: Catalog) -> None:
     goal = analyse("沈阳那份规划 要把沈阳建成个啥", catalog)
     assert goal.asks_goal and "建成" not in goal.topic
     assert not analyse("沈阳建成了几个开放创新平台", catalog).asks_goal
+    # two things joined and asked of each ("A和B 各自…"): a part for each, the other left out
+    joined = analyse("沈阳那份规划 智能机器人和智能装备两个产业 各自要建成啥", catalog)
+    assert joined.each_of_two and len(joined.parts) == 2
+    assert "机器人" in joined.parts[0] and "装备" not in joined.parts[0]
+    assert "装备" in joined.parts[1] and "机器人" not in joined.parts[1]
+    # not without 各自/分别, and places joined are compared instead
+    assert not analyse("智能机器人和智能装备有啥支持", catalog).parts
+    assert not analyse("上海和济南 AI创新平台各定了要建多少个", catalog).each_of_two
     # a count in a word no amount is asked in: its members' word ("分几大块", "一共几部分")
     assert analyse("重点任务分几大块 分别是啥", catalog).member_word == "块"
     assert analyse("重点任务一共几部分", catalog).member_word == "部分"
