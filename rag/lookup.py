@@ -146,7 +146,7 @@ def resolve(doc_clauses: list[Clause], target: str, said: str = "") -> list[Clau
         return [c for c in doc_clauses if _is_descendant(c.ref, part.group(1))]
     m = re.fullmatch(r"第(.+)([条项点])", target)
     if m and not any(re.search(r"第.+条", c.ref) for c in doc_clauses):
-        return _ordinal(doc_clauses, m.group(1))
+        return _ordinal(doc_clauses, m.group(1), m.group(2))
     if m and m.group(2) != "条":  # a policy of articles: its main list is its articles (第3项 is 第三条)
         return resolve(doc_clauses, f"第{m.group(1)}条")
     return []
@@ -166,16 +166,21 @@ def _names_heading(clause: Clause, said: str) -> bool:
     return any(len(w) >= 2 and w in said for w in words)
 
 
-def _ordinal(doc_clauses: list[Clause], numeral: str) -> list[Clause]:
-    """第X条 in a document numbered （一）…（十六） or 一、…: the item numbered X, if only one is.
+def _ordinal(doc_clauses: list[Clause], numeral: str, word: str = "条") -> list[Clause]:
+    """第X条 in a document numbered （一）…（十六） or 一、…: the item numbered X, if only one is. 第X项 and
+    第X点 name the X-th item of a list numbered 1. 2. … first, as a plan's numbered measures are counted.
 
     Example: the Hubei 实施意见 numbers its measures （一）…（十六） across sections, so
-    its "第十三条" is the clause numbered "（十三）".
+    its "第十三条" is the clause numbered "（十三）"; the Guangzhou action plan numbers its measures 1.…24.
+    under headings (一)…(四), so its "第4项" is the measure numbered 4.
     """
     value = cn_to_int(numeral)
     if value is None:
         return []
-    for number in (f"（{int_to_cn(value)}）", int_to_cn(value), str(value)):
+    numbers = [f"（{int_to_cn(value)}）", int_to_cn(value), str(value)]
+    if word in "项点":
+        numbers.insert(0, numbers.pop())
+    for number in numbers:
         refs = list(dict.fromkeys(c.ref for c in doc_clauses if c.number == number))
         if len(refs) == 1:
             return [c for c in doc_clauses if _is_descendant(c.ref, refs[0])]

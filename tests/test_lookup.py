@@ -100,6 +100,8 @@ def test_match_docs_accepts_titles_and_is_deterministic(docs: list[Document]) ->
         ("武汉试验区建设若干政策第四条", "004_19fc23e80da6329a-23", ["四"]),
         ("湖北实施意见第13点", OPINION, ["五（十三）"]),  # the 13th item of its main list
         ("中关村十五条措施第6项", BEIJING_15, ["第六条"]),  # a policy of articles: its articles are its list
+        # measures numbered 1.…24. under headings （一）…（四）: 第4项 is the measure numbered 4, not （四）
+        ("广州推进新一代AI产业的行动计划(2020-2022) 第4项讲啥", "004_19fc23e80da6329a-21", ["二（二）4"]),
         ("武汉试验区建设若干政策第4部分", "004_19fc23e80da6329a-23", ["四"]),  # the part numbered 四、
     ],
 )
