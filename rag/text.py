@@ -98,6 +98,14 @@ def tokenize_exact(text: str) -> list[str]:
     return [t for t in _jieba().lcut(text) if t.strip() and _WORDISH.search(t)]
 
 
+def tokenize_exact_raw(text: str) -> list[str]:
+    """jieba's accurate-mode words of a text, every character kept in order (their lengths add up to it).
+
+    Example: "核心片区(含" -> ["核心", "片区", "(", "含"]
+    """
+    return list(_jieba().lcut(text))
+
+
 def tail_words(text: str, limit: int) -> str:
     """The longest end of `text` made of whole jieba words and at most `limit` characters.
 

@@ -5,7 +5,9 @@ People type Chinese with pinyin input methods, and their commonest slip is a cha
 miss such a word, and a place written so is not recognised. A two-character word of the question is read
 as a slip when:
 
-- neither the policies nor jieba's dictionary know it (a word anyone writes is left alone), and
+- neither the policies (as a word, see Speller.written) nor jieba's dictionary know it (a word anyone
+  writes is left alone);
+  in a word of three or four characters jieba does not know ("博揽会"), each pair of it is tried, and
 - one of its characters, changed to another of the same sound (tones aside), gives a word that jieba's
   dictionary knows and the policies write at least MIN_USES times; the character kept is no function
   character (各是 is "each is", not a slip for 各市).
@@ -28,9 +30,12 @@ from functools import lru_cache
 from pypinyin.pinyin_dict import pinyin_dict
 
 from .question import FUNCTION_WORDS
-from .text import known_word, tokenize_exact
+from .text import known_word, tokenize_exact, tokenize_exact_raw
 
 MIN_USES = 3  # the corrected word is written this often in the policies (README: "Typing slips of the same sound")
+MAX_TOKEN = 4  # longer words jieba does not know are names, not slips
+_AROUND = 8  # characters either side of a rare pair that jieba reads it in
+MAX_RARE = 16  # rare pairs of one question looked up (each costs a scan of the policies' texts): a bound
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _WORD = re.compile(r"[\u4e00-\u9fff]{2}")
 _TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0304\u030c"))  # grave, acute, macron, caron; ü keeps its dots
@@ -42,33 +47,65 @@ class Speller:
 
     uses: Counter[str] = field(repr=False)
     by_sound: dict[str, tuple[str, ...]] = field(repr=False)
+    texts: tuple[str, ...] = field(default=(), repr=False)  # the policies' texts, NFKC
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Speller:
         uses: Counter[str] = Counter()
-        for text in texts:
-            for run in _HAN.findall(unicodedata.normalize("NFKC", text)):
+        kept = tuple(unicodedata.normalize("NFKC", text) for text in texts)
+        for text in kept:
+            for run in _HAN.findall(text):
                 uses.update(run[i : i + 2] for i in range(len(run) - 1))
         chars = {ch for pair in uses for ch in pair}
         by_sound: dict[str, set[str]] = {}
         for ch in chars:
             for sound in sounds(ch):
                 by_sound.setdefault(sound, set()).add(ch)
-        return cls(uses, {s: tuple(sorted(chs)) for s, chs in by_sound.items()})
+        return cls(uses, {s: tuple(sorted(chs)) for s, chs in by_sound.items()}, kept)
 
     def correct(self, text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         """The text with each slip replaced, and the (slip, word) pairs replaced."""
         fixes: dict[str, str] = {}
-        for word in tokenize_exact(text):
-            if word in fixes or not _WORD.fullmatch(word) or self.uses[word] or known_word(word):
+        rare = MAX_RARE  # pairs the policies write rarely are looked up in their texts: at most this many
+        for token in tokenize_exact(text):
+            if len(token) > MAX_TOKEN or known_word(token):
                 continue
-            best = max(self._candidates(word), key=lambda c: (self.uses[c], c), default=None)
-            if best is not None:
-                fixes[word] = best
+            # a longer word jieba does not know may hold the slip ("博揽会"): each pair of it, the first that is one
+            for i in range(len(token) - 1):
+                word = token[i : i + 2]
+                if word in fixes or not _WORD.fullmatch(word) or known_word(word):
+                    continue
+                if 0 < self.uses[word] < MIN_USES:
+                    rare -= 1
+                if self.written(word) if rare >= 0 else self.uses[word]:
+                    continue
+                best = max(self._candidates(word), key=lambda c: (self.uses[c], c), default=None)
+                if best is not None:
+                    fixes[word] = best
+                    break
         out = unicodedata.normalize("NFKC", text) if fixes else text
         for slip, word in fixes.items():
             out = out.replace(slip, word)
         return out, tuple(fixes.items())
+
+    def written(self, word: str) -> bool:
+        """Whether the policies write a pair as a word, or inside one: as often as a correction must be
+        written (MIN_USES), or, where they write it less often, inside a word jieba reads there ("办公建筑"
+        holds 公建). Two words side by side are not it: "核心片区" holds no 心片, "西安方案" no 安方."""
+        uses = self.uses[word]
+        if uses >= MIN_USES or not uses:
+            return bool(uses)
+        for text in self.texts:
+            at = text.find(word)
+            while at >= 0:
+                start = max(0, at - _AROUND)
+                offset = 0
+                for token in tokenize_exact_raw(text[start : at + len(word) + _AROUND]):
+                    if offset <= at - start and offset + len(token) >= at - start + len(word):
+                        return True
+                    offset += len(token)
+                at = text.find(word, at + 1)
+        return False
 
     def _candidates(self, word: str) -> Iterable[str]:
         for i, ch in enumerate(word):

@@ -33,6 +33,32 @@ def test_nothing_is_guessed_where_the_policies_offer_no_word() -> None:
     assert speller().correct("量子通心补贴") == ("量子通心补贴", ())  # 通信 is not in the policies
 
 
+def test_a_pair_two_words_make_side_by_side_is_no_word_the_policies_write() -> None:
+    # 心片 occurs in the policies only across 核心|片区; 公建 only inside 办公建筑, a word jieba reads there
+    often = ["发展智能芯片产业。", "推进共建共享。"] * MIN_USES
+    spell = Speller.of([*often, "建设琶洲核心片区。", "国家机关办公建筑执行绿色标准。"])  # each once
+    assert spell.correct("哪些城市提到类脑计算心片") == ("哪些城市提到类脑计算芯片", (("心片", "芯片"),))
+    assert spell.correct("政府投的公建呢") == ("政府投的公建呢", ())
+
+
+def test_a_slip_inside_a_longer_word_jieba_does_not_know_is_read_too() -> None:
+    spell = Speller.of(["举办人工智能产品博览会。"] * MIN_USES)
+    assert spell.correct("哪些地方要办产品应用博揽会") == ("哪些地方要办产品应用博览会", (("博揽", "博览"),))
+
+
+def test_the_policies_texts_are_looked_into_for_a_bounded_number_of_rare_pairs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from rag import typos
+
+    # forty pairs each written once (a question of hostile length made of them): at most MAX_RARE lookups
+    lines = [f"{a}{b}。" for a, b in zip("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往", "东南西北中发白春夏秋冬金木水火土风雨雷电山川河海江湖林森草木花鸟虫鱼龙虎豹狼")]
+    spell = Speller.of(lines)
+    looked: list[str] = []
+    real = Speller.written
+    monkeypatch.setattr(typos.Speller, "written", lambda self, word: looked.append(word) or real(self, word))
+    spell.correct(" ".join(line.rstrip("。") for line in lines))
+    assert 0 < len(looked) <= typos.MAX_RARE
+
+
 def test_sounds_drop_tones_and_keep_every_reading() -> None:
     assert sounds("帖") == ("tie",) and set(sounds("行")) >= {"xing", "hang"}
     assert sounds("a") == () and sounds("女")[0] == "nü"  # the dots of ü stay: 女 is not 奴
