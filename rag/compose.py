@@ -40,6 +40,7 @@ PIECE_COVER = 0.2  # a comma-piece of a long item is kept when it spells out thi
 MAY_RELATE = 3  # closest clauses offered under a refusal
 ELSEWHERE = 3  # other places' provisions shown under a scope refusal
 _ENDS = "。；;，,：:！!？? "
+_STRAY_OPENING = "，,、；;。：:"
 _PIECE = re.compile(r"(?:[^，,：:]|(?<=\d),(?=\d))+(?:[，：:]|,(?!\d))?")
 _DATE_PHRASE = re.compile(
     r"自[^，。；]{0,24}?(?:起施行|之日起施行|起实施|起执行)|有效期[^，。；]{0,20}|(?:19|20)\d\d年\d{1,2}月\d{1,2}日|"
@@ -395,6 +396,7 @@ class _Writer:
     def item_line(self, s: Scored, topic: dict[str, float], label: str = "") -> None:
         """"· 《policy》ref：item[n]"; further items of the same clause join the line after "；"."""
         text = with_table_header(s.clause, s.text) if s.item.role == "row" else trim(s.text, topic, self.periods, self.defines)
+        text = text.lstrip(_STRAY_OPENING) or text  # "。，引进…" in a source: its item opens on the stray comma
         n = self.numbering.of(s.clause, s.text)
         when = period(s.clause, s.position)
         said = (s.clause.id, when or "")

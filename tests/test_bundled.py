@@ -295,3 +295,10 @@ def test_two_things_joined_and_asked_of_each_get_each_its_own_item(bundled: Pipe
     refs = {c.clause.ref for c in answer.citations}
     assert {"专栏12", "专栏13"} <= refs, answer.text
     assert "智能物流" in answer.text and "智能家居" in answer.text
+
+
+def test_an_item_opening_on_a_stray_comma_of_its_source_is_shown_without_it(bundled: Pipeline) -> None:
+    # 长沙's 若干政策 二（二） reads "…招大引强。，引进行业内…": the item after the heading opens on the comma
+    answer = bundled.ask("长沙招大引强 资本性支出不低于1亿元的AI企业 最高奖多少")
+    line = next(x for x in answer.text.splitlines() if "二（二）" in x and x.startswith("·"))
+    assert "二（二）：引进行业内" in line, line
