@@ -197,6 +197,11 @@ def context(clause: Clause) -> str:
 _GOAL = re.compile(r"(?:建设|打造|建|发展)成为?|成为|打造|定位为|目标是")
 
 
+def states_goal(text: str) -> bool:
+    """Whether a text says what something is to become. Example: "2.打造自主算力引擎的国家级领航区。" -> True"""
+    return bool(_GOAL.search(text))
+
+
 def kind_fit(q: Question, clause: Clause, item: Item, text: str) -> bool:
     """Whether the item states what the question's kind asks for."""
     kinds = set(q.kinds)
@@ -204,7 +209,7 @@ def kind_fit(q: Question, clause: Clause, item: Item, text: str) -> bool:
         return True
     if "date" in kinds and _DATE.search(text):
         return True
-    if q.asks_goal and _GOAL.search(text):
+    if q.asks_goal and states_goal(text):
         return True
     return bool(kinds & {"amount", "comparison"}) and states_quantity(text)
 

@@ -207,6 +207,7 @@ class Extractive:
         chosen += self._each_part(r, chosen)
         chosen += self._amount_of(q, chosen, scored)
         chosen += self._units_of(q, chosen, dated)
+        chosen += self._goal_headings(q, chosen)
         # an item scoring near the best whose list is announced by a heading that spells the question out
         # ("…应符合以下条件" for "要符合什么条件"): that list is the answer, first and whole
         near = max(floor, evidence.best(dated) - evidence.KEEP_WITHIN)
@@ -451,6 +452,21 @@ class Extractive:
             if best and best[0].score >= evidence.EVIDENCE_MIN and (best[0].clause.id, best[0].position) not in taken:
                 extra.append(best[0])
         return extra
+
+    def _goal_headings(self, q: Question, chosen: list[Scored]) -> list[Scored]:
+        """"自主算力这块 要打造成啥": a chosen clause whose heading says what it is to become ("2.打造自主算力引擎
+        的国家级领航区。") gives that heading too, for a question asking it (headings are not scored items)."""
+        if not q.asks_goal:
+            return []
+        have = {(s.clause.id, s.position) for s in chosen}
+        out: list[Scored] = []
+        for s in chosen:
+            head = next((i for i, item in enumerate(s.clause.items) if item.role == "heading"), None)
+            if head is None or (s.clause.id, head) in have or not evidence.states_goal(s.clause.item_text(s.clause.items[head])):
+                continue
+            have.add((s.clause.id, head))
+            out.append(Scored(s.hit, head, s.dense, s.cover, s.score))
+        return out
 
     def _amount_of(self, q: Question, chosen: list[Scored], scored: Sequence[Scored]) -> list[Scored]:
         """"规划占地多大": when a how-much question's chosen items state no figure, the best item of their

@@ -286,6 +286,9 @@ def test_a_question_asking_what_a_place_is_to_become_is_answered_by_the_item_say
     assert not answer.refused, answer.text
     assert "打造人工智能产业集群和创新高地" in answer.text
     assert answer.citations[0].clause.ref == "一（一）"
+    # the clause's heading says it ("3.打造智慧港口的国家级示范区。"): headings are not scored, yet it is the answer
+    port = bundled.ask("天津试验区 智慧港口这块 要打造成啥")
+    assert "打造智慧港口的国家级示范区" in port.text, port.text
 
 
 def test_two_things_joined_and_asked_of_each_get_each_its_own_item(bundled: Pipeline) -> None:
