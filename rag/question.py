@@ -245,6 +245,8 @@ class Question:
     count: int | None = None  # how many things it says there are: "四个先导" -> 4, "哪两家" -> 2
     parts: tuple[str, ...] = ()  # the topics of its parts when it asks two things or more, else ()
     each_of_two: bool = False  # the parts are two things it joins and asks of each ("A和B 各自…")
+    asks_goal: bool = False  # asks what something is to become ("要把沈阳建成个啥", "定位是什么"); read once, as
+    # every item scored asks it (evidence.kind_fit)
 
     @property
     def kind(self) -> str:
@@ -284,11 +286,6 @@ class Question:
         if len(set(asked)) != 1 or len(asked) != len(_HOW_MUCH.findall(text)) or len(asked) < len(self.parts):
             return None  # another kind of figure asked too, or a part asking no count ("…多少个平台？人才目标呢")
         return asked[0]
-
-    @property
-    def asks_goal(self) -> bool:
-        """Whether it asks what something is to become ("要把沈阳建成个啥", "定位是什么")."""
-        return bool(_ASKS_GOAL.search(unicodedata.normalize("NFKC", self.text)))
 
     @property
     def asks_count(self) -> bool:
@@ -367,6 +364,7 @@ def analyse(question: str, catalog: Catalog) -> Question:
         count=_count(text),
         parts=parts or joined,
         each_of_two=bool(joined) and not parts,
+        asks_goal=bool(_ASKS_GOAL.search(text)),
     )
 
 
