@@ -444,9 +444,10 @@ class Extractive:
             spelled = [s for s in evidence.score_items(self.index, alone, r.vector, r.hits) if spells(s, focus)]
             # an item of this part alone, when one answers: "智能机器人和智能装备 各自…" asks of each its own
             # item, not the one that names both in passing
-            own = [s for s in spelled if not any(spells(s, f) for f in foci if f and f != focus)]
-            if q.each_of_two and own and own[0].score >= evidence.EVIDENCE_MIN:
-                spelled = own
+            if q.each_of_two:
+                own = [s for s in spelled if not any(spells(s, f) for f in foci if f and f != focus)]
+                if own and own[0].score >= evidence.EVIDENCE_MIN:
+                    spelled = own
             best = self._of_year(q, spelled)[:1]
             taken = {(s.clause.id, s.position) for s in chosen + extra}
             if best and best[0].score >= evidence.EVIDENCE_MIN and (best[0].clause.id, best[0].position) not in taken:
