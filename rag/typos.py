@@ -10,7 +10,7 @@ as a slip when:
   in a word of three or four characters jieba does not know ("博揽会"), each pair of it is tried, and
 - one of its characters, changed to another of the same sound (tones aside), gives a word that jieba's
   dictionary knows and the policies write at least MIN_USES times; the character kept is no function
-  character (各是 is "each is", not a slip for 各市).
+  character (各是 is "each is", not a slip for 各市), and neither is a numeral ("前七部分" is not 前期).
 
 The word the policies write most replaces it. Nothing is guessed where the policies offer no such word.
 
@@ -38,6 +38,7 @@ _AROUND = 8  # characters either side of a rare pair that jieba reads it in
 MAX_RARE = 16  # rare pairs of one question looked up (each costs a scan of the policies' texts): a bound
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _WORD = re.compile(r"[\u4e00-\u9fff]{2}")
+_NUMERAL = re.compile(r"[一二两三四五六七八九十百千万亿零〇几]")  # "前七部分", "分几大部分" count: no slips for 前期, 分级
 _TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0304\u030c"))  # grave, acute, macron, caron; ü keeps its dots
 
 
@@ -73,7 +74,7 @@ class Speller:
             # a longer word jieba does not know may hold the slip ("博揽会"): each pair of it, the first that is one
             for i in range(len(token) - 1):
                 word = token[i : i + 2]
-                if word in fixes or not _WORD.fullmatch(word) or known_word(word):
+                if word in fixes or not _WORD.fullmatch(word) or known_word(word) or _NUMERAL.search(word):
                     continue
                 if 0 < self.uses[word] < MIN_USES:
                     rare -= 1
