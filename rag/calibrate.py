@@ -37,7 +37,7 @@ from typing import Any
 
 from . import compose, evidence
 from .config import Settings
-from .evaluate import GoldItem, contains, load_gold
+from .evaluate import GoldItem, cited_texts, contains, load_gold
 from .model import Answer
 
 GRID = {
@@ -188,11 +188,11 @@ def parameters(values: dict[str, float]) -> Iterator[None]:
 
 
 def result(item: GoldItem, answer: Answer) -> Result:
-    cited = [c.clause.text for c in answer.citations] if not answer.refused else []
+    cited = cited_texts(answer) if not answer.refused else []
     if not item.answerable:
         return Result(False, answer.refused, 0.0, 0.0)
     found = [any(contains(t, q) for t in cited) for q in item.quotes]
-    stray = [not any(contains(t, q) for q in item.quotes) for t in cited]
+    stray = [not any(contains(t, q) for q in item.quotes) for t in cited[: len(answer.citations)]]
     return Result(True, answer.refused, sum(found) / len(found), sum(stray) / len(stray) if stray else 0.0)
 
 

@@ -192,20 +192,26 @@ def cited_recall(outcomes: Iterable[Outcome]) -> float | None:
     found: list[bool] = []
     for o in _answerable(_answered(outcomes)):
         assert o.answer is not None
-        cited = [] if o.answer.refused else _cited_texts(o.answer)
+        cited = [] if o.answer.refused else cited_texts(o.answer)
         found.extend(any(contains(t, q) for t in cited) for q in o.item.quotes)
     return _mean(found)
 
 
-def _cited_texts(answer: Answer) -> list[str]:
-    """The texts of the clauses an answer cites; the cited parts of a clause too long to embed whole are
-    also read as one text, so that a quote running across the cut between two parts counts as cited."""
+def cited_texts(answer: Answer) -> list[str]:
+    """What a reader sees of each clause an answer cites: the headings above it (a citation shows them, in
+    the app and in `rag ask --json`'s "path"), then its text; the cited parts of a clause too long to embed
+    whole are also read as one text, so that a quote running across the cut between two parts counts as
+    cited. A section's heading with no text of its own ("（一）建立人工智能创新体系") is cited by a clause
+    under it.
+
+    Example: a citation of 二（一）1 under "二、主要任务 > （一）建立人工智能创新体系" -> ["二、主要任务\n（一）建立…\n1.强化…"]
+    """
     by_clause: dict[tuple[str, str], list[Any]] = {}
     for c in answer.citations:
         if c.clause.part:
             by_clause.setdefault((c.clause.doc_id, c.clause.ref), []).append(c.clause)
     joined = ["".join(p.text for p in sorted(parts, key=lambda p: p.part)) for parts in by_clause.values() if len(parts) > 1]
-    return [c.clause.text for c in answer.citations] + joined
+    return ["\n".join((*c.clause.path, c.clause.text)) for c in answer.citations] + joined
 
 
 def refusal_rate(outcomes: Iterable[Outcome], answerable: bool) -> float | None:

@@ -416,3 +416,13 @@ def test_refusals_are_broken_down_by_kind() -> None:
     year = ev.GoldItem("Y", "2045", "unanswerable", "", kind="year")
     out = ev.refused_by_kind([ev.Outcome(place, answer=Answer("无", refused=True)), ev.Outcome(year, answer=Answer("有"))])
     assert out == {"place": 1.0, "year": 0.0}
+
+
+def test_a_heading_without_text_of_its_own_is_cited_by_a_clause_under_it() -> None:
+    # "（一）建立人工智能创新体系" heads numbered clauses and has no text of its own: a citation shows it above
+    # its clauses, so a gold quote of the heading counts as cited; a clause under another heading does not cite it
+    under = replace(clause("h1", "1.强化基础理论研究。"), path=("二、主要任务", "（一）建立人工智能创新体系"))
+    elsewhere = replace(clause("h2", "1.培育新兴产业。"), path=("二、主要任务", "（二）打造人工智能产业集群"))
+    item = ev.GoldItem("H", "主要任务拆成几块", "number", "", (ev.Evidence("f", "d", "（一）建立人工智能创新体系"),))
+    assert ev.cited_recall([ev.Outcome(item, answer=answer("…[1]", under))]) == 1.0
+    assert ev.cited_recall([ev.Outcome(item, answer=answer("…[1]", elsewhere))]) == 0.0
