@@ -423,6 +423,9 @@ def compose(q: Question, chosen: Sequence[Scored], topic: dict[str, float], rela
     if head:
         w.lines.append(head)
     for s in ordered:
+        alone = sum(o.clause.id == s.clause.id for o in ordered) == 1
+        if (s.hit.why == "group" or s.hit.why == "list" and alone) and f"[{w.numbering.of(s.clause, s.text)}]" in head:
+            continue  # a member the count line names, with nothing more to show of it: the line says it
         w.item_line(s, topic)
     for clause in related:  # what the items refer to ("参照第一条"): the part that states the support
         n = w.numbering.of(clause, clause.text)
@@ -480,6 +483,9 @@ def _titled(s: Scored) -> bool:
     return s.item.role == "heading" or (len(unnumbered(s.text)) <= TITLE_LINE and s.position + 1 < len(s.clause.items))
 
 
+_ASKS_ORDINAL = re.compile(r"第\s*几")
+
+
 def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:
     """A count of things answered with a whole list (the members' headings, see Extractive._whole_list):
     the count and the members. Example: "几条基本原则 分别是啥" -> "共四条：创新驱动[1]；融合发展[2]；开放合作[3]；统筹推进[4]。" """
@@ -488,8 +494,10 @@ def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) 
     if not word or len(heads) < 2 or not all(s.hit.why == "group" or _titled(s) for s in heads) or q.count not in (None, len(heads)):
         return ""  # members without headings of their own ("第一条 为引导…") are not named by a line
     depth = len(os.path.commonprefix([s.clause.path for s in heads]))  # a part without text is named by its heading
+    # "分别是第几部分": the parts keep their numbers ("五、加大…金融支持力度")
+    shown = (lambda t: t) if _ASKS_ORDINAL.search(q.text) else unnumbered
     names = [
-        f"{_short(unnumbered(s.clause.path[depth] if s.hit.why == 'group' else s.text).rstrip('。；;'))}[{numbering.of(s.clause, s.text)}]"
+        f"{_short(shown(s.clause.path[depth] if s.hit.why == 'group' else s.text).rstrip('。；;'))}[{numbering.of(s.clause, s.text)}]"
         for s in heads
     ]
     # the count is of the members listed and cited, not a figure a clause states: written as the policies

@@ -183,6 +183,8 @@ class Extractive:
                 return Verdict(False, refusal, scope=True)
         if any(h.why == "lookup" for h in r.hits):
             return Verdict(True)
+        if parts := self._whole_policy(q):
+            return Verdict(True, chosen=tuple(parts))
         if q.comparison and self._compares(q):
             blocks = self._blocks(r)
             if any(b.chosen for b in blocks):
@@ -676,13 +678,48 @@ class Extractive:
         if not q.asks_count or not chosen:
             return []
         best = chosen[0]
-        groups = _heading_groups(self._keep(q), best.clause, self._clauses_by_doc().get(best.clause.doc_id, []))
+        doc = self._clauses_by_doc().get(best.clause.doc_id, [])
+        keep = self._keep(q)
+        # the section counted is named up to the count and by what it counts ("重点任务分几大行动", "列了几个重点
+        # 工程"); what the question asks after that ("第三个行动里引龙头那项") is about something in it
+        named = evidence.spelled(q.around_count[0])
+        groups = _heading_groups({p: w for p, w in keep.items() if p in named} or keep, best.clause, doc)
+        if groups is None and best.clause.doc_id in q.scope:
+            whole = _policy_parts(q, keep, best.clause.doc_title, doc)
+            groups = (0, whole) if whole else None
         if groups is None:
             return []
         depth, members = groups
         if depth == len(best.clause.path) and all(len(c.path) == depth for c in members):
             return []  # the numbered clauses beside the best one: a list _whole_list makes
-        return _group_list(depth, members, best)
+        listed = _group_list(depth, members, best)
+        return listed + self._beyond_parts(q, chosen, depth, members)
+
+    def _whole_policy(self, q: Question) -> list[Scored]:
+        """A question counting the parts of the one policy it names, and no section of it ("天津那份政策措施
+        总共几大部分"): the policy's top-level parts, whatever its items score, as a clause it names is
+        looked up."""
+        if len(q.policies) != 1 or not q.asks_count:
+            return []
+        doc = self._clauses_by_doc().get(q.policies[0], [])
+        title = self._titles().get(q.policies[0], "")
+        members = _policy_parts(q, self._keep(q), title, doc)
+        if not members:
+            return []
+        anchor = Scored(Hit(members[0], 0.0, "group"), 0, 0.0, 1.0, evidence.EVIDENCE_MIN)
+        return _group_list(0, members, anchor)
+
+    def _beyond_parts(self, q: Question, chosen: Sequence[Scored], depth: int, members: Sequence[Clause]) -> list[Scored]:
+        """What a question counting parts asks after the count, when the parts' headings do not say it
+        ("重点任务分几大行动 第三个行动里引龙头那项咋说" asks about 龙头 too): the chosen items that write a word of it
+        no heading writes, ITEMS_BEYOND at most."""
+        topic = self._keep(q)
+        after = evidence.spelled(q.around_count[1])
+        headings = "".join(evidence.spelled(h) for c in members for h in c.path[: depth + 1])
+        asked = {p: w for p, w in topic.items() if p in after and p not in headings}
+        if not asked:
+            return []
+        return [s for s in chosen if evidence.cover(asked, s.text) > 0][:ITEMS_BEYOND]
 
     def _announced(self, q: Question, clause: Clause) -> bool:
         """Whether the clause is one of a list its heading announces ("第七条 依托单位应具备以下条件") and that
@@ -836,6 +873,7 @@ def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = ()) -> Answer
 ANNOUNCED_COVER = 0.5
 
 
+ITEMS_BEYOND = 2  # items kept for what a question asks after counting parts: the best, and one beside it
 HEADED_BODIES = 5  # a list under a heading the question names, this long or shorter: each member's first sentence too
 
 
@@ -855,21 +893,50 @@ def _heading_groups(topic: dict[str, float], clause: Clause, doc: Sequence[Claus
     levels = sorted(range(len(clause.path), 0, -1), key=lambda d: -evidence.cover(own, clause.path[d - 1]))
     for depth in levels:
         prefix = clause.path[:depth]
-        firsts: dict[str, Clause] = {}
-        names: dict[str, str] = {}
-        for c in whole:
-            if c.path[:depth] != prefix:
-                continue
-            name = c.path[depth] if len(c.path) > depth else (_label(c) if c.number else "")
-            if name:
-                firsts.setdefault(name.replace("、", ""), c)
-                names.setdefault(name.replace("、", ""), name if len(c.path) > depth else c.text)
-        if not 2 <= len(firsts) <= compose.RUN_LIMIT:
+        names = _parts_under(prefix, whole)
+        if not 2 <= len(names) <= compose.RUN_LIMIT:
             continue
         said = evidence.cover(own, prefix[-1])
-        if said >= ANNOUNCED_COVER and all(said >= evidence.cover(own, text) for text in names.values()):
-            return depth, list(firsts.values())
+        if said >= ANNOUNCED_COVER and all(said >= evidence.cover(own, text) for text, _ in names.values()):
+            return depth, [first for _, first in names.values()]
     return None
+
+
+def _parts_under(prefix: tuple[str, ...], whole: Sequence[Clause]) -> dict[str, tuple[str, Clause]]:
+    """The parts under a heading path (() for the policy itself), in document order: for each heading one
+    level below it, its text (the heading, or a numbered clause's own text) and the first clause under it."""
+    depth = len(prefix)
+    out: dict[str, tuple[str, Clause]] = {}
+    for c in whole:
+        if c.path[:depth] != prefix:
+            continue
+        name = c.path[depth] if len(c.path) > depth else (_label(c) if c.number else "")
+        if name:
+            out.setdefault(name.replace("、", ""), (name if len(c.path) > depth else c.text, c))
+    return out
+
+
+# measure words a policy's own parts are counted in: "分几大部分", "几块", "几个方面"; not 条 or 项,
+# which count the numbered measures under the parts
+_PART_WORD = re.compile(r"^(?:部分|块|方面)$")
+
+
+def _policy_parts(q: Question, topic: dict[str, float], title: str, doc: Sequence[Clause]) -> list[Clause]:
+    """For a question counting the parts of a policy as a whole ("天津那份政策措施 总共几大部分", "泉城那份若干政策
+    分几大部分"), the first clause of each of the policy's top-level parts; [] when the question names a
+    section before its count: a word of it, not in the policy's title, that a heading of the policy writes
+    ("人才那块分几部分")."""
+    word = q.member_word
+    if not word or not _PART_WORD.match(word):
+        return []
+    said = evidence.spelled(q.around_count[0])
+    named = {p for p in topic if p in said and p not in evidence.spelled(title) and p not in word}
+    headings = {evidence.spelled(h) for c in doc for h in c.path}
+    if any(p in h for p in named for h in headings):
+        return []
+    whole = sorted((c for c in doc if c.part <= 1), key=lambda c: c.span[0])
+    parts = _parts_under((), whole)
+    return [first for _, first in parts.values()] if 2 <= len(parts) <= compose.RUN_LIMIT else []
 
 
 def _group_list(depth: int, groups: Sequence[Clause], best: Scored) -> list[Scored]:

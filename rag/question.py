@@ -203,7 +203,16 @@ _HOW_MUCH = re.compile(r"多少|(?<!哪)几[个家项所条种名位批次成倍
 # What something is to become, asked: "要把沈阳建成个啥", "最后想打造成个啥区", "定位是什么", "落脚点是啥"
 _ASKS_GOAL = re.compile(r"(?:建成|建设成|打造成|变成|成为|发展成|定位|落脚点?)(?:为|了)?\s*(?:个|一个)?\s*(?:啥|什么|哪|怎样|咋样)")
 _WHICH_MEMBERS = re.compile(r"哪几\s*(个方面|[个条项块类种点])")  # "分成哪几块": the members counted in 块
-_COUNT_ASKED = re.compile(r"(?:多少|(?<!哪)几)\s*大?([个家项所条种名位批人块类]|部分|方面)")  # a count and its measure word: 多少家, 几个, 几大块
+# a count and its measure word: 多少家, 几个, 几大块; or 几大 and the noun counted ("分几大行动" counts 大行动)
+_COUNT_ASKED = re.compile(r"(?:多少|(?<!哪)几)\s*(?:大?([个家项所条种名位批人块类]|部分|方面)|(大[\u4e00-\u9fff]{2}))")
+
+
+_COUNTED = re.compile(r"[\u4e00-\u9fff]*")
+
+
+def _measure(m: re.Match[str]) -> str:
+    """The measure word a count asks in. Example: "几个" -> "个"; "几大行动" -> "大行动" """
+    return m.group(1) or (m.group(2) if m.re.groups > 1 else "")
 _CROSS = re.compile(r"哪些(?:城市|地方|地区|省份?|市|试验区|先导区|区县)|哪几个(?:城市|地方|地区|省)|哪个(?:城市|地方)|各地|各个?城市|"
                     r"各试验区|哪些地|哪里有|什么地方有|哪儿有")  # fmt: skip
 # Words that ask rather than say what about: removed from the topic. General Chinese only.
@@ -282,7 +291,7 @@ class Question:
         """The measure word of the count it asks for, when every how-much it asks is a count in one measure
         word: "应用场景要推出多少个 全国领先的占几个" -> "个"; None for "企业多少家 产业规模多大"."""
         text = unicodedata.normalize("NFKC", self.text)
-        asked = _COUNT_ASKED.findall(text)
+        asked = [_measure(m) for m in _COUNT_ASKED.finditer(text)]
         if len(set(asked)) != 1 or len(asked) != len(_HOW_MUCH.findall(text)) or len(asked) < len(self.parts):
             return None  # another kind of figure asked too, or a part asking no count ("…多少个平台？人才目标呢")
         return asked[0]
@@ -291,6 +300,21 @@ class Question:
     def asks_count(self) -> bool:
         """Whether it asks how many of something there are ("分几个阶段建", "有多少项"), whatever else it asks."""
         return bool(_COUNT_ASKED.search(unicodedata.normalize("NFKC", self.text)))
+
+    @property
+    def around_count(self) -> tuple[str, str]:
+        """The question cut after the count it asks and the words that follow the count at once (what is
+        counted), NFKC-normalised: what names the counted things, and what it asks besides; ("", "") when
+        it asks no count.
+
+        Example: "郑州规划 列了几个重点工程 都叫啥名" -> ("郑州规划 列了几个重点工程", " 都叫啥名")
+        """
+        text = unicodedata.normalize("NFKC", self.text)
+        m = _COUNT_ASKED.search(text)
+        if m is None:
+            return "", ""
+        end = m.end() + len(_COUNTED.match(text, m.end()).group(0))  # type: ignore[union-attr]
+        return text[:end], text[end:]
 
     @property
     def quoted(self) -> tuple[str, ...]:
@@ -312,7 +336,7 @@ class Question:
         text = unicodedata.normalize("NFKC", self.text)
         # "分几大块": a count in a measure word no amount is asked in names the members' word too
         which = _WHICH_MEMBERS.search(text) or (None if _HOW_MUCH.search(text) else _COUNT_ASKED.search(text))
-        return self.counter or (which.group(1) if which else None)
+        return self.counter or (_measure(which) if which else None)
 
     @property
     def asks_rate(self) -> bool:
@@ -558,7 +582,8 @@ MAX_PARTS = 4
 
 
 _ASKING_WORD = re.compile("|".join([_HOW_MUCH.pattern, *(_KIND_PATTERNS[k] for k in KINDS[1:] if k != "comparison"), "呢"]))
-_COUNT = re.compile(r"([两二三四五六七八九十])(?:个|大|项|类|家|方面|块|部分|条|种|所)")
+# a numeral after 前/后/第/头 picks members out ("后三部分叫啥", "第三个行动"): it does not say how many there are
+_COUNT = re.compile(r"(?<![前后第头末])([两二三四五六七八九十])(?:个|大|项|类|家|方面|块|部分|条|种|所)")
 
 
 def _count(text: str) -> int | None:

@@ -305,3 +305,27 @@ def test_an_item_opening_on_a_stray_comma_of_its_source_is_shown_without_it(bund
     answer = bundled.ask("长沙招大引强 资本性支出不低于1亿元的AI企业 最高奖多少")
     line = next(x for x in answer.text.splitlines() if "二（二）" in x and x.startswith("·"))
     assert "二（二）：引进行业内" in line, line
+
+
+def test_a_question_counting_a_policy_s_parts_gets_its_top_level_headings(bundled: Pipeline) -> None:
+    # the policy is named and no section of it: its own parts, counted and named, each cited by a clause
+    # under it; 前七 is a count, not a slip for 前期
+    answer = bundled.ask("天津那份进一步支持发展智能制造的政策措施 正文一共几大部分 前七部分都讲啥")
+    first = answer.text.splitlines()[0]
+    assert first.startswith("共九部分：支持企业智能化升级[1]；支持工业互联网发展[2]"), first
+    assert not answer.refused and not answer.notices
+    assert [c.clause.ref[0] for c in answer.citations] == list("一二三四五六七八九")  # a clause of each part
+    # a part the count line names is not repeated below it when nothing more of it is shown
+    assert "支持企业智能化升级" not in "\n".join(answer.text.splitlines()[1:])
+    # "第几部分" keeps the parts' numbers
+    numbered = bundled.ask("济南AI试验区建设若干政策 分成几部分 讲金融支持的是第几部分")
+    assert "五、加大对人工智能企业的金融支持力度[" in numbered.text.splitlines()[0], numbered.text
+
+
+def test_a_count_of_a_section_s_parts_keeps_what_else_the_question_asks(bundled: Pipeline) -> None:
+    # the count names the section (重点任务, counted in 大行动); what is asked after it (the 龙头 item of one
+    # action) is answered under the count line
+    answer = bundled.ask("广州20-22年AI产业行动计划 重点任务有几大行动 其中第三个行动对龙头企业咋说的")
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("共五大行动：基础创新提升行动["), lines[0]
+    assert any("龙头企业" in line for line in lines[1:]), answer.text

@@ -282,6 +282,19 @@ def test_the_measure_word_a_list_is_counted_in(catalog: Catalog) -> None:
     assert analyse("重点建几个方向 分别叫啥", catalog).member_word is None
 
 
+def test_a_count_asked_is_split_from_what_it_counts_and_from_what_is_asked_besides(catalog: Catalog) -> None:
+    # 几大 and the noun counted ("几大行动") is a count too, in that word
+    q = analyse("行动计划 重点任务分几大行动 第三个行动里引龙头那项咋说", catalog)
+    assert q.asks_count and q.member_word == "大行动"
+    assert q.around_count == ("行动计划 重点任务分几大行动", " 第三个行动里引龙头那项咋说")
+    assert analyse("郑州规划 列了几个重点工程 都叫啥名", catalog).around_count[0].endswith("几个重点工程")
+    assert analyse("北京有哪些AI支持政策", catalog).around_count == ("", "")
+    # a numeral after 前/后/第 picks members out; it is not how many there are
+    assert analyse("正文分了几大部分 后三部分叫啥", catalog).count is None
+    assert analyse("总共几大部分 前七部分各支持啥方向", catalog).count is None
+    assert analyse("四个先导分别是啥", catalog).count == 4
+
+
 def test_the_count_is_read_as_written(catalog: Catalog) -> None:
     assert analyse("沈阳的六大AI相关产业有哪些", catalog).count_phrase == "六大"
     assert analyse("分哪两块", catalog).count_phrase == "两块"
