@@ -29,6 +29,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ BATCH = 500  # rows per upsert or delete request (well under Milvus's 64 MB mess
 MEAN_DRIFT = 0.02  # the BM25 mean clause length is kept until the real one moves this much (see _mean_length)
 TEXT_LIMIT = 1024  # max_length of the id, doc_id and region fields (bytes)
 CONNECT_SECONDS = 20.0
+RECONNECT_PAUSE = 1.0  # seconds before the one more try at a server that dropped a new connection
 
 Progress = Callable[[int, int], None]
 
@@ -94,7 +96,15 @@ def _open_client(settings: Settings) -> Any:
         Path(uri).parent.mkdir(parents=True, exist_ok=True)
     try:
         with _quiet("milvus_lite.server_manager"):  # it logs a traceback, then pymilvus raises without a message
-            return MilvusClient(uri=uri, token=settings.milvus_token or "", timeout=CONNECT_SECONDS)
+            try:
+                return MilvusClient(uri=uri, token=settings.milvus_token or "", timeout=CONNECT_SECONDS)
+            except MilvusException:
+                if embedded:
+                    raise
+                # a server may drop a new connection once ("GOAWAY too_many_pings" from a busy server): one
+                # more try, after a pause, before saying it cannot be reached
+                time.sleep(RECONNECT_PAUSE)
+                return MilvusClient(uri=uri, token=settings.milvus_token or "", timeout=CONNECT_SECONDS)
     except MilvusException as exc:
         if embedded:
             raise StoreError(

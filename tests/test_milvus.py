@@ -296,6 +296,31 @@ def test_an_unreachable_server_says_so(tmp_path: Path, monkeypatch: pytest.Monke
     assert "secret-token" not in str(failed.value)
 
 
+def test_a_server_dropping_a_new_connection_once_is_tried_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a busy server may answer a new connection with GOAWAY (too_many_pings); the next try gets through
+    pymilvus = pytest.importorskip("pymilvus")
+    from pymilvus.exceptions import MilvusException
+
+    tries: list[str] = []
+
+    class Flaky:
+        def __init__(self, uri: str, **_: object) -> None:
+            tries.append(uri)
+            if len(tries) == 1:
+                raise MilvusException(message="UNAVAILABLE: Too many pings")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(pymilvus, "MilvusClient", Flaky)
+    monkeypatch.setattr(milvus, "RECONNECT_PAUSE", 0.0)
+    s = Settings(home=tmp_path, store="milvus", milvus_uri="http://127.0.0.1:1", milvus_collection="flaky")
+    try:
+        assert isinstance(milvus.connect(s), Flaky) and len(tries) == 2
+    finally:
+        milvus.disconnect(s)
+
+
 # ---------------------------------------------------------------- retrieval figures
 
 
