@@ -135,13 +135,15 @@ def resolve(doc_clauses: list[Clause], target: str, said: str = "") -> list[Clau
     三（四） under "三、保障措施", not 二（四） under "二、主要任务"."""
     exact = [c for c in doc_clauses if _is_descendant(c.ref, target)]
     if exact:
-        return exact
+        return _narrowed(exact, target, said)
     tails = refs_ending(doc_clauses, target)
     if len(tails) > 1 and said:
         tails = [r for r in tails if any(c.ref == r and _names_heading(c, said) for c in doc_clauses)] or tails
+    if len(tails) > 1 and said:
+        tails = _heading_said(doc_clauses, tails, said) or tails
     if len(tails) == 1:
         tail = tails[0]
-        return [c for c in doc_clauses if _is_descendant(c.ref, tail)]
+        return _narrowed([c for c in doc_clauses if _is_descendant(c.ref, tail)], target, said)
     if part := re.fullmatch(r"第(.+)部分", target):  # the part numbered 三、 of a policy numbered 一、二、…
         return [c for c in doc_clauses if _is_descendant(c.ref, part.group(1))]
     m = re.fullmatch(r"第(.+)([条项点])", target)
@@ -158,6 +160,48 @@ def refs_ending(doc_clauses: Sequence[Clause], target: str) -> list[str]:
     if len(target) < 2:
         return []
     return list(dict.fromkeys(c.ref for c in doc_clauses if c.ref != target and c.ref.endswith(target)))
+
+
+def _narrowed(found: list[Clause], target: str, said: str) -> list[Clause]:
+    """The item a question names inside the clause it names ("（二）里的第3项" is the item numbered 3 under
+    （二）), with its sub-clauses, when exactly one item under it has that number; else all found."""
+    m = _ARTICLE.search(unicodedata.normalize("NFKC", said)) if said else None
+    value = cn_to_int(m.group(1)) if m and m.group(2) in "项点" and not target.startswith("第") else None
+    if value is None:
+        return found
+    named = list(dict.fromkeys(c.ref for c in found if c.number in (str(value), int_to_cn(value), f"（{int_to_cn(value)}）")))
+    if len(named) != 1:
+        return found
+    return [c for c in found if _is_descendant(c.ref, named[0])]
+
+
+HEADING_RUN = 4  # characters of a heading a question writes as it stands, to name it ("关键核心技术" of "聚力关键核心技术研发")
+
+
+def _heading_said(doc_clauses: Sequence[Clause], tails: Sequence[str], said: str) -> list[str]:
+    """Of several refs ending alike, the one whose own heading the question writes the longest run of
+    (HEADING_RUN characters at least, 人工智能 aside), when no other's heading shares as long a run:
+    "（二）关键核心技术里的第3项" is 三（二） under "（二）聚力关键核心技术研发", not 二（二）or 四（二）."""
+    plain = unicodedata.normalize("NFKC", said).replace("人工智能", "")
+    runs = {}
+    for ref in tails:
+        heads = {c.title for c in doc_clauses if c.ref == ref} | {c.path[-1] for c in doc_clauses if c.ref.startswith(ref) and c.ref != ref and c.path}
+        runs[ref] = max((_common_run(plain, unicodedata.normalize("NFKC", h).replace("人工智能", "")) for h in heads if h), default=0)
+    best = max(runs.values(), default=0)
+    top = [r for r, n in runs.items() if n == best]
+    return top if best >= HEADING_RUN and len(top) == 1 else []
+
+
+def _common_run(a: str, b: str) -> int:
+    """Length of the longest run of characters two texts share. Example: ("关键核心技术里", "聚力关键核心技术研发") -> 6"""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
 
 
 def _names_heading(clause: Clause, said: str) -> bool:

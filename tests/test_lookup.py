@@ -103,6 +103,9 @@ def test_match_docs_accepts_titles_and_is_deterministic(docs: list[Document]) ->
         # measures numbered 1.…24. under headings （一）…（四）: 第4项 is the measure numbered 4, not （四）
         ("广州推进新一代AI产业的行动计划(2020-2022) 第4项讲啥", "004_19fc23e80da6329a-21", ["二（二）4"]),
         ("武汉试验区建设若干政策第4部分", "004_19fc23e80da6329a-23", ["四"]),  # the part numbered 四、
+        # （二） of a plan with three: the one whose heading the question writes a run of; its item numbered 3
+        ("合肥试验区实施方案 （二）关键核心技术那部分", "004_19fc23e80da6329a-10", ["三（二）", "三（二）1", "三（二）2", "三（二）3", "三（二）4", "三（二）5", "三（二）6"]),
+        ("合肥试验区实施方案 （二）关键核心技术里的第3项", "004_19fc23e80da6329a-10", ["三（二）3"]),
     ],
 )
 def test_find(
