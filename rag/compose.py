@@ -58,6 +58,9 @@ _PROSE_UNITS = re.compile(
     rf"由{_ORG}(?:[、和及]{_ORG})*(?:会同[^，。；]{{1,30}}?)?(?:负责|牵头)[\u4e00-\u9fff]{{0,8}}"
     rf"|由{_ORG}(?:[、和及]{_ORG})*[^，。；,;：:]{{1,24}}"
     rf"|(?:反馈|报送|提交|上报|报)(?:至|到|给){_ORG}"
+    # who decides on what is applied for, said after 经: "经市经信局认定后，纳入…目录"; not "经省政府同意", which
+    # says who approved the policy
+    rf"|经{_ORG}(?:[、和及]{_ORG})*(?:认定|审核|审定|审批|评审|评定|核定)"
     # where an applicant goes: "向区科技行政主管部门提交申请材料", "到区商务主管部门报备"
     rf"|(?:向|到){_ORG}(?:提交|提出|申请|申报|报送|报备|备案)(?:扶持申请|申请材料|申请|材料)?"
     # a sentence or phrase that opens with the body leading it: "…工作机制，市工业和信息化局牵头、相关部门配合"

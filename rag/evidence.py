@@ -123,9 +123,11 @@ def pairs(text: str) -> set[str]:
 
 
 def norm_runs(text: str) -> list[str]:
-    """Runs of letters and digits, NFKC-normalised and lower-cased. Example: "A、B c" -> ["a", "b", "c"]"""
+    """Runs of letters and digits, NFKC-normalised and lower-cased; a plus between letters or digits joins
+    them ("3+X" is one run, as a layout's name). Example: "A、B c 3+X" -> ["a", "b", "c", "3+x"]"""
     text = canonical(unicodedata.normalize("NFKC", text)).lower()
-    return [r for r in re.split(r"[^\w]+|_", text) if r]
+    text = re.sub(r"(?<=[a-z\d])\s*\+\s*(?=[a-z\d])", "\x00", text)
+    return [r.replace("\x00", "+") for r in re.split(r"[^\w\x00]+|_", text) if r]
 
 
 def topic_weights(q: Question, weights: PairWeights) -> dict[str, float]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -48,7 +49,9 @@ _DATE_SAID = {  # the words of a date fact's source that state it
 }
 PER_PLACE = 2  # items per place in a "哪些城市" answer
 ENTRY_DASH = "—"  # an entry of a plan's list written as a dash paragraph: "——济南高新区定位于…"
-MENTIONS = re.compile(r"提到|提及|提过|写到|写了|说到|讲到|涉及")  # "哪些地方提到X" asks who writes X
+MENTIONED_WORDS = 6  # words of what a question says is mentioned, at most (each try scans the policies' texts)
+ASKS_WHOM_TO_ASK = re.compile(r"咨询|电话|联系|找谁")  # the 政策咨询 entry's office and number are asked
+MENTIONS = re.compile(r"提到|提及|提过|写到|写了|写过|说到|讲到|涉及|出现")  # "哪些地方提到X" asks who writes X
 CROSS_DEPTH = 4  # clauses searched per region for a "哪些城市" question
 
 
@@ -495,6 +498,8 @@ class Extractive:
         its task list names them."""
         if "units" not in q.kinds or not chosen or any(s.item.units for s in chosen):
             return []
+        if not ASKS_WHOM_TO_ASK.search(q.text) and any(compose.prose_units(s.text) for s in chosen):
+            return []  # "归哪个部门认定": a chosen item says it ("经市经信局认定后…"); whom to ask is not asked
         own = self._consulting(chosen)  # the measure's own 政策咨询 entry before another clause's note
         if own:
             return own
@@ -752,10 +757,24 @@ class Extractive:
         mentioned is a phrase, and a place whose policies write only some of its words ("机器视觉") does not
         mention it."""
         said = re.sub(r"\s+", "", norm(q.text)).lower()
-        if not MENTIONS.search(said):
+        text = unicodedata.normalize("NFKC", q.text).lower()  # its pauses kept
+        verb = MENTIONS.search(text)
+        if verb is None:
             return {}
-        phrase = "".join(w for w in q.topic.split() if len(w) >= 2 and w != "人工智能").lower()
-        if len(phrase) < 2 or phrase not in said:
+        words = [w.lower() for w in q.topic.split() if len(w) >= 2 and w != "人工智能"]
+        # what is mentioned follows the verb, up to the next pause ("提过智能生产线 各放在啥场景里"), less a word
+        # before the name ("写了要建基础创新平台"); a question putting it first ("数字孪生 哪些地方提到过") has it
+        # in its other words. It holds the topic's most specific word ("…贷款利息有补贴 要写了明确比例的" mentions
+        # no 明确).
+        after = [w for w in words if w in re.split(r"[\s，,。？?！!；;、]", text[verb.end() :], maxsplit=1)[0]][:MENTIONED_WORDS]
+        focus = evidence.focus_weights(q, evidence.pair_weights(self.index))
+        candidates = ["".join(after[i:]) for i in range(len(after))] + ["".join(words)]
+        plain = self.index.plain_texts()  # type: ignore[attr-defined]
+        phrase = next(
+            (p for p in candidates if len(p) >= 2 and p in said and all(f in p for f in focus) and any(p in t for t in plain)),
+            None,
+        )
+        if phrase is None:
             return {}
         found: dict[str, list[Scored]] = {}
         seen: set[str] = set()

@@ -218,8 +218,9 @@ _CROSS = re.compile(r"哪些(?:城市|地方|地区|省份?|市|试验区|先导
 # Words that ask rather than say what about: removed from the topic. General Chinese only.
 _ASKING = re.compile(
     r"什么时候|啥时候|何时|几时|多久|多长时间|哪一天|哪天|几号|请问|想问|问一下|请教|我想知道|想知道|告诉我|帮我|查一下|看看|有关|关于|相关|具体|政策|文件|规定|条款|内容|"
-    r"多少|多大|多高|多长|最多|一共|总共|共有|几大?(?:部分|方面|[个家项所条种名位批次成倍年块类])?|哪些|哪几|哪个|哪里|哪儿|哪|什么|啥|是否|有没有|能不能|可不可以|能否|可否|是不是|"
-    r"怎么样|怎么|怎样|如何|咋|谁|吗|呢|吧|呀|啊|嘛|讲的|讲了|说的|说了|提到|分别|各是|各自|[每各][个条项块类种点]|分[成为](?=\s*[哪几多])|一样|相同|不同|区别|差别|差异|"
+    r"(?:啥|什么|哪个|哪些)地方|多少|多大|多高|多长|最多|一共|总共|共有|几大?(?:部分|方面|[个家项所条种名位批次成倍年块类])?|哪些|哪几|哪个|哪里|哪儿|哪|什么|啥|是否|有没有|能不能|可不可以|能否|可否|是不是|"
+    r"怎么样|怎么|怎样|如何|咋|谁|吗|呢|吧|呀|啊|嘛|讲的|讲了|说的|说了|提到|提及|提过|写到|写了|写过|出现过?了?|"
+    r"(?:这个|这种|这一)?(?:提法|字眼|字样)|分别|各是|各自|[每各][个条项块类种点]|分[成为](?=\s*[哪几多])|一样|相同|不同|区别|差别|差异|"
     r"对比|比较|责任单.|牵头单.|配合单.|责任部门|牵头部门|负责|[这那两][份个]|两地|"
     # a light verb asked with 咋/怎么/如何 ("各咋安排的", "怎么部署"): it asks how, it names no topic
     r"(?:(?<=咋)|(?<=怎么)|(?<=如何)|(?<=怎样))(?:安排|部署|打算)|"
@@ -614,6 +615,7 @@ def _side_by_side(regions: set[str], text: str) -> bool:
     return len(regions - inner) >= 2 or bool(_EACH.search(text) or _ASKS_SAME.search(text))
 
 
+_FORMULA = re.compile(r"(?<![A-Za-z\d+])\d+\s*(?:\+\s*[A-Za-z\d]+)+(?![A-Za-z\d+])")  # "3+X", "1+4+N"
 _QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fffA-Za-z0-9+]{2,12})[”\"」』]")
 
 
@@ -632,5 +634,8 @@ def _topic(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
     out = _ASKING.sub(" ", _CROSS.sub(" ", _YEAR.sub(" ", out)))
     out = re.sub(r"(?i)\bai\b|(?i:ai)(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?i:ai)", " 人工智能 ", out)
     quoted = {m.group(1) for m in _QUOTED.finditer(text)}  # a name the user quotes stays one word
-    words = [w for part in out.split() for w in ([part] if part in quoted else tokenize_exact(part))]
+    formulas = {m.group(0) for m in _FORMULA.finditer(out)}  # "3+X", "1+4": a layout's name, one word too
+    for formula in formulas:
+        out = out.replace(formula, f" {formula} ")
+    words = [w for part in out.split() for w in ([part] if part in quoted | formulas else tokenize_exact(part))]
     return " ".join(w for w in words if not _function_word(w) and w not in STOPWORDS and w != "年")

@@ -177,13 +177,13 @@ def test_which_places_mention_a_phrase_are_those_whose_policies_write_it(bundled
     assert not answer.refused
     assert {c.clause.region for c in answer.citations} == {"深圳市", "苏州市", "郑州市", "长沙市"}
     assert all("专利池" in c.clause.text for c in answer.citations)
-    # a question that does not ask who mentions it, or writes the words apart, is answered by what the
-    # places provide (evidence.providing), not by a phrase
-
+    # a question that does not ask who mentions it is answered by what the places provide
+    # (evidence.providing), not by a phrase; what is mentioned is what follows the verb, up to a pause
     catalog = bundled.index.catalog
     assert bundled.extractive._mentioning(analyse("哪些地方的AI政策提到专利池", catalog))
     assert bundled.extractive._mentioning(analyse("哪些地方支持建专利池", catalog)) == {}
-    assert bundled.extractive._mentioning(analyse("哪些地方提到专利 还有池子", catalog)) == {}
+    apart = bundled.extractive._mentioning(analyse("哪些地方提到专利 还有池子", catalog))
+    assert apart and all("专利" in s.text for items in apart.values() for s in items)
 
 
 def test_a_question_asking_two_things_is_answered_when_one_part_is(bundled: Pipeline) -> None:
@@ -329,3 +329,23 @@ def test_a_count_of_a_section_s_parts_keeps_what_else_the_question_asks(bundled:
     lines = answer.text.splitlines()
     assert lines[0].startswith("共五大行动：基础创新提升行动["), lines[0]
     assert any("龙头企业" in line for line in lines[1:]), answer.text
+
+
+def test_what_a_which_places_question_says_is_mentioned_follows_its_verb(bundled: Pipeline) -> None:
+    # the phrase after 提过/出现了/写了 is what is mentioned; the words after it ("各放在啥场景里") ask about it
+    for question, places in (
+        ("哪些地方的AI文件里提过智能生产线 都用在啥地方", {"沈阳市", "德清县"}),
+        ("哪些城市的规划里出现了智能服务体系这个提法", {"德清县", "湖北省"}),
+    ):
+        answer = bundled.ask(question)
+        assert {c.clause.region for c in answer.citations} == places, answer.text
+    # a word after the verb that is not the measure asked ("要写了明确比例的") is not what is mentioned
+    answer = bundled.ask("哪些地方给AI企业贷款贴息 要写了明确比例的")
+    assert "明确可考核" not in answer.text and {"济南市", "长沙市"} <= {c.clause.region for c in answer.citations}, answer.text
+
+
+def test_who_decides_on_an_application_is_the_body_the_clause_names_after_jing(bundled: Pipeline) -> None:
+    # "经市经信局认定后，纳入…目录": the unit asked; the measure's 政策咨询 office is not asked for
+    answer = bundled.ask("成都细则 公共服务平台能进重点平台目录 是哪个部门来认定")
+    assert answer.text.startswith("经市经信局认定["), answer.text
+    assert "咨询电话" not in answer.text

@@ -484,6 +484,14 @@ def test_pair_cover_tolerates_segmentation_and_typos() -> None:
     assert evidence.cover({}, "任何文字") == 0.0
 
 
+def test_a_formula_joined_by_plus_is_spelled_as_written() -> None:
+    # "3+X" names a layout: its pairs are matched; a plus beside a Chinese character joins nothing
+    assert {"3+", "+x"} <= evidence.pairs("优化“3+X”载体空间布局")
+    assert evidence.cover({"3+": 5.0, "+x": 6.0}, "（五）优化“3+X”载体空间布局") == pytest.approx(1.0)
+    assert evidence.cover({"3+": 5.0, "+x": 6.0}, "3个核心区和X个集聚地") == 0.0
+    assert evidence.pairs("人工智能+制造") == evidence.pairs("人工智能 制造")
+
+
 def test_a_grant_is_one_word_whatever_the_policy_calls_it() -> None:
     topic = {"租金": 4.0, "补贴": 2.0}
     for word in ("补助", "资助", "奖励", "奖补"):
@@ -548,6 +556,9 @@ def test_two_years_asked_get_a_figure_each(pipe: Pipeline) -> None:
         ("企业或机构向区科技行政主管部门提交申请材料，由其审核。", "向区科技行政主管部门提交申请材料"),
         ("参加活动前应到区商务主管部门报备且单次展位费超过5万元。", "到区商务主管部门报备"),
         ("企业向银行申请贷款。", ""),
+        # who decides on what is applied for, after 经; not who approved the policy
+        ("对公共服务平台，经市经信局认定后，纳入市重点公共服务平台目录。", "经市经信局认定"),
+        ("经省政府同意，现就加快推进人工智能产业发展提出如下意见。", ""),
     ],
 )
 def test_units_said_in_prose_are_found_in_the_items_own_words(text: str, said: str) -> None:

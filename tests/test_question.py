@@ -295,6 +295,14 @@ def test_a_count_asked_is_split_from_what_it_counts_and_from_what_is_asked_besid
     assert analyse("四个先导分别是啥", catalog).count == 4
 
 
+def test_a_layout_named_by_a_formula_is_one_word_and_mentioning_verbs_are_no_topic(catalog: Catalog) -> None:
+    assert "3+X" in analyse("武汉先导区方案 3+X那个布局 说的是啥", catalog).topic.split()
+    assert "1+3+N" in analyse("湖北算力平台的1+3+N指什么", catalog).topic.split()
+    for question in ("哪些地方的AI文件提过智能生产线", "哪些地方的规划里出现了智能服务体系这个提法", "哪些城市的文件写了要建基础创新平台"):
+        topic = analyse(question, catalog).topic.split()
+        assert not {"提", "提过", "出现", "提法", "写", "写了"} & set(topic), topic
+
+
 def test_the_count_is_read_as_written(catalog: Catalog) -> None:
     assert analyse("沈阳的六大AI相关产业有哪些", catalog).count_phrase == "六大"
     assert analyse("分哪两块", catalog).count_phrase == "两块"
