@@ -216,8 +216,24 @@ def kind_fit(q: Question, clause: Clause, item: Item, text: str) -> bool:
     return bool(kinds & {"amount", "comparison"}) and states_quantity(text)
 
 
+ENTRY_TITLE = 16  # characters of an entry's name standing as an item of its own: "深港科技创新合作区。"
+_NAME_ITEM = re.compile(rf"[^，,；;：:。！？!?]{{2,{ENTRY_TITLE}}}。?")
+
+
+def entry_title(clause: Clause, n: int) -> bool:
+    """Whether item n only names the entry the next item describes ("盐田人工智能产业基地。" before "依托骨干企业，
+    重点发展…"): a short name with no pause inside, followed by a longer item of the same clause."""
+    items = clause.items
+    if n + 1 >= len(items) or items[n].role != "" or items[n + 1].role != "":
+        return False
+    text = clause.item_text(items[n]).strip()
+    return bool(_NAME_ITEM.fullmatch(text)) and len(clause.item_text(items[n + 1]).strip()) > len(text)
+
+
 def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]) -> list[Scored]:
-    """Every answering item of every hit, scored, best first (headings and units notes are not scored)."""
+    """Every answering item of every hit, scored, best first (headings and units notes are not scored). The
+    item after an entry's name standing as an item of its own is read with that name, as it describes it:
+    "深港合作区要建成啥" is about the item after "深港科技创新合作区。", not the one after "盐田…基地。"."""
     topic = topic_weights(q, pair_weights(index))
     focus = focus_weights(q, pair_weights(index))
     v = np.asarray(vector, dtype=np.float32).reshape(-1)
@@ -235,8 +251,9 @@ def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]
             text = hit.clause.item_text(item)
             if norm(text).strip("。") in norm(hit.clause.doc_title):  # a policy's title repeated is no answer
                 continue
+            named = hit.clause.item_text(hit.clause.items[n - 1]) if n and entry_title(hit.clause, n - 1) else ""
             dense = (float(index.item_matrix[row] @ v) - mean) / spread
-            said = spelled(f"{ctx} {text}")  # once for both the topic and its focus
+            said = spelled(f"{ctx} {named} {text}")  # once for both the topic and its focus
             cov = _share(topic, said)
             bonus = KIND_BONUS if kind_fit(q, hit.clause, item, text) else 0.0
             specific = FOCUS_WEIGHT * _share(focus, said) if FOCUS_WEIGHT else 0.0

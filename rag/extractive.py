@@ -389,11 +389,18 @@ class Extractive:
     def _with_entry_rest(self, chosen: list[Scored]) -> list[Scored]:
         """An item opening a dash entry ("——济南高新区定位于…。") comes with the rest of its entry, right after
         it: the items up to the next "——", in the clause's next part too when a long clause was cut into
-        parts ("营造全周期…为企业提供…全生命周期服务" is what the entry offers)."""
+        parts ("营造全周期…为企业提供…全生命周期服务" is what the entry offers). An entry's name standing as an
+        item of its own ("盐田人工智能产业基地。") and the item describing it come together, name first."""
         out: list[Scored] = []
         have = {(s.clause.id, s.position) for s in chosen}
         for s in chosen:
+            if s.position and evidence.entry_title(s.clause, s.position - 1) and (s.clause.id, s.position - 1) not in have:
+                have.add((s.clause.id, s.position - 1))  # the entry's name, said before what it describes
+                out.append(Scored(Hit(s.clause, s.hit.score, s.hit.why), s.position - 1, s.dense, s.cover, s.score))
             out.append(s)
+            if evidence.entry_title(s.clause, s.position) and (s.clause.id, s.position + 1) not in have:
+                have.add((s.clause.id, s.position + 1))  # an entry's name: what it describes comes with it
+                out.append(Scored(Hit(s.clause, s.hit.score, s.hit.why), s.position + 1, s.dense, s.cover, s.score - 1e-6))
             if not s.text.lstrip().startswith(ENTRY_DASH):
                 continue
             clause: Clause | None = s.clause

@@ -201,7 +201,7 @@ _ASKS_SAME = re.compile(_KIND_PATTERNS["comparison"])
 _ASKS_RATE = re.compile(r"比例|百分之|几成|多少成")
 _HOW_MUCH = re.compile(r"多少|(?<!哪)几[个家项所条种名位批次成倍亿万千百]|多大|多高|比例|金额|额度|上限|封顶|数额|数量|补多少|给多少|几成|百分之")
 # What something is to become, asked: "要把沈阳建成个啥", "最后想打造成个啥区", "定位是什么", "落脚点是啥"
-_ASKS_GOAL = re.compile(r"(?:建成|建设成|打造成|变成|成为|发展成|定位|落脚点?)(?:为|了)?\s*(?:个|一个)?\s*(?:啥|什么|哪|怎样|咋样)")
+_ASKS_GOAL = re.compile(r"(?:建成|建设成|打造成|变成|成为|发展成|[弄搞做]成|定位|落脚点?)(?:为|了)?\s*(?:个|一个)?\s*(?:啥|什么|哪|怎样|咋样)")
 _WHICH_MEMBERS = re.compile(r"哪几\s*(个方面|[个条项块类种点])")  # "分成哪几块": the members counted in 块
 # a count and its measure word: 多少家, 几个, 几大块; or 几大 and the noun counted ("分几大行动" counts 大行动)
 _COUNT_ASKED = re.compile(r"(?:多少|(?<!哪)几)\s*(?:大?([个家项所条种名位批人块类]|部分|方面)|(大[\u4e00-\u9fff]{2}))")
@@ -225,7 +225,7 @@ _ASKING = re.compile(
     # a light verb asked with 咋/怎么/如何 ("各咋安排的", "怎么部署"): it asks how, it names no topic
     r"(?:(?<=咋)|(?<=怎么)|(?<=如何)|(?<=怎样))(?:安排|部署|打算)|"
     # what something is to become, asked ("建成个啥", "打造成什么"): items say it other ways (建设成为, 打造…高地)
-    r"(?:建成|建设成|打造成|变成|成为|发展成)(?:为|了)?(?=\s*(?:个|一个)?\s*(?:啥|什么|哪|怎样|咋样))|"
+    r"(?:建成|建设成|打造成|变成|成为|发展成|[弄搞做]成)(?:为|了)?(?=\s*(?:个|一个)?\s*(?:啥|什么|哪|怎样|咋样))|"
     r"比例|金额|额度|上限|封顶|数额|数量|"  # how-much words: the amount kind asks them (items stating one score it)
     r"[？?，,。！!、：:；;“”\"《》\s]"
 )

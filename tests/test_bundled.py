@@ -349,3 +349,18 @@ def test_who_decides_on_an_application_is_the_body_the_clause_names_after_jing(b
     answer = bundled.ask("成都细则 公共服务平台能进重点平台目录 是哪个部门来认定")
     assert answer.text.startswith("经市经信局认定["), answer.text
     assert "咨询电话" not in answer.text
+
+
+def test_an_entry_named_in_an_item_of_its_own_is_answered_with_what_describes_it(bundled: Pipeline) -> None:
+    # 深圳's 专栏16 writes each zone's name as an item ("深港科技创新合作区。") and its plan as the next one: a
+    # question about one zone gets its own plan after its name, and a zone's plan comes after its name
+    answer = bundled.ask("深圳行动计划 深港科技创新合作区 要打造成什么")
+    assert "深港科技创新合作区[" in answer.text and "智能经济和智能社会试验区" in answer.text, answer.text
+    yantian = bundled.ask("深圳盐田人工智能产业基地 重点发展啥")
+    assert "盐田人工智能产业基地[" in yantian.text and "人工智能技术资源开放平台" in yantian.text, yantian.text
+
+
+def test_a_long_item_keeps_what_it_says_a_place_is_to_become_when_that_is_asked(bundled: Pipeline) -> None:
+    # 天津's 总体思路 is one long sentence; cut to the question's words it lost "打造人工智能应用创新先锋城市"
+    answer = bundled.ask("天津试验区行动计划的总体思路 要把天津搞成啥样的城市")
+    assert "打造人工智能应用创新先锋城市" in answer.text, answer.text

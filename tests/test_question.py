@@ -264,6 +264,7 @@ def test_the_measure_word_a_list_is_counted_in(catalog: Catalog) -> None:
     goal = analyse("沈阳那份规划 要把沈阳建成个啥", catalog)
     assert goal.asks_goal and "建成" not in goal.topic
     assert not analyse("沈阳建成了几个开放创新平台", catalog).asks_goal
+    assert analyse("想把天津弄成啥样的城市", catalog).asks_goal and "弄成" not in analyse("想把天津弄成啥样的城市", catalog).topic
     # a light verb asked with 咋/怎么 asks how; the same word naming what is planned stays
     assert "安排" not in analyse("AI产业统计 杭州和深圳 各咋安排的", catalog).topic
     assert "安排" in analyse("杭州每年安排多少资金支持AI", catalog).topic
