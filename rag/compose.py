@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from .checks import AMOUNT, amounts, states_quantity
 from .clauses import int_to_cn
-from .evidence import Scored, cover, pairs, states_goal
+from .evidence import Scored, cover, name_item, pairs, states_goal
 from .items import PERIOD, PERIOD_WORD, leading_period, numbered, unnumbered
 from .measures import CAP_WORDS
 from .model import Answer, Citation, Clause, TableRow
@@ -487,10 +487,11 @@ TITLE_LINE = 20  # a member's first item this short, with more after it, is its 
 
 def _titled(s: Scored) -> bool:
     """Whether a list member's first item is its title: a heading, or a short line the member goes on after."""
-    return s.item.role == "heading" or (len(unnumbered(s.text)) <= TITLE_LINE and s.position + 1 < len(s.clause.items))
+    return s.item.role == "heading" or name_item(s.text) or (len(unnumbered(s.text)) <= TITLE_LINE and s.position + 1 < len(s.clause.items))
 
 
 _ASKS_ORDINAL = re.compile(r"第\s*几")
+ENTRY_DASHES = "—-－ "  # "——打造区域协同生态": an entry's dash is no part of its name
 
 
 def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:
@@ -504,12 +505,12 @@ def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) 
     # "分别是第几部分": the parts keep their numbers ("五、加大…金融支持力度")
     shown = (lambda t: t) if _ASKS_ORDINAL.search(q.text) else unnumbered
     names = [
-        f"{_short(shown(s.clause.path[depth] if s.hit.why == 'group' else s.text).rstrip('。；;'))}[{numbering.of(s.clause, s.text)}]"
+        f"{_short(shown(s.clause.path[depth] if s.hit.why == 'group' else s.text).lstrip(ENTRY_DASHES).rstrip('。；;'))}[{numbering.of(s.clause, s.text)}]"
         for s in heads
     ]
     # the count is of the members listed and cited, not a figure a clause states: written as the policies
     # write their counts ("四大核心产业"), so no digit of it can pass for a quoted number
-    return f"共{int_to_cn(len(heads))}{word}：" + "；".join(names) + "。"
+    return f"共{'两' if len(heads) == 2 else int_to_cn(len(heads))}{word}：" + "；".join(names) + "。"
 
 
 def _units_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> str:

@@ -227,7 +227,12 @@ def entry_title(clause: Clause, n: int) -> bool:
     if n + 1 >= len(items) or items[n].role != "" or items[n + 1].role != "":
         return False
     text = clause.item_text(items[n]).strip()
-    return bool(_NAME_ITEM.fullmatch(text)) and len(clause.item_text(items[n + 1]).strip()) > len(text)
+    return name_item(text) and len(clause.item_text(items[n + 1]).strip()) > len(text)
+
+
+def name_item(text: str) -> bool:
+    """Whether an item's text is a short name with no pause inside. Example: "——优化协同创新机制。" -> True"""
+    return bool(_NAME_ITEM.fullmatch(text.strip()))
 
 
 def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]) -> list[Scored]:

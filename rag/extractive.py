@@ -223,6 +223,9 @@ class Extractive:
             chosen = self._whole_list(q, self._counted_inline(q, chosen, dated), dated)
         elif chosen and (parts := self._section_parts(q, chosen)):
             chosen = parts
+        if chosen and not any(s.hit.why in ("list", "group") for s in chosen) and (names := self._entries_counted(q, chosen)):
+            named = {(n.clause.id, n.position) for n in names}
+            chosen = names + [s for s in chosen if (s.clause.id, s.position) not in named]
         refusal = self._year_of_evidence(q, chosen)
         if refusal is not None:
             return Verdict(False, refusal, scope=True)
@@ -418,6 +421,25 @@ class Extractive:
                     out.append(Scored(Hit(clause, s.hit.score, s.hit.why), pos, s.dense, s.cover, s.score - 1e-6))
                 pos += 1
         return out
+
+    def _entries_counted(self, q: Question, chosen: Sequence[Scored]) -> list[Scored]:
+        """For a question counting things in a word no amount is asked in ("分几类污染来管"), the entries the
+        best clause names in items of their own ("水环境控制。" … "固废污染控制。", evidence.entry_title), in all
+        its parts, in order, as the members a count line names; [] when it names fewer than two or more
+        than RUN_LIMIT."""
+        if not q.asks_count or q.how_much or not q.member_word:
+            return []
+        best = chosen[0]
+        parts = [c for c in self._clauses_by_doc().get(best.clause.doc_id, []) if c.citation == best.clause.citation]
+        names: list[Scored] = []
+        for at, clause in enumerate(parts):
+            following = parts[at + 1] if at + 1 < len(parts) else None
+            for n in range(len(clause.items)):
+                # a part's last item names the entry the next part opens on
+                last = n + 1 == len(clause.items) and following is not None and evidence.name_item(clause.item_text(clause.items[n]))
+                if evidence.entry_title(clause, n) or last:
+                    names.append(Scored(Hit(clause, 0.0, "list"), n, best.dense, best.cover, best.score))
+        return names if 2 <= len(names) <= compose.RUN_LIMIT else []
 
     def _next_part(self, clause: Clause) -> Clause | None:
         """The next part of a clause cut into parts for embedding; None for its last part or a whole clause."""

@@ -364,3 +364,13 @@ def test_a_long_item_keeps_what_it_says_a_place_is_to_become_when_that_is_asked(
     # 天津's 总体思路 is one long sentence; cut to the question's words it lost "打造人工智能应用创新先锋城市"
     answer = bundled.ask("天津试验区行动计划的总体思路 要把天津搞成啥样的城市")
     assert "打造人工智能应用创新先锋城市" in answer.text, answer.text
+
+
+def test_entries_a_clause_names_in_items_of_their_own_are_counted_when_a_count_is_asked(bundled: Pipeline) -> None:
+    # 德清's 生态智能治理 names four kinds of pollution control, each in an item of its own before what it does
+    answer = bundled.ask("德清规划里智能生态城的生态智能治理 污染控制分几类")
+    assert answer.text.startswith("共四类：水环境控制[1]；大气污染控制[1]；噪声污染控制[1]；固废污染控制[1]。"), answer.text
+    # 广州's 第九条 writes its entries after dashes, the last at the end of the clause's first part
+    dashed = bundled.ask("广州人工智能与数字经济试验区产业导则 促进高效协同发展的那条 分了几块")
+    assert dashed.text.startswith("共三块：打造区域协同生态["), dashed.text
+    assert "优化协同创新机制[" in dashed.text.splitlines()[0]
