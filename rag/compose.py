@@ -134,7 +134,14 @@ def said(s: Scored) -> str:
     return f"{text}{period(s.clause, s.position) or ''}{s.clause.title}{''.join(s.clause.path)}"
 
 
-def trim(text: str, topic: dict[str, float], periods: bool = False, defines: bool = False, goals: bool = False) -> str:
+def trim(
+    text: str,
+    topic: dict[str, float],
+    periods: bool = False,
+    defines: bool = False,
+    goals: bool = False,
+    parts: Sequence[dict[str, float]] = (),
+) -> str:
     """An item cut to the comma-pieces that bear on the topic (a fair share of its weighted character
     pairs) or state an amount, gaps marked with ……; items up to LONG_ITEM characters are kept whole.
     A kept piece followed only by the item's last piece keeps it too: "其中对…的孵化器和众创空间，" says
@@ -143,7 +150,8 @@ def trim(text: str, topic: dict[str, float], periods: bool = False, defines: boo
     what something is or means), the piece that spells out most of the topic (the term: "实施人工智能试验区
     “三一三三三”行动计划，") keeps every piece after it: what follows a term says what it is ("以…为三大目标，
     以…为一个核心，…"). With `goals` (a question asking what something is to become), a piece saying what it
-    becomes ("打造人工智能应用创新先锋城市，") is kept.
+    becomes ("打造人工智能应用创新先锋城市，") is kept. `parts`, the topics of a question asking two things or more
+    ("聚焦哪些领域 要用上哪些技术"): a piece bearing on one of them bears on the question.
 
     Example: a 200-character target sentence -> "到2027年,……产业规模达到3500亿元"
     """
@@ -151,8 +159,12 @@ def trim(text: str, topic: dict[str, float], periods: bool = False, defines: boo
     if len(body) <= LONG_ITEM:
         return body
     pieces = [m.group(0) for m in _PIECE.finditer(body)]
-    wanted = {i for i, p in enumerate(pieces) if i == 0 and PERIOD.match(p) or _bears(p, topic)}
-    if not [i for i in wanted if _bears(pieces[i], topic)]:  # nothing bears on the topic: cutting would leave no content
+
+    def bears(piece: str) -> bool:
+        return _bears(piece, topic) or any(_bears(piece, part) for part in parts if part)
+
+    wanted = {i for i, p in enumerate(pieces) if i == 0 and PERIOD.match(p) or bears(p)}
+    if not [i for i in wanted if bears(pieces[i])]:  # nothing bears on the topic: cutting would leave no content
         return body
     if periods:
         named = {i for i, p in enumerate(pieces) if (m := PERIOD.match(p)) and PERIOD_WORD.search(m.group(0))}
@@ -397,12 +409,13 @@ class _Writer:
     periods: bool = False  # the question asks when: long items keep the periods they name (see trim)
     defines: bool = False  # the question asks what something is: long items keep what follows the term (see trim)
     goals: bool = False  # the question asks what something is to become: long items keep what says it (see trim)
+    parts: Sequence[dict[str, float]] = ()  # the topics of the question's parts (see trim)
     _last: str = ""  # the clause of the last item line: its next items join that line
     _periods: set[tuple[str, str]] = field(default_factory=set)  # (clause, period) said: once on a clause's line
 
     def item_line(self, s: Scored, topic: dict[str, float], label: str = "") -> None:
         """"· 《policy》ref：item[n]"; further items of the same clause join the line after "；"."""
-        text = with_table_header(s.clause, s.text) if s.item.role == "row" else trim(s.text, topic, self.periods, self.defines, self.goals)
+        text = with_table_header(s.clause, s.text) if s.item.role == "row" else trim(s.text, topic, self.periods, self.defines, self.goals, self.parts)
         text = text.lstrip(_STRAY_OPENING) or text  # "。，引进…" in a source: its item opens on the stray comma
         n = self.numbering.of(s.clause, s.text)
         when = period(s.clause, s.position)
@@ -424,7 +437,8 @@ def compose(q: Question, chosen: Sequence[Scored], topic: dict[str, float], rela
     `keep` are the topic's character pairs (for trimming long items); `related` are clauses the items
     refer to ("参照第一条"), cited and shown after them.
     """
-    w = _Writer(Numbering(), [], periods=q.asks_when, defines=q.kind == "definition", goals=q.asks_goal)
+    parts = [{p: w for p, w in topic.items() if p in pairs(part)} for part in q.parts]
+    w = _Writer(Numbering(), [], periods=q.asks_when, defines=q.kind == "definition", goals=q.asks_goal, parts=parts)
     ordered = in_order(chosen)
     head = first_line(q, ordered, w.numbering, topic) or announcing_line(ordered, w.numbering)
     if head:

@@ -443,6 +443,17 @@ def test_trim_keeps_what_follows_a_term_for_a_question_asking_what_it_is() -> No
     assert whole.startswith("实施“一二三”计划，以场景落地为目标，以生态城为核心，以算力、港口为示范，落实甲要求")
 
 
+def test_trim_keeps_a_piece_bearing_on_one_part_of_a_question_asking_two_things() -> None:
+    # "聚焦哪些领域 要用上哪些技术": the piece naming the technologies spells little of the whole topic, all of a part
+    filler = "，".join(f"落实{w}要求" for w in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳" * 2)
+    long = f"聚焦网络安全、云安全等领域，加快可信计算、区块链等关键技术的应用，{filler}。"
+    assert len(long) > compose.LONG_ITEM
+    topic = {"聚焦": 3.0, "领域": 2.0, "信息": 1.0, "安全": 1.0, "技术": 1.0}
+    assert "区块链" not in compose.trim(long, topic)
+    parts = [{"聚焦": 3.0, "领域": 2.0}, {"技术": 1.0}]
+    assert compose.trim(long, topic, parts=parts).startswith("聚焦网络安全、云安全等领域，加快可信计算、区块链等关键技术的应用")
+
+
 def test_same_or_different_is_said_only_when_asked(pipe: Pipeline) -> None:
     each = pipe.ask("成都和重庆2022年人工智能核心产业规模目标各是多少？")
     assert "500亿元" in each.text and "比较：" not in each.text  # the figures were asked for, not a verdict
