@@ -210,6 +210,7 @@ class Extractive:
         chosen = self._with_entry_rest(chosen)
         chosen += self._each_year(q, dated, chosen, floor)
         chosen += self._each_part(r, chosen)
+        chosen = self._with_entry_rest(chosen, dashes=False)  # a part's own item may be an entry's name, or what it names
         chosen += self._amount_of(q, chosen, scored)
         chosen += self._units_of(q, chosen, dated)
         chosen += self._goal_headings(q, chosen)
@@ -389,11 +390,12 @@ class Extractive:
                     extra.append(best)
         return extra
 
-    def _with_entry_rest(self, chosen: list[Scored]) -> list[Scored]:
+    def _with_entry_rest(self, chosen: list[Scored], dashes: bool = True) -> list[Scored]:
         """An item opening a dash entry ("——济南高新区定位于…。") comes with the rest of its entry, right after
         it: the items up to the next "——", in the clause's next part too when a long clause was cut into
         parts ("营造全周期…为企业提供…全生命周期服务" is what the entry offers). An entry's name standing as an
-        item of its own ("盐田人工智能产业基地。") and the item describing it come together, name first."""
+        item of its own ("盐田人工智能产业基地。") and the item describing it come together, name first (only these
+        with `dashes` False)."""
         out: list[Scored] = []
         have = {(s.clause.id, s.position) for s in chosen}
         for s in chosen:
@@ -404,7 +406,7 @@ class Extractive:
             if evidence.entry_title(s.clause, s.position) and (s.clause.id, s.position + 1) not in have:
                 have.add((s.clause.id, s.position + 1))  # an entry's name: what it describes comes with it
                 out.append(Scored(Hit(s.clause, s.hit.score, s.hit.why), s.position + 1, s.dense, s.cover, s.score - 1e-6))
-            if not s.text.lstrip().startswith(ENTRY_DASH):
+            if not dashes or not s.text.lstrip().startswith(ENTRY_DASH):
                 continue
             clause: Clause | None = s.clause
             pos = s.position + 1

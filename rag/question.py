@@ -229,7 +229,7 @@ _ASKING = re.compile(
     r"比例|金额|额度|上限|封顶|数额|数量|"  # how-much words: the amount kind asks them (items stating one score it)
     r"[？?，,。！!、：:；;“”\"《》\s]"
 )
-FUNCTION_WORDS = frozenset("的了和与跟及或在对为是有要把被给让从向里中上下其该这那各每并而也都就还又则能可会将着过之以于由所按个想些么到") | {
+FUNCTION_WORDS = frozenset("的了和与跟及或在对为是有要把被给让从向里中上下其该这那各每并而也都就还又则能可会将着过之以于由所按个想些么到俩") | {
     "做到", "达到", "实现", "搞", "干", "弄", "拿", "定了", "提出", "规定了",
 }
 
@@ -562,7 +562,7 @@ def _each_of_two(text: str, found: Sequence[Place], policies: Sequence[str], cat
     if not _DISTRIBUTIVE.search(text):
         return ()
     for m in _JOINED.finditer(text):
-        left = _LEFT_RUN.match(m.group(1))
+        left = _LEFT_RUN.match(m.group(1).removesuffix("的"))  # "地理信息的跟通航的": the thing, not its 的
         if left is None:
             continue
         one, other = left.group(1), m.group(2)

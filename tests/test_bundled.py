@@ -374,3 +374,10 @@ def test_entries_a_clause_names_in_items_of_their_own_are_counted_when_a_count_i
     dashed = bundled.ask("广州人工智能与数字经济试验区产业导则 促进高效协同发展的那条 分了几块")
     assert dashed.text.startswith("共三块：打造区域协同生态["), dashed.text
     assert "优化协同创新机制[" in dashed.text.splitlines()[0]
+
+
+def test_two_things_joined_with_their_de_are_each_answered_with_what_describes_them(bundled: Pipeline) -> None:
+    # "地理信息的跟通航的": two things (each with its 的) asked of each; each part's own item is an entry's name,
+    # and what it names comes with it
+    answer = bundled.ask("德清那俩特色小镇 地理信息的跟通航的 各自要打造成什么")
+    assert "全国地理信息科技创新中心" in answer.text and "航空研发基地" in answer.text, answer.text

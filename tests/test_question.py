@@ -275,6 +275,9 @@ def test_the_measure_word_a_list_is_counted_in(catalog: Catalog) -> None:
     assert "装备" in joined.parts[1] and "机器人" not in joined.parts[1]
     # not without 各自/分别, and places joined are compared instead
     assert not analyse("智能机器人和智能装备有啥支持", catalog).parts
+    # each thing with its 的 ("地理信息的跟通航的"); 那俩 names nothing
+    de = analyse("德清那俩特色小镇 地理信息的跟通航的 分别要打造成啥", catalog)
+    assert de.each_of_two and "地理信息" in de.parts[0] and "通航" in de.parts[1] and "那俩" not in de.topic
     assert not analyse("上海和济南 AI创新平台各定了要建多少个", catalog).each_of_two
     # a count in a word no amount is asked in: its members' word ("分几大块", "一共几部分")
     assert analyse("重点任务分几大块 分别是啥", catalog).member_word == "块"
