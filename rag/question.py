@@ -461,16 +461,21 @@ def _policies(text: str, catalog: Catalog, found: Sequence[Place]) -> tuple[str,
     return tuple(dict.fromkeys(named))
 
 
+_DEMONSTRATIVE = re.compile(r"[这那][个份项本部]")
+
+
 def _called(text: str, start: int, fits: list[Policy], found: Sequence[Place]) -> list[Policy]:
     """The policies a two-character type word at `start` can be the name of, going by the two characters
     before it: a policy's name ("十五条措施", "试验区方案") has them in its title; a type word after a place
-    ("湖北规划", "黄埔细则"), after 的, a letter or a digit ("AI规划"), or at the start names any policy of its
-    type. "国家重点研发计划" and "千人计划" name no policy: 研发 and 千人 are in no plan's title.
+    ("湖北规划", "黄埔细则"), after 的 or 那个/这份 ("…那个细则"), a letter or a digit ("AI规划"), or at the start names any
+    policy of its type. "国家重点研发计划" and "千人计划" name no policy: 研发 and 千人 are in no plan's title.
 
     Example: _called("承担国家重点研发计划", 8, [天津 行动计划], []) -> []
     """
     before = text[max(0, start - 2) : start]
     if len(before) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in before) or before[-1] in "的之":
+        return fits
+    if _DEMONSTRATIVE.fullmatch(before):  # "第四五七条那个细则", "加快AI产业的那份意见": as after 的
         return fits
     if any(p.text and text[:start].endswith(p.text) for p in found):
         return fits

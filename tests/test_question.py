@@ -45,6 +45,9 @@ def test_a_province_takes_its_cities_policies_after_its_own(catalog: Catalog) ->
         ("武汉先导区方案对博士后给多少补贴", "先导区实施方案"),
         ("天津行动计划里算力要建到多少", "试验区行动计划"),
         ("德清的规划 智能物流要培育几家企业", "应用县发展规划"),
+        # a demonstrative before the type word names it as 的 does
+        ("武汉第四五七条那个细则 孵化载体补助谁能申", "第四、五、七条政策实施细则"),
+        ("长沙进一步促进AI产业发展那份意见 有效期几年", "关于进一步促进人工智能产业发展的意见"),
     ],
 )
 def test_policies_named_by_type_word_and_place(catalog: Catalog, question: str, title_part: str) -> None:
