@@ -16,6 +16,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from difflib import SequenceMatcher
 
 from .clauses import cn_to_int, int_to_cn
 from .model import Clause, Document
@@ -194,14 +195,7 @@ def _heading_said(doc_clauses: Sequence[Clause], tails: Sequence[str], said: str
 
 def _common_run(a: str, b: str) -> int:
     """Length of the longest run of characters two texts share. Example: ("关键核心技术里", "聚力关键核心技术研发") -> 6"""
-    best = 0
-    for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
-            if a[i:j] in b:
-                best = j - i
-            else:
-                break
-    return best
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
 def _names_heading(clause: Clause, said: str) -> bool:
