@@ -22,6 +22,7 @@ from .text import sentence_spans
 
 _LABEL = re.compile(r"([\u4e00-\u9fff]{0,4}(?:单位|部门)|咨询电话|联系电话)\s*[：:]")
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
+PHONE_LABELS = ("咨询电话", "联系电话")  # labels of a number, not of an office
 _PHONE_LINE = re.compile(r"\s*\n\s*(?:咨询电话|联系电话)\s*[：:]")
 _DUTY_NOTE = re.compile(r"[（(]([^（）()：:]{2,300}?)等?按职责分工负责[）)]")
 # An entry's number at the start of a sentence: "专栏3", "第六条", "四、", "（四）", "2、", "2.", "①"; not the "1." of "1.5亿元"
@@ -143,6 +144,21 @@ def _consulting_note(text: str, title: str) -> list[Note]:
     return [Note(len(text), len(text), units)] if units else []
 
 
+def _cut(text: str, note: Item) -> bool:
+    """Whether a bracketed note ends at a line break before its closing bracket."""
+    return text[note.start] in _OPEN and text[note.end - 1] not in _CLOSE
+
+
+def _rest_of_note(text: str, note: Item, segment: list[Item]) -> bool:
+    """Whether the items after a bracketed note a line break cut go on with it to its bracket, naming units
+    with a label ("市教育局高等教育与职业教育处，咨询电话：61881665）")."""
+    if not _cut(text, note):
+        return False
+    upto = _note_rest(text, segment)
+    closes = text[segment[upto - 1].start : segment[upto - 1].end].rstrip("。；; ")[-1:] in _CLOSE
+    return closes and _LABEL.search(text, segment[0].start, segment[upto - 1].end) is not None
+
+
 def _note_rest(text: str, segment: list[Item]) -> int:
     """How many items of `segment` are the rest of a bracketed note a line break cut: up to the item ending
     with the closing bracket; one (the phone line) when none closes it or a sentence follows the bracket."""
@@ -193,13 +209,23 @@ def parse_units(body: str) -> tuple[tuple[str, str], ...]:
     -> (("牵头单位", "市科技局"), ("责任单位", "市财政局、各区县市人民政府"))
     """
     labels = list(_LABEL.finditer(body))
-    out = []
+    out: list[tuple[str, str]] = []
+    office = ""  # the label offices are named under ("政策咨询部门"), for an office after a number
     for i, m in enumerate(labels):
         end = labels[i + 1].start() if i + 1 < len(labels) else len(body)
-        value = body[m.end() : end].strip(" ，,；;。")
+        value = body[m.end() : end].strip(_VALUE_ENDS)
+        if m.group(1) not in PHONE_LABELS:
+            office = m.group(1)
+        elif office and (rest := _NEXT_OFFICE.match(value)):  # "61889683；成都高新区新经济局": a number, then the next office
+            out += [(m.group(1), rest.group(1)), (office, rest.group(2).strip(_VALUE_ENDS))]
+            continue
         if value:
             out.append((m.group(1), value))
     return tuple(out)
+
+
+_VALUE_ENDS = " \n，,；;。"
+_NEXT_OFFICE = re.compile(r"^(\d[\d\-－ ]*\d)\s*[；;]\s*(\S.*)$", re.DOTALL)
 
 
 def split(text: str, title: str = "") -> tuple[Item, ...]:
@@ -211,12 +237,17 @@ def split(text: str, title: str = "") -> tuple[Item, ...]:
     pos = 0
     for note in found + [Note(len(text), len(text), ())]:
         segment = [Item(a, b) for a, b in sentence_spans(text, pos, note.start)]
-        if items and items[-1].role == "units" and segment and _PHONE_LINE.match(text, pos):
+        if items and items[-1].role == "units" and segment and (_PHONE_LINE.match(text, pos) or _rest_of_note(text, items[-1], segment)):
             # "落实部门：市科技局\n咨询电话：…": the number on the line after a note is that note's; after a
-            # bracketed note a line break cut ("（政策咨询部门：…，\n咨询电话：…）"), it is the rest of the note
+            # bracketed note a line break cut ("（政策咨询部门：…，\n咨询电话：…）" or "…；\n市教育局…处，咨询电话：…）"),
+            # the lines up to its bracket are the rest of the note, and name units of it
             units = items[-1].units
-            if text[items[-1].start] in _OPEN and text[items[-1].end - 1] not in _CLOSE:
+            if _cut(text, items[-1]):
                 upto = _note_rest(text, segment)
+                whole = parse_units(text[items[-1].start : segment[upto - 1].end].strip(_OPEN + _CLOSE + _VALUE_ENDS))
+                if len(whole) > len(units):
+                    items = [Item(i.start, i.end, whole if i.units == units else i.units, i.role) for i in items]
+                    units = whole
                 segment[:upto] = [Item(i.start, i.end, units, "units") for i in segment[:upto]]
             else:
                 segment[0] = Item(segment[0].start, segment[0].end, units)

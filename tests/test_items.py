@@ -49,6 +49,17 @@ def test_a_phone_line_after_a_note_is_the_notes_and_a_note_a_line_break_cut_goes
     assert texts("对企业补助。\n责任单位：市科技局\n对平台补助。")[-1] == ("对平台补助。", "", ())
 
 
+def test_a_note_naming_several_offices_gives_each_its_number_across_a_line_break() -> None:
+    # "（政策咨询部门：甲处，咨询电话：1111；\n乙处，咨询电话：2222）": the second office is the note's too
+    text = "对高校补贴。（政策咨询部门：市甲局一处，咨询电话：1111；\n市乙局二处，咨询电话：2222）"
+    both = (("政策咨询部门", "市甲局一处"), ("咨询电话", "1111"), ("政策咨询部门", "市乙局二处"), ("咨询电话", "2222"))
+    out = texts(text)
+    assert out[0] == ("对高校补贴。", "", both)
+    assert [r for _, r, _ in out[1:]] == ["units", "units"] and all(u == both for _, _, u in out)
+    # offices in one line, each after the number of the one before: the number is a number, the office an office
+    assert items.parse_units("政策咨询部门：市甲局一处，咨询电话：1111；市乙局二处，咨询电话：2222") == both
+
+
 def test_table_rows_are_items_and_a_clause_without_notes_has_no_units() -> None:
     table = "指标 | 2020年 | 2022年\n企业(家) | 10 | 30"
     assert [(t, r) for t, r, _ in texts(table)] == [("指标 | 2020年 | 2022年", "row"), ("企业(家) | 10 | 30", "row")]
