@@ -220,6 +220,10 @@ _ASKING = re.compile(
     r"什么时候|啥时候|何时|几时|多久|多长时间|哪一天|哪天|几号|请问|想问|问一下|请教|我想知道|想知道|告诉我|帮我|查一下|看看|有关|关于|相关|具体|政策|文件|规定|条款|内容|"
     r"(?:啥|什么|哪个|哪些)地方|多少|多大|多高|多长|最多|一共|总共|共有|几大?(?:部分|方面|[个家项所条种名位批次成倍年块类])?|哪些|哪几|哪个|哪里|哪儿|哪|什么|啥|是否|有没有|能不能|可不可以|能否|可否|是不是|"
     r"怎么样|怎么|怎样|如何|咋|谁|吗|呢|吧|呀|啊|嘛|讲的|讲了|说的|说了|提到|提及|提过|写到|写了|写过|出现过?了?|"
+    # where in a policy, or when in its plan ("最后那几条", "开头就说", "最后要建成啥"): no topic
+    r"最后|开头|末尾|结尾|"
+    # an adverb of saying ("专门写了监督考核", "特别提到"): how it is written, not what
+    r"(?:专门|特别|特意|明确)(?=\s*(?:写|提|讲|说|规定|列|出现|强调))|"
     r"(?:这个|这种|这一)?(?:提法|字眼|字样)|分别|各是|各自|[每各][个条项块类种点]|分[成为](?=\s*[哪几多])|一样|相同|不同|区别|差别|差异|"
     r"对比|比较|责任单.|牵头单.|配合单.|责任部门|牵头部门|负责|[这那两][份个]|两地|"
     # a light verb asked with 咋/怎么/如何 ("各咋安排的", "怎么部署"): it asks how, it names no topic
@@ -449,6 +453,8 @@ def _policies(text: str, catalog: Catalog, found: Sequence[Place]) -> tuple[str,
     named: list[str] = []
     for m in _type_words(text):
         word, start = m.group(0), m.start()
+        if text.startswith("咨询", m.end()):  # "政策咨询部门": the consulting office a units note names, no policy
+            continue
         fits = [p for p in pool if p.type.endswith(word) or (len(word) >= 2 and p.type and word.endswith(p.type))]
         fits = fits if len(word) > 2 else _called(text, start, fits, found)
         if len(fits) > 1:
@@ -472,12 +478,14 @@ def _called(text: str, start: int, fits: list[Policy], found: Sequence[Place]) -
 
     Example: _called("承担国家重点研发计划", 8, [天津 行动计划], []) -> []
     """
-    before = text[max(0, start - 2) : start]
+    # a word before it and a space ("试验区方案 政策环境…") is read as written together: "政策" there names no policy
+    head = text[:start].rstrip(" ") if text[:start].endswith(" ") and text[:start].strip() else text[:start]
+    before = head[-2:]
     if len(before) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in before) or before[-1] in "的之":
         return fits
     if _DEMONSTRATIVE.fullmatch(before):  # "第四五七条那个细则", "加快AI产业的那份意见": as after 的
         return fits
-    if any(p.text and text[:start].endswith(p.text) for p in found):
+    if any(p.text and head.endswith(p.text) for p in found):
         return fits
     return [p for p in fits if before in p.title]
 

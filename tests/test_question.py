@@ -65,11 +65,31 @@ def test_a_type_word_inside_another_noun_names_no_policy(catalog: Catalog, quest
     assert analyse(question, catalog).policies == ()
 
 
+def test_a_type_word_starting_a_noun_after_a_space_or_a_consulting_office_names_no_policy(catalog: Catalog) -> None:
+    # "方案 政策环境": 政策 begins a noun after a word that names a policy already; "政策咨询" is the office a
+    # units note names: neither adds 成都's 专项政策 to compare with
+    q = analyse("成都试验区方案 政策环境优化这块讲了啥", catalog)
+    assert len(q.policies) == 1 and "试验区实施方案" in titles(catalog, q.policies)[0] and "comparison" not in q.kinds
+    q = analyse("蓉城细则里 人才实训基地那条 政策咨询打哪个电话", catalog)
+    assert len(q.policies) == 1 and "实施细则" in titles(catalog, q.policies)[0] and "comparison" not in q.kinds
+    # a place before the space still names its policy of the type ("湖北 规划")
+    assert "总体规划" in titles(catalog, analyse("湖北 规划里核心产业规模多大", catalog).policies)[0]
+
+
+def test_where_in_a_policy_and_adverbs_of_saying_name_no_topic(catalog: Catalog) -> None:
+    assert "最后" not in analyse("深圳行动计划最后那部分 有几条", catalog).topic
+    assert "开头" not in analyse("哪些城市的政策开头就写了新经济", catalog).topic
+    topic = analyse("哪些地方的规划里专门提到数据标注", catalog).topic
+    assert "专门" not in topic and "数据" in topic
+
+
 def test_a_policy_named_with_its_implementing_rules_is_one_thing_asked_not_two_compared(catalog: Catalog) -> None:
-    # the 实施细则 of 武汉's 若干政策 quotes it in its title: "政策兑现" names the 若干政策 beside it, no comparison
-    q = analyse("武汉试验区那个四五七条实施细则 政策兑现找谁", catalog)
+    # the 实施细则 of 武汉's 若干政策 quotes it in its title: both named, they are one thing asked, no comparison
+    q = analyse("武汉试验区那个四五七条实施细则 若干政策兑现找谁", catalog)
     assert len(q.policies) == 2 and "comparison" not in q.kinds
     assert any("实施细则" in t for t in titles(catalog, q.policies))
+    # "政策兑现" after the 细则's name and a space is the 细则's cash-out, no policy of its own
+    assert len(analyse("武汉试验区那个四五七条实施细则 政策兑现找谁", catalog).policies) == 1
     q = analyse("武汉若干政策和它的实施细则有啥不同", catalog)  # asked how they differ: compared
     assert "comparison" in q.kinds
 
