@@ -21,7 +21,7 @@ from typing import TypeVar
 from .checks import AMOUNT, amounts, states_quantity
 from .clauses import int_to_cn
 from .evidence import Scored, cover, name_item, pairs, states_goal
-from .items import PERIOD, PERIOD_WORD, leading_period, numbered, unnumbered
+from .items import PERIOD, PERIOD_WORD, PHONE_LABELS, leading_period, numbered, unnumbered
 from .measures import CAP_WORDS
 from .model import Answer, Citation, Clause, TableRow
 from .question import Question
@@ -150,7 +150,8 @@ def trim(
     what something is or means), the piece that spells out most of the topic (the term: "实施人工智能试验区
     “三一三三三”行动计划，") keeps every piece after it: what follows a term says what it is ("以…为三大目标，
     以…为一个核心，…"). With `goals` (a question asking what something is to become), a piece saying what it
-    becomes ("打造人工智能应用创新先锋城市，") is kept. `parts`, the topics of a question asking two things or more
+    becomes ("打造人工智能应用创新先锋城市，") is kept. A piece spelling out what a kept piece names ("包括…",
+    "即…") is kept with it. `parts`, the topics of a question asking two things or more
     ("聚焦哪些领域 要用上哪些技术"): a piece bearing on one of them bears on the question.
 
     Example: a 200-character target sentence -> "到2027年,……产业规模达到3500亿元"
@@ -174,6 +175,8 @@ def trim(
     if defines:
         term = max(range(len(pieces)), key=lambda i: cover(topic, pieces[i]))
         wanted |= set(range(term, len(pieces)))
+    # a piece spelling out what the kept one names ("每条赛道遴选一批重点培育企业，" then "包括龙头企业、…等，")
+    wanted |= {i + 1 for i in list(wanted) if i + 1 < len(pieces) and _ELABORATES.match(pieces[i + 1])}
     if len(pieces) - 2 in wanted:
         wanted.add(len(pieces) - 1)
     out, last = "", -1
@@ -181,6 +184,9 @@ def trim(
         out += ("……" if out and i != last + 1 else "") + pieces[i]
         last = i
     return out.rstrip(_ENDS) + ("……" if last < len(pieces) - 1 else "")
+
+
+_ELABORATES = re.compile(r"(?:包括|包含|涵盖|即|主要(?:有|是|包括)|分别(?:是|为))")
 
 
 def _bears(piece: str, topic: dict[str, float]) -> bool:
@@ -223,8 +229,20 @@ def prose_units(text: str) -> str:
 
 
 def units_phrase(units: Sequence[tuple[str, str]]) -> str:
-    """Example: (("牵头单位", "市科技局"), ("配合单位", "市教委")) -> "牵头单位：市科技局；配合单位：市教委" """
-    return "；".join(f"{label}：{value}" for label, value in units)
+    """Example: (("牵头单位", "市科技局"), ("配合单位", "市教委")) -> "牵头单位：市科技局；配合单位：市教委"; a note
+    naming several offices, each with its number, gives each its number: "政策咨询部门：甲局（咨询电话：1111）；乙局（咨询电话：2222）" """
+    if sum(label in PHONE_LABELS for label, _ in units) < 2:
+        return "；".join(f"{label}：{value}" for label, value in units)
+    said: list[str] = []
+    labels: set[str] = set()
+    for label, value in units:
+        if label in PHONE_LABELS and said:
+            said[-1] += f"（{label}：{value}）"
+        else:
+            said.append(value if label in labels else f"{label}：{value}")
+            labels.add(label)
+    return "；".join(said)
+
 
 
 # ---------------------------------------------------------------- choosing items
@@ -487,9 +505,13 @@ def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, top
         if dated:
             lines.append(f"{dated[1]}[{numbering.of(dated[0].clause, dated[0].text)}]。")
     if q.how_much or ("amount" in kinds and not kinds & {"list", "definition"}):
-        lines.append(_members_line(q, ordered, numbering) or _amount_line(q, ordered, numbering, topic or {}))
+        lines.append(
+            _members_line(q, ordered, numbering)
+            or _enumeration_line(q, ordered, numbering, topic or {})
+            or _amount_line(q, ordered, numbering, topic or {})
+        )
     elif "list" in kinds or q.asks_count:  # "重点任务一共几部分": a count of the members listed
-        lines.append(_members_line(q, ordered, numbering))
+        lines.append(_members_line(q, ordered, numbering) or _enumeration_line(q, ordered, numbering, topic or {}))
     lines = [line for line in lines if line]
     if not lines and "yesno" in kinds:
         lines.append("有相关规定：")
@@ -525,6 +547,63 @@ def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) 
     # the count is of the members listed and cited, not a figure a clause states: written as the policies
     # write their counts ("四大核心产业"), so no digit of it can pass for a quoted number
     return f"共{'两' if len(heads) == 2 else int_to_cn(len(heads))}{word}：" + "；".join(names) + "。"
+
+
+# Members named in one enumeration, joined by 、 and closed by 等 and what they are: "在财税金融、人才引进、…、
+# 营商环境等方面", "…、自然语言处理技术等一批关键共性技术". 高等, 平等, 同等 are words, not the close.
+_ENUMERATION = re.compile(
+    r"([^，,。；;：:（）()等]+、[^，,。；;：:（）()等]+?)(?<![高平同均对相])等(?!为一体|于|同于)(?:一批|一系列|多[个项种类])?([\u4e00-\u9fffA-Za-z]{1,12})"
+)
+_LAST_JOINED = re.compile(r"(?<=.{2})(?:和|及|以及)(?=.{2})")  # "…、智慧教育和智慧安防": the last two joined
+COUNT_WINDOW = 16  # the question's words before and at its count that may name what is counted
+_COUNT_WORD = re.compile(r"(?:几|多少)\s*(大?(?:个方面|部分|方面|[个项条类种块点家所名位批]))")
+
+
+def enumeration(text: str, q: Question, topic: dict[str, float]) -> tuple[str, int] | None:
+    """The enumeration of `text` a question counting things counts ("共性技术要重点拿下几项", "在几个方面搞
+    改革"): the phrase as written and how many members it names; None when it writes none that closes on
+    what is counted. A count in a noun ("几个方面") is of an enumeration closing on it ("…等方面"); one in a
+    measure word ("几项", "几类") of one whose closing noun (after 等) writes a topic word of the question
+    up to its count ("共性技术…几项" of "…等一批关键共性技术").
+
+    Example: ("在财税金融、人才引进、创新创业等方面，探索…", q of "在几个方面搞改革") -> ("在财税金融、人才引进、创新创业等方面", 3)
+    """
+    if not q.asks_count or q.count or states_count(text):
+        return None
+    asked = _COUNT_WORD.search(norm(q.text))
+    noun = asked.group(1).lstrip("大个") if asked else ""
+    window = {p for p in pairs(q.around_count[0][-COUNT_WINDOW:]) if topic.get(p, 0.0) >= 1.0}
+    for m in _ENUMERATION.finditer(text):
+        members = m.group(1).split("、")
+        closes = noun in m.group(2) if len(noun) > 1 else bool(pairs(m.group(2)) & window)
+        if closes and 2 <= len(members) <= RUN_LIMIT:
+            others = [len(x) for x in members[:-1]]
+            if len(members[-1]) > 1.5 * max(others) and _LAST_JOINED.search(members[-1]):
+                members += [""]  # "智慧教育和智慧安防" names two
+            return m.group(0).strip(), len(members)
+    return None
+
+
+def states_count(text: str) -> bool:
+    """Whether a text states a count as a figure ("建成3家左右…园区", "形成50个…场景"): that figure is the count."""
+    return _counts(amount_phrase(text), "[个家项所条种类名位批]")
+
+
+def _enumeration_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> str:
+    """A count answered by the enumeration an item writes (`enumeration`), best item first: the count, in
+    the question's measure word, and the enumeration as the policy writes it.
+
+    Example: "共性技术要重点拿下几项" -> "共四项：重点掌握混合增强智能新架构和新技术、…、自然语言处理技术等一批关键共性技术[1]。" """
+    if any(states_count(s.text) for s in ordered):
+        return ""
+    for s in sorted(ordered, key=lambda x: -x.score):
+        found = enumeration(s.text, q, topic)
+        if found is not None:
+            m = _COUNT_WORD.search(norm(q.text))
+            word = m.group(1) if m else (q.member_word or "项")
+            count = "两" if found[1] == 2 else int_to_cn(found[1])
+            return f"共{count}{word}：{found[0]}[{numbering.of(s.clause, s.text)}]。"
+    return ""
 
 
 def _units_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> str:

@@ -28,6 +28,7 @@ from . import compose, evidence, lookup, retrieve
 from .checks import amounts
 from .clauses import cn_to_int, consulting
 from .evidence import Scored
+from .items import PERIOD_WORD
 from .model import Answer, Clause, Hit
 from .question import Question
 from .text import norm, sentence_spans
@@ -195,11 +196,13 @@ class Extractive:
             return Verdict(False, self._none_compares(r, blocks), scope=True)
         if q.cross and not q.known_places and r.by_region:
             if places := self._places_providing(r):
-                return Verdict(True, places=tuple(places))
+                return Verdict(True, places=tuple((region, _with_bodies(items)) for region, items in places))
             return Verdict(False, self._not_covered(r, []), scope=False)
         scored = evidence.score_items(self.index, q, r.vector, r.hits)
         other = evidence.score_items(self.index, q, r.vector, r.elsewhere) if r.elsewhere else []
         if not evidence.answers(scored, other) and not self._a_part_answers(r):
+            if parts := self._named_section(q):  # its items answer nothing, but a section counted is named
+                return Verdict(True, chosen=tuple(parts))
             return Verdict(False, self._not_covered(r, scored), scope=bool(q.scope))
         dated = self._of_year(q, scored)
         # Items of the year need not pass the threshold themselves, only stand near the best item, which did.
@@ -207,10 +210,12 @@ class Extractive:
         chosen = compose.choose(q, dated, floor, evidence.KEEP_WITHIN)
         if not chosen and dated is not scored:  # the year's items all far below the best (of another year)
             chosen = compose.choose(q, dated, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)
+        chosen = self._titled(q, chosen)
         chosen = self._with_entry_rest(chosen)
         chosen += self._each_year(q, dated, chosen, floor)
         chosen += self._each_part(r, chosen)
         chosen = self._with_entry_rest(chosen, dashes=False)  # a part's own item may be an entry's name, or what it names
+        chosen = self._named_entry(q, chosen)
         chosen += self._amount_of(q, chosen, scored)
         chosen += self._units_of(q, chosen, dated)
         chosen += self._goal_headings(q, chosen)
@@ -227,12 +232,14 @@ class Extractive:
         if chosen and not any(s.hit.why in ("list", "group") for s in chosen) and (names := self._entries_counted(q, chosen)):
             named = {(n.clause.id, n.position) for n in names}
             chosen = names + [s for s in chosen if (s.clause.id, s.position) not in named]
+        if chosen and (counted := self._enumerated(q, chosen)):
+            chosen = counted
         refusal = self._year_of_evidence(q, chosen)
         if refusal is not None:
             return Verdict(False, refusal, scope=True)
         if not chosen:  # nothing of the year asked answers it: no empty answer
             return Verdict(False, self._not_covered(r, scored), scope=bool(q.scope))
-        return Verdict(True, chosen=tuple(chosen))
+        return Verdict(True, chosen=tuple(_with_bodies(chosen)))
 
     def _place_check(self, r: Retrieved) -> Answer | None:
         q = r.question
@@ -406,6 +413,9 @@ class Extractive:
             if evidence.entry_title(s.clause, s.position) and (s.clause.id, s.position + 1) not in have:
                 have.add((s.clause.id, s.position + 1))  # an entry's name: what it describes comes with it
                 out.append(Scored(Hit(s.clause, s.hit.score, s.hit.why), s.position + 1, s.dense, s.cover, s.score - 1e-6))
+            elif (opening := self._opened_next(s)) is not None and (opening.id, 0) not in have:
+                have.add((opening.id, 0))  # a part's last item names the entry the next part opens on
+                out.append(Scored(Hit(opening, s.hit.score, s.hit.why), 0, s.dense, s.cover, s.score - 1e-6))
             if not dashes or not s.text.lstrip().startswith(ENTRY_DASH):
                 continue
             clause: Clause | None = s.clause
@@ -423,6 +433,109 @@ class Extractive:
                     out.append(Scored(Hit(clause, s.hit.score, s.hit.why), pos, s.dense, s.cover, s.score - 1e-6))
                 pos += 1
         return out
+
+    def _titled(self, q: Question, chosen: list[Scored]) -> list[Scored]:
+        """A question writing the title of a chosen clause and asking what it says ("数据资源开发利用咋弄" of
+        "3.促进数据资源开发利用", _ASKS_WHAT_IT_SAYS) names that clause, as a number would: its items, all of
+        them (in all its parts, TITLED_ITEMS at most), come first, and the chosen items of other clauses after.
+        The title must be written for a run of HEADING_RUN characters and half its length at least (人工智能
+        aside), longer than any other chosen clause's is."""
+        if q.how_much or set(q.kinds) & {"amount", "date", "units", "yesno"} or not _ASKS_WHAT_IT_SAYS.search(q.text):
+            return chosen  # a figure, a date, who, or whether: the items saying it, not the whole clause
+        said = unicodedata.normalize("NFKC", q.text).replace("人工智能", "")
+        runs: dict[str, tuple[int, Clause]] = {}
+        for clause in dict.fromkeys(s.clause for s in chosen):
+            title = unicodedata.normalize("NFKC", _title(clause)).replace("人工智能", "")
+            run = lookup.common_run(said, title) if title else 0
+            if run >= max(lookup.HEADING_RUN, len(title) / 2) and run > runs.get(clause.citation, (0, clause))[0]:
+                runs[clause.citation] = (run, clause)
+        best = max((n for n, _ in runs.values()), default=0)
+        top = [c for n, c in runs.values() if n == best]
+        if len(top) != 1:
+            return chosen
+        named = top[0]
+        hit = next(s for s in chosen if s.clause.citation == named.citation)
+        parts = [c for c in self._clauses_by_doc().get(named.doc_id, []) if c.citation == named.citation]
+        items = [
+            Scored(Hit(c, hit.hit.score, hit.hit.why), n, hit.dense, hit.cover, hit.score - 1e-6 * k)
+            for k, (c, n) in enumerate((c, n) for c in parts for n, item in enumerate(c.items) if item.role in ("", "row"))
+        ]
+        if not items or len(items) > TITLED_ITEMS:
+            return chosen
+        return items + [s for s in chosen if s.clause.citation != named.citation]
+
+    def _opened_next(self, s: Scored) -> Clause | None:
+        """The next part of a clause cut into parts when item `s` ends its part and only names an entry
+        ("光明人工智能产业基地。"): the entry that part opens on is the one it names. None otherwise."""
+        if s.position + 1 != len(s.clause.items) or s.item.role != "" or not evidence.name_item(s.text):
+            return None
+        following = self._next_part(s.clause)
+        return following if following is not None and following.items and following.items[0].role == "" else None
+
+    def _named_entry(self, q: Question, chosen: list[Scored]) -> list[Scored]:
+        """A question naming one entry of a clause that names its entries in items of their own ("深圳光明那个AI
+        产业基地 重点领域有哪些" of 专栏16's bases): that entry whole, its name and what describes it up to the next
+        name (in the clause's next part too, when the name ends its part), in place of its name; the chosen items
+        of the clause's other entries are left out, the other chosen items stay. The entry named is the one name
+        item that writes a word of the question no other name of the clause writes (光明, not 产业基地 or 人工智能,
+        which words of every policy write), of a clause of two entries or more; the chosen items as they are when
+        none or several do, when a part of the
+        question names it, for a count (every entry counts), a question asking when, and for names of periods
+        ("近期目标": what is due by then)."""
+        if q.asks_count or q.years or "date" in q.kinds:
+            return chosen  # every entry counts; a period's items are not an entry's
+        names = [
+            s for s in chosen
+            if s.hit.why not in _LISTED and (evidence.entry_title(s.clause, s.position) or self._opened_next(s)) and not PERIOD_WORD.search(s.text)
+        ]  # fmt: skip
+        keep = self._keep(q)
+        words = [w for w in q.topic.split() if (found := [keep.get(p, 0.0) for p in evidence.pairs(w)]) and sum(found) / len(found) >= 1.0]
+        naming = {id(s): [w for w in words if w in s.text and not any(w in o for o in self._entry_names(s.clause) if o != s.text)] for s in names}
+        said = [s for s in names if naming[id(s)] and len(self._entry_names(s.clause)) >= 2]
+        # a question of several parts may ask each of its own entry ("政务服务…做到啥程度 信用方面要打造啥"): the
+        # entry is the one asked about only when no single part names it ("光明那个基地 重点领域有哪些 主打哪些产品")
+        if len(said) != 1 or any(w in part.split() for w in naming[id(said[0])] for part in q.parts):
+            return chosen
+        name = said[0]
+        spans = self._entry_spans(name.clause)
+        mine = spans[(name.clause.id, name.position)]
+        parts = {c.id: c for c in self._clauses_by_doc().get(name.clause.doc_id, []) if c.citation == name.clause.citation}
+        entry = [(parts[cid], n) for (cid, n), k in spans.items() if k == mine][: compose.RUN_LIMIT]
+        have = {(s.clause.id, s.position) for s in chosen}
+        added = [Scored(Hit(c, name.hit.score, name.hit.why), n, name.dense, name.cover, name.score - 1e-6) for c, n in entry if (c.id, n) not in have]
+        out: list[Scored] = []
+        for s in chosen:
+            if spans.get((s.clause.id, s.position), mine) in (mine, -1) or s.clause.citation != name.clause.citation:
+                out.append(s)
+            if s is name:
+                out += added
+        return out
+
+    def _entry_names(self, clause: Clause) -> list[str]:
+        """The names of the entries of a clause (all its parts) that names them in items of their own."""
+        spans = self._entry_spans(clause)
+        parts = {c.id: c for c in self._clauses_by_doc().get(clause.doc_id, []) if c.citation == clause.citation}
+        firsts: dict[int, tuple[str, int]] = {}
+        for key, entry in spans.items():
+            if entry >= 0:
+                firsts.setdefault(entry, key)
+        return [parts[cid].item_text(parts[cid].items[n]) for cid, n in firsts.values()]
+
+    def _entry_spans(self, clause: Clause) -> dict[tuple[str, int], int]:
+        """For each item of a clause (all its parts) that names its entries in items of their own, the entry
+        it belongs to, counted from 0 in reading order; -1 for items before the first name."""
+        parts = sorted((c for c in self._clauses_by_doc().get(clause.doc_id, []) if c.citation == clause.citation), key=lambda c: c.span[0])
+        spans: dict[tuple[str, int], int] = {}
+        entry = -1
+        for c in parts:
+            for n, item in enumerate(c.items):
+                if item.role != "":
+                    continue
+                at = Scored(Hit(c, 0.0, ""), n, 0.0, 0.0, 0.0)
+                if evidence.entry_title(c, n) or self._opened_next(at):
+                    entry += 1
+                spans[(c.id, n)] = entry
+        return spans
 
     def _entries_counted(self, q: Question, chosen: Sequence[Scored]) -> list[Scored]:
         """For a question counting things in a word no amount is asked in ("分几类污染来管"), the entries the
@@ -442,6 +555,33 @@ class Extractive:
                 if evidence.entry_title(clause, n) or last:
                     names.append(Scored(Hit(clause, 0.0, "list"), n, best.dense, best.cover, best.score))
         return names if 2 <= len(names) <= compose.RUN_LIMIT else []
+
+    def _enumerated(self, q: Question, chosen: Sequence[Scored]) -> list[Scored]:
+        """A question counting what one item enumerates ("共性技术要重点拿下几项" of "…、自然语言处理技术等一批关键
+        共性技术", "要建几类基础设施和平台"): that item (a chosen one, else another item of a chosen clause) with
+        the chosen items of its clause, and of other clauses those that spell what the question asks after
+        its count (ITEMS_BEYOND at most); list members counted otherwise are not what is counted. [] when no
+        such item enumerates what is counted (compose.enumeration)."""
+        if not q.asks_count or q.count or any(s.hit.why in _LISTED or compose.states_count(s.text) for s in chosen):
+            return []  # members a list or a count of parts brought in, or a figure stated, are what is counted
+        topic = self._keep(q)
+        found = next((s for s in chosen if compose.enumeration(s.text, q, topic)), None)
+        if found is None:
+            found = next(
+                (
+                    Scored(s.hit, n, s.dense, s.cover, s.score)
+                    for s in chosen
+                    for n, item in enumerate(s.clause.items)
+                    if item.role == "" and compose.enumeration(s.clause.item_text(item), q, topic)
+                ),
+                None,
+            )
+        if found is None:
+            return []
+        own = [s for s in chosen if s.clause.id == found.clause.id and s.position != found.position]
+        after = {p: w for p, w in topic.items() if p in evidence.spelled(q.around_count[1]) and p not in evidence.spelled(found.text)}
+        beyond = [s for s in chosen if s.clause.id != found.clause.id and after and evidence.cover(after, s.text) > 0]
+        return [found, *own, *beyond[:ITEMS_BEYOND]]
 
     def _next_part(self, clause: Clause) -> Clause | None:
         """The next part of a clause cut into parts for embedding; None for its last part or a whole clause."""
@@ -468,7 +608,11 @@ class Extractive:
         q = r.question
         weights = evidence.pair_weights(self.index)
         extra: list[Scored] = []
-        foci = [evidence.focus_weights(replace(q, topic=part), weights) for part in q.parts]
+        # a part's most specific word among those that tell it from the other parts: "四区协同里 航空港区跟经开区
+        # 分别主攻啥" asks of 航空港区 and of 经开区, and 四区, rarer, is in both
+        shared = set.intersection(*(set(part.split()) for part in q.parts)) if q.parts else set()
+        own_words = [" ".join(w for w in part.split() if w not in shared) or part for part in q.parts]
+        foci = [evidence.focus_weights(replace(q, topic=words), weights) for words in own_words]
 
         def spells(s: Scored, focus: dict[str, float]) -> bool:
             return evidence.cover(focus, f"{evidence.context(s.clause)} {s.text}") >= 1.0
@@ -745,6 +889,36 @@ class Extractive:
         anchor = Scored(Hit(members[0], 0.0, "group"), 0, 0.0, 1.0, evidence.EVIDENCE_MIN)
         return _group_list(0, members, anchor)
 
+    def _named_section(self, q: Question) -> list[Scored]:
+        """A question counting the parts of a section it names by its heading, in the one policy it names
+        ("深圳行动计划最后那部分保障措施 有几条") when no item answers it: the section's parts, as a clause named
+        is looked up. The heading is the one of the policy whose words the question writes up to its count
+        for the longest run (HEADING_RUN characters and half the heading at least, none of them the policy's
+        title's), when no other heading shares as long a run; [] otherwise."""
+        if len(q.policies) != 1 or not q.asks_count:
+            return []
+        doc = self._clauses_by_doc().get(q.policies[0], [])
+        title = self._titles().get(q.policies[0], "")
+        said = unicodedata.normalize("NFKC", q.around_count[0]).replace("人工智能", "")
+        runs: dict[tuple[str, ...], int] = {}
+        for clause in doc:
+            for depth in range(1, len(clause.path) + 1):
+                prefix = clause.path[:depth]
+                heading = compose.unnumbered(unicodedata.normalize("NFKC", prefix[-1])).replace("人工智能", "")
+                run = lookup.shared_run(said, heading)
+                if len(run) >= max(lookup.HEADING_RUN, len(heading) / 2) and run not in title:
+                    runs[prefix] = len(run)
+        best = max(runs.values(), default=0)
+        top = [p for p, n in runs.items() if n == best]
+        if len(top) != 1:
+            return []
+        whole = sorted((c for c in doc if c.part <= 1), key=lambda c: c.span[0])
+        members = [first for _, first in _parts_under(top[0], whole).values()]
+        if not 2 <= len(members) <= compose.RUN_LIMIT:
+            return []
+        anchor = Scored(Hit(members[0], 0.0, "group"), 0, 0.0, 1.0, evidence.EVIDENCE_MIN)
+        return _group_list(len(top[0]), members, anchor)
+
     def _beyond_parts(self, q: Question, chosen: Sequence[Scored], depth: int, members: Sequence[Clause]) -> list[Scored]:
         """What a question counting parts asks after the count, when the parts' headings do not say it
         ("重点任务分几大行动 第三个行动里引龙头那项咋说" asks about 龙头 too): the chosen items that write a word of it
@@ -829,6 +1003,30 @@ class Extractive:
 
     def _clauses_by_doc(self) -> dict[str, list[Clause]]:
         return self.index.by_doc()  # type: ignore[attr-defined,no-any-return]
+
+
+def _title(clause: Clause) -> str:
+    """A clause's own title: "促进数据资源开发利用" of "3.促进数据资源开发利用。…", or the heading line it opens on."""
+    if clause.title:
+        return clause.title
+    first = clause.items[0] if clause.items else None
+    return compose.unnumbered(clause.item_text(first)).strip() if first is not None and first.role == "heading" else ""
+
+
+def _with_bodies(chosen: Sequence[Scored]) -> list[Scored]:
+    """The chosen items, and for a clause of which only its heading was chosen ("（二）严格监督考核"), the first
+    sentence after it: a heading alone says what a clause is about, not what it says. Members a list line
+    names (list, group) are left as they are."""
+    out = list(chosen)
+    for clause in dict.fromkeys(s.clause for s in chosen):
+        own = [s for s in chosen if s.clause.id == clause.id]
+        if any(s.item.role != "heading" or s.hit.why in _LISTED for s in own):
+            continue
+        body = next((n for n in range(own[-1].position + 1, len(clause.items)) if clause.items[n].role == ""), None)
+        if body is not None:
+            s = own[-1]
+            out.insert(out.index(s) + 1, Scored(s.hit, body, s.dense, s.cover, s.score))
+    return out
 
 
 def _figure(text: str) -> bool:
@@ -923,6 +1121,13 @@ def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = ()) -> Answer
 ANNOUNCED_COVER = 0.5
 
 
+_LISTED = ("list", "list-part", "list-body", "group")  # items a list or a count of parts brought in
+# asking what a measure says or how it is done, not for one fact of it: "咋弄", "怎么做的", "讲了啥", "具体内容"
+_ASKS_WHAT_IT_SAYS = re.compile(
+    r"(?:咋|怎么|如何|怎样)(?:弄|办|做|搞|干|写|说|讲|安排|部署|推进|落实|实施|支持)|(?:讲|说|写)了?(?:啥|什么)|"
+    r"(?:具体|啥|什么)内容|(?:具体|主要)(?:措施|举措)"
+)
+TITLED_ITEMS = 8  # items of a clause whose title a question writes, shown whole; a longer clause is cut as usual
 ITEMS_BEYOND = 2  # items kept for what a question asks after counting parts: the best, and one beside it
 HEADED_BODIES = 5  # a list under a heading the question names, this long or shorter: each member's first sentence too
 

@@ -187,15 +187,21 @@ def _heading_said(doc_clauses: Sequence[Clause], tails: Sequence[str], said: str
     runs = {}
     for ref in tails:
         heads = {c.title for c in doc_clauses if c.ref == ref} | {c.path[-1] for c in doc_clauses if c.ref.startswith(ref) and c.ref != ref and c.path}
-        runs[ref] = max((_common_run(plain, unicodedata.normalize("NFKC", h).replace("人工智能", "")) for h in heads if h), default=0)
+        runs[ref] = max((common_run(plain, unicodedata.normalize("NFKC", h).replace("人工智能", "")) for h in heads if h), default=0)
     best = max(runs.values(), default=0)
     top = [r for r, n in runs.items() if n == best]
     return top if best >= HEADING_RUN and len(top) == 1 else []
 
 
-def _common_run(a: str, b: str) -> int:
+def common_run(a: str, b: str) -> int:
     """Length of the longest run of characters two texts share. Example: ("关键核心技术里", "聚力关键核心技术研发") -> 6"""
-    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
+    return len(shared_run(a, b))
+
+
+def shared_run(a: str, b: str) -> str:
+    """The longest run of characters two texts share. Example: ("关键核心技术里", "聚力关键核心技术研发") -> "关键核心技术" """
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return a[m.a : m.a + m.size]
 
 
 def _names_heading(clause: Clause, said: str) -> bool:

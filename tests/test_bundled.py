@@ -381,3 +381,49 @@ def test_two_things_joined_with_their_de_are_each_answered_with_what_describes_t
     # and what it names comes with it
     answer = bundled.ask("德清那俩特色小镇 地理信息的跟通航的 各自要打造成什么")
     assert "全国地理信息科技创新中心" in answer.text and "航空研发基地" in answer.text, answer.text
+
+
+def test_a_count_of_a_policys_section_named_by_where_it_stands_lists_its_parts(bundled: Pipeline) -> None:
+    # "最后那部分" says where the section stands, no topic: 深圳's 四、保障措施 has four parts
+    first = bundled.ask("深圳AI行动计划最后那部分保障措施 有几条 各叫啥").text.splitlines()[0]
+    assert first.startswith("共四条：加强组织协调[") and "完善法治环境[" in first, first
+
+
+def test_a_count_an_item_enumerates_is_counted_from_its_enumeration(bundled: Pipeline) -> None:
+    # 沈阳's 三年行动计划 三 names six 方面 in one enumeration closed by 等方面
+    first = bundled.ask("沈阳三年行动计划的工作措施 政策法规改革创新涉及几个方面").text.splitlines()[0]
+    assert first.startswith("共六个方面：") and "营商环境等方面[" in first, first
+    # a count a clause states as a figure is that figure, not an enumeration beside it
+    first = bundled.ask("郑州规划 智能物流示范园区到2025年建几家").text.splitlines()[0]
+    assert "3家" in first and not first.startswith("共"), first
+
+
+def test_every_consulting_office_of_a_note_a_line_break_cut_is_named(bundled: Pipeline) -> None:
+    first = bundled.ask("成都细则 高校调整人工智能学科设置那项 政策咨询找哪个部门").text.splitlines()[0]
+    assert "市人社局职教处（咨询电话：61888227）" in first and "市教育局高等教育与职业教育处（咨询电话：61881665）" in first, first
+
+
+def test_a_which_places_question_reads_the_phrase_after_an_adverb_of_saying(bundled: Pipeline) -> None:
+    # "专门提到监督考核": 德清 and 长沙 write 监督考核; 长沙's is a heading, shown with the sentence after it
+    answer = bundled.ask("哪些地方的AI规划里专门提到监督考核")
+    assert {c.clause.region for c in answer.citations} == {"长沙市", "德清县"}, answer.text
+    assert "严格监督考核[1]；强化市、区联动" in answer.text or "严格监督考核[2]；强化市、区联动" in answer.text, answer.text
+
+
+def test_an_entry_named_in_a_clause_of_several_entries_is_answered_alone_and_whole(bundled: Pipeline) -> None:
+    # 专栏16's 光明 base is named at the end of one part of the clause and described in the next
+    answer = bundled.ask("深圳光明那个AI产业基地 重点发展哪些产品")
+    assert "高性能服务器" in answer.text, answer.text
+    # what the box says of the other bases (坪山's, 龙华's plans) is not asked
+    assert "机器人产业集聚基地" not in answer.text and "国际科技成果转移转化区" not in answer.text, answer.text
+
+
+def test_a_clause_whose_title_the_question_writes_is_answered_whole_when_asked_how(bundled: Pipeline) -> None:
+    answer = bundled.ask("武汉先导区方案里 促进数据资源开发利用这条咋弄的")
+    assert "数据标准化采集" in answer.text and "城市圈数据互联互通" in answer.text, answer.text
+
+
+def test_each_of_two_places_asked_in_one_question_gets_its_own_item(bundled: Pipeline) -> None:
+    # 四区协同 is in both parts; what tells them apart (航空港区, 经开区) picks each part's item
+    answer = bundled.ask("郑州四区协同 航空港区跟经开区各自重点干啥")
+    assert "航空港区依托" in answer.text and "经开区依托" in answer.text, answer.text

@@ -454,6 +454,25 @@ def test_trim_keeps_a_piece_bearing_on_one_part_of_a_question_asking_two_things(
     assert compose.trim(long, topic, parts=parts).startswith("聚焦网络安全、云安全等领域，加快可信计算、区块链等关键技术的应用")
 
 
+def test_trim_keeps_the_piece_spelling_out_what_a_kept_piece_names() -> None:
+    filler = "，".join(f"落实{w}要求" for w in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳" * 2)
+    long = f"每条赛道遴选一批重点培育企业，包括龙头企业、高成长性企业等，{filler}。"
+    assert len(long) > compose.LONG_ITEM
+    assert compose.trim(long, {"培育": 3.0, "企业": 1.0}).startswith("每条赛道遴选一批重点培育企业，包括龙头企业、高成长性企业等")
+
+
+def test_a_count_an_enumeration_answers_is_said_with_the_enumeration_as_written() -> None:
+    catalog = Catalog.of([], [])
+    q = analyse("在几个方面推进改革", catalog)
+    text = "加大执行力度，在财税金融、人才引进、城市品牌和营商环境等方面，探索改革。"
+    assert compose.enumeration(text, q, {}) == ("在财税金融、人才引进、城市品牌和营商环境等方面", 4)  # the last two joined by 和
+    assert compose.enumeration("集甲系统、乙系统等为一体的平台。", analyse("建几个系统", catalog), {"系统": 2.0}) is None
+    tech = analyse("共性技术要拿下几项", catalog)
+    said = "重点掌握甲新技术、乙智能技术、丙建模技术等一批关键共性技术。"
+    assert compose.enumeration(said, tech, {"共性": 3.0, "技术": 1.0}) == (said.rstrip("。"), 3)
+    assert compose.enumeration("建成3家示范园区，推广甲、乙等共性技术。", tech, {"共性": 3.0}) is None  # a figure counts
+
+
 def test_same_or_different_is_said_only_when_asked(pipe: Pipeline) -> None:
     each = pipe.ask("成都和重庆2022年人工智能核心产业规模目标各是多少？")
     assert "500亿元" in each.text and "比较：" not in each.text  # the figures were asked for, not a verdict
