@@ -244,7 +244,6 @@ def units_phrase(units: Sequence[tuple[str, str]]) -> str:
     return "；".join(said)
 
 
-
 # ---------------------------------------------------------------- choosing items
 
 
