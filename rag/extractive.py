@@ -490,8 +490,9 @@ class Extractive:
         ]  # fmt: skip
         keep = self._keep(q)
         words = [w for w in q.topic.split() if (found := [keep.get(p, 0.0) for p in evidence.pairs(w)]) and sum(found) / len(found) >= 1.0]
-        naming = {id(s): [w for w in words if w in s.text and not any(w in o for o in self._entry_names(s.clause) if o != s.text)] for s in names}
-        said = [s for s in names if naming[id(s)] and len(self._entry_names(s.clause)) >= 2]
+        named_in = {s.clause.citation: self._entry_names(s.clause) for s in names}  # once per clause: it reads all its parts
+        naming = {id(s): [w for w in words if w in s.text and not any(w in o for o in named_in[s.clause.citation] if o != s.text)] for s in names}
+        said = [s for s in names if naming[id(s)] and len(named_in[s.clause.citation]) >= 2]
         # a question of several parts may ask each of its own entry ("政务服务…做到啥程度 信用方面要打造啥"): the
         # entry is the one asked about only when no single part names it ("光明那个基地 重点领域有哪些 主打哪些产品")
         if len(said) != 1 or any(w in part.split() for w in naming[id(said[0])] for part in q.parts):
