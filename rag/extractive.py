@@ -413,7 +413,7 @@ class Extractive:
             if evidence.entry_title(s.clause, s.position) and (s.clause.id, s.position + 1) not in have:
                 have.add((s.clause.id, s.position + 1))  # an entry's name: what it describes comes with it
                 out.append(Scored(Hit(s.clause, s.hit.score, s.hit.why), s.position + 1, s.dense, s.cover, s.score - 1e-6))
-            elif (opening := self._opened_next(s)) is not None and (opening.id, 0) not in have:
+            elif (opening := self._opened_next(s.clause, s.position)) is not None and (opening.id, 0) not in have:
                 have.add((opening.id, 0))  # a part's last item names the entry the next part opens on
                 out.append(Scored(Hit(opening, s.hit.score, s.hit.why), 0, s.dense, s.cover, s.score - 1e-6))
             if not dashes or not s.text.lstrip().startswith(ENTRY_DASH):
@@ -442,19 +442,13 @@ class Extractive:
         aside), longer than any other chosen clause's is."""
         if q.how_much or set(q.kinds) & {"amount", "date", "units", "yesno"} or not _ASKS_WHAT_IT_SAYS.search(q.text):
             return chosen  # a figure, a date, who, or whether: the items saying it, not the whole clause
-        said = unicodedata.normalize("NFKC", q.text).replace("人工智能", "")
-        runs: dict[str, tuple[int, Clause]] = {}
-        for clause in dict.fromkeys(s.clause for s in chosen):
-            title = unicodedata.normalize("NFKC", _title(clause)).replace("人工智能", "")
-            run = lookup.common_run(said, title) if title else 0
-            if run >= max(lookup.HEADING_RUN, len(title) / 2) and run > runs.get(clause.citation, (0, clause))[0]:
-                runs[clause.citation] = (run, clause)
-        best = max((n for n, _ in runs.values()), default=0)
-        top = [c for n, c in runs.values() if n == best]
-        if len(top) != 1:
+        # a clause cut into parts is one title: the first part chosen says it
+        titles = {clause.citation: title for clause in reversed(list(dict.fromkeys(s.clause for s in chosen))) if (title := _title(clause))}
+        citation = lookup.named_heading(q.text, titles)
+        if citation is None:
             return chosen
-        named = top[0]
-        hit = next(s for s in chosen if s.clause.citation == named.citation)
+        hit = next(s for s in chosen if s.clause.citation == citation)
+        named = hit.clause
         parts = [c for c in self._clauses_by_doc().get(named.doc_id, []) if c.citation == named.citation]
         items = [
             Scored(Hit(c, hit.hit.score, hit.hit.why), n, hit.dense, hit.cover, hit.score - 1e-6 * k)
@@ -464,12 +458,13 @@ class Extractive:
             return chosen
         return items + [s for s in chosen if s.clause.citation != named.citation]
 
-    def _opened_next(self, s: Scored) -> Clause | None:
-        """The next part of a clause cut into parts when item `s` ends its part and only names an entry
+    def _opened_next(self, clause: Clause, n: int) -> Clause | None:
+        """The next part of a clause cut into parts when item n ends its part and only names an entry
         ("光明人工智能产业基地。"): the entry that part opens on is the one it names. None otherwise."""
-        if s.position + 1 != len(s.clause.items) or s.item.role != "" or not evidence.name_item(s.text):
+        item = clause.items[n]
+        if n + 1 != len(clause.items) or item.role != "" or not evidence.name_item(clause.item_text(item)):
             return None
-        following = self._next_part(s.clause)
+        following = self._next_part(clause)
         return following if following is not None and following.items and following.items[0].role == "" else None
 
     def _named_entry(self, q: Question, chosen: list[Scored]) -> list[Scored]:
@@ -486,11 +481,12 @@ class Extractive:
             return chosen  # every entry counts; a period's items are not an entry's
         names = [
             s for s in chosen
-            if s.hit.why not in _LISTED and (evidence.entry_title(s.clause, s.position) or self._opened_next(s)) and not PERIOD_WORD.search(s.text)
+            if s.hit.why not in _LISTED and self._names_entry(s.clause, s.position) and not PERIOD_WORD.search(s.text)
         ]  # fmt: skip
         keep = self._keep(q)
         words = [w for w in q.topic.split() if (found := [keep.get(p, 0.0) for p in evidence.pairs(w)]) and sum(found) / len(found) >= 1.0]
-        named_in = {s.clause.citation: self._entry_names(s.clause) for s in names}  # once per clause: it reads all its parts
+        spans = {s.clause.citation: self._entry_spans(s.clause) for s in names}  # once per clause: it reads all its parts
+        named_in = {citation: _entry_names(entries) for citation, entries in spans.items()}
         naming = {id(s): [w for w in words if w in s.text and not any(w in o for o in named_in[s.clause.citation] if o != s.text)] for s in names}
         said = [s for s in names if naming[id(s)] and len(named_in[s.clause.citation]) >= 2]
         # a question of several parts may ask each of its own entry ("政务服务…做到啥程度 信用方面要打造啥"): the
@@ -498,44 +494,36 @@ class Extractive:
         if len(said) != 1 or any(w in part.split() for w in naming[id(said[0])] for part in q.parts):
             return chosen
         name = said[0]
-        spans = self._entry_spans(name.clause)
-        mine = spans[(name.clause.id, name.position)]
-        parts = {c.id: c for c in self._clauses_by_doc().get(name.clause.doc_id, []) if c.citation == name.clause.citation}
-        entry = [(parts[cid], n) for (cid, n), k in spans.items() if k == mine][: compose.RUN_LIMIT]
+        entries = {(c.id, n): k for c, n, k in spans[name.clause.citation]}
+        mine = entries[(name.clause.id, name.position)]
+        entry = [(c, n) for c, n, k in spans[name.clause.citation] if k == mine][: compose.RUN_LIMIT]
         have = {(s.clause.id, s.position) for s in chosen}
         added = [Scored(Hit(c, name.hit.score, name.hit.why), n, name.dense, name.cover, name.score - 1e-6) for c, n in entry if (c.id, n) not in have]
         out: list[Scored] = []
         for s in chosen:
-            if spans.get((s.clause.id, s.position), mine) in (mine, -1) or s.clause.citation != name.clause.citation:
+            if entries.get((s.clause.id, s.position), mine) in (mine, -1) or s.clause.citation != name.clause.citation:
                 out.append(s)
             if s is name:
                 out += added
         return out
 
-    def _entry_names(self, clause: Clause) -> list[str]:
-        """The names of the entries of a clause (all its parts) that names them in items of their own."""
-        spans = self._entry_spans(clause)
-        parts = {c.id: c for c in self._clauses_by_doc().get(clause.doc_id, []) if c.citation == clause.citation}
-        firsts: dict[int, tuple[str, int]] = {}
-        for key, entry in spans.items():
-            if entry >= 0:
-                firsts.setdefault(entry, key)
-        return [parts[cid].item_text(parts[cid].items[n]) for cid, n in firsts.values()]
+    def _names_entry(self, clause: Clause, n: int) -> bool:
+        """Whether item n of a clause only names the entry the item after it, in its part or the next, describes."""
+        return evidence.entry_title(clause, n) or self._opened_next(clause, n) is not None
 
-    def _entry_spans(self, clause: Clause) -> dict[tuple[str, int], int]:
-        """For each item of a clause (all its parts) that names its entries in items of their own, the entry
-        it belongs to, counted from 0 in reading order; -1 for items before the first name."""
+    def _entry_spans(self, clause: Clause) -> list[tuple[Clause, int, int]]:
+        """The items of a clause (all its parts, in reading order) that names its entries in items of their
+        own, each with the entry it belongs to, counted from 0; -1 for items before the first name."""
         parts = sorted((c for c in self._clauses_by_doc().get(clause.doc_id, []) if c.citation == clause.citation), key=lambda c: c.span[0])
-        spans: dict[tuple[str, int], int] = {}
+        spans: list[tuple[Clause, int, int]] = []
         entry = -1
         for c in parts:
             for n, item in enumerate(c.items):
                 if item.role != "":
                     continue
-                at = Scored(Hit(c, 0.0, ""), n, 0.0, 0.0, 0.0)
-                if evidence.entry_title(c, n) or self._opened_next(at):
+                if self._names_entry(c, n):
                     entry += 1
-                spans[(c.id, n)] = entry
+                spans.append((c, n, entry))
         return spans
 
     def _entries_counted(self, q: Question, chosen: Sequence[Scored]) -> list[Scored]:
@@ -546,15 +534,11 @@ class Extractive:
         if not q.asks_count or q.how_much or not q.member_word:
             return []
         best = chosen[0]
-        parts = [c for c in self._clauses_by_doc().get(best.clause.doc_id, []) if c.citation == best.clause.citation]
-        names: list[Scored] = []
-        for at, clause in enumerate(parts):
-            following = parts[at + 1] if at + 1 < len(parts) else None
-            for n in range(len(clause.items)):
-                # a part's last item names the entry the next part opens on
-                last = n + 1 == len(clause.items) and following is not None and evidence.name_item(clause.item_text(clause.items[n]))
-                if evidence.entry_title(clause, n) or last:
-                    names.append(Scored(Hit(clause, 0.0, "list"), n, best.dense, best.cover, best.score))
+        names = [
+            Scored(Hit(clause, 0.0, "list"), n, best.dense, best.cover, best.score)
+            for clause, n, _ in self._entry_spans(best.clause)
+            if self._names_entry(clause, n)  # a part's last item may name the entry the next part opens on
+        ]
         return names if 2 <= len(names) <= compose.RUN_LIMIT else []
 
     def _enumerated(self, q: Question, chosen: Sequence[Scored]) -> list[Scored]:
@@ -899,26 +883,17 @@ class Extractive:
         if len(q.policies) != 1 or not q.asks_count:
             return []
         doc = self._clauses_by_doc().get(q.policies[0], [])
-        title = self._titles().get(q.policies[0], "")
-        said = unicodedata.normalize("NFKC", q.around_count[0]).replace("人工智能", "")
-        runs: dict[tuple[str, ...], int] = {}
-        for clause in doc:
-            for depth in range(1, len(clause.path) + 1):
-                prefix = clause.path[:depth]
-                heading = compose.unnumbered(unicodedata.normalize("NFKC", prefix[-1])).replace("人工智能", "")
-                run = lookup.shared_run(said, heading)
-                if len(run) >= max(lookup.HEADING_RUN, len(heading) / 2) and run not in title:
-                    runs[prefix] = len(run)
-        best = max(runs.values(), default=0)
-        top = [p for p, n in runs.items() if n == best]
-        if len(top) != 1:
+        title = unicodedata.normalize("NFKC", self._titles().get(q.policies[0], "")).replace("人工智能", "")
+        headings = {clause.path[:depth]: compose.unnumbered(clause.path[depth - 1]) for clause in doc for depth in range(1, len(clause.path) + 1)}
+        prefix = lookup.named_heading(q.around_count[0], headings, besides=title)
+        if prefix is None:
             return []
         whole = sorted((c for c in doc if c.part <= 1), key=lambda c: c.span[0])
-        members = [first for _, first in _parts_under(top[0], whole).values()]
+        members = [first for _, first in _parts_under(prefix, whole).values()]
         if not 2 <= len(members) <= compose.RUN_LIMIT:
             return []
         anchor = Scored(Hit(members[0], 0.0, "group"), 0, 0.0, 1.0, evidence.EVIDENCE_MIN)
-        return _group_list(len(top[0]), members, anchor)
+        return _group_list(len(prefix), members, anchor)
 
     def _beyond_parts(self, q: Question, chosen: Sequence[Scored], depth: int, members: Sequence[Clause]) -> list[Scored]:
         """What a question counting parts asks after the count, when the parts' headings do not say it
@@ -1004,6 +979,15 @@ class Extractive:
 
     def _clauses_by_doc(self) -> dict[str, list[Clause]]:
         return self.index.by_doc()  # type: ignore[attr-defined,no-any-return]
+
+
+def _entry_names(spans: Sequence[tuple[Clause, int, int]]) -> list[str]:
+    """The names of a clause's entries: the first item of each entry (Extractive._entry_spans)."""
+    firsts: dict[int, tuple[Clause, int]] = {}
+    for c, n, entry in spans:
+        if entry >= 0:
+            firsts.setdefault(entry, (c, n))
+    return [c.item_text(c.items[n]) for c, n in firsts.values()]
 
 
 def _title(clause: Clause) -> str:

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from difflib import SequenceMatcher
+from typing import TypeVar
 
 from .clauses import cn_to_int, int_to_cn
 from .model import Clause, Document
@@ -176,6 +177,7 @@ def _narrowed(found: list[Clause], target: str, said: str) -> list[Clause]:
     return [c for c in found if _is_descendant(c.ref, named[0])]
 
 
+K = TypeVar("K")
 HEADING_RUN = 4  # characters of a heading a question writes as it stands, to name it ("关键核心技术" of "聚力关键核心技术研发")
 
 
@@ -191,6 +193,25 @@ def _heading_said(doc_clauses: Sequence[Clause], tails: Sequence[str], said: str
     best = max(runs.values(), default=0)
     top = [r for r, n in runs.items() if n == best]
     return top if best >= HEADING_RUN and len(top) == 1 else []
+
+
+def named_heading(said: str, headings: Mapping[K, str], besides: str = "") -> K | None:
+    """Of several headings (or titles), the one a question names by writing it: the longest run of characters
+    the two share, HEADING_RUN and half the heading at least (人工智能 aside, and not a run of `besides`, the
+    policy's own title), when no other heading shares as long a run; None otherwise.
+
+    Example: named_heading("深圳行动计划最后那部分保障措施 有几条", {1: "四、保障措施", 2: "三、主要任务"}) -> 1
+    """
+    plain = unicodedata.normalize("NFKC", said).replace("人工智能", "")
+    runs: dict[K, int] = {}
+    for key, heading in headings.items():
+        text = unicodedata.normalize("NFKC", heading).replace("人工智能", "")
+        run = shared_run(plain, text)
+        if len(run) >= max(HEADING_RUN, len(text) / 2) and not (besides and run in besides):
+            runs[key] = len(run)
+    best = max(runs.values(), default=0)
+    top = [key for key, n in runs.items() if n == best]
+    return top[0] if len(top) == 1 else None
 
 
 def common_run(a: str, b: str) -> int:

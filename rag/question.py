@@ -479,7 +479,7 @@ def _called(text: str, start: int, fits: list[Policy], found: Sequence[Place]) -
     Example: _called("承担国家重点研发计划", 8, [天津 行动计划], []) -> []
     """
     # a word before it and a space ("试验区方案 政策环境…") is read as written together: "政策" there names no policy
-    head = text[:start].rstrip(" ") if text[:start].endswith(" ") and text[:start].strip() else text[:start]
+    head = text[:start].rstrip(" ") or text[:start]
     before = head[-2:]
     if len(before) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in before) or before[-1] in "的之":
         return fits

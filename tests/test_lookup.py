@@ -154,3 +154,13 @@ def test_neighbours_at_the_edges(all_clauses: list[Clause]) -> None:
     first = next(c for c in all_clauses if c.doc_id == BEIJING_15)
     before, after = lookup.neighbours(all_clauses, first)
     assert before == [] and len(after) == 1
+
+
+def test_a_heading_is_named_by_the_longest_run_the_question_writes_of_it_and_of_no_other() -> None:
+    headings = {1: "四、保障措施", 2: "三、主要任务", 3: "（一）加强组织协调"}
+    assert lookup.named_heading("深圳行动计划最后那部分保障措施 有几条", headings) == 1
+    assert lookup.named_heading("组织协调怎么做", headings) is None  # 4 characters, less than half of its heading
+    assert lookup.named_heading("加强组织协调怎么做", headings) == 3
+    # a run inside the policy's own title names no heading of it
+    assert lookup.named_heading("保障措施行动计划 几条", {1: "四、保障措施"}, besides="保障措施行动计划") is None
+    assert lookup.named_heading("主要任务和保障措施", {1: "保障措施", 2: "主要任务"}) is None  # as long a run of both
