@@ -504,13 +504,9 @@ def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, top
         if dated:
             lines.append(f"{dated[1]}[{numbering.of(dated[0].clause, dated[0].text)}]。")
     if q.how_much or ("amount" in kinds and not kinds & {"list", "definition"}):
-        lines.append(
-            _members_line(q, ordered, numbering)
-            or _enumeration_line(q, ordered, numbering, topic or {})
-            or _amount_line(q, ordered, numbering, topic or {})
-        )
+        lines.append(_count_line(q, ordered, numbering, topic or {}) or _amount_line(q, ordered, numbering, topic or {}))
     elif "list" in kinds or q.asks_count:  # "重点任务一共几部分": a count of the members listed
-        lines.append(_members_line(q, ordered, numbering) or _enumeration_line(q, ordered, numbering, topic or {}))
+        lines.append(_count_line(q, ordered, numbering, topic or {}))
     lines = [line for line in lines if line]
     if not lines and "yesno" in kinds:
         lines.append("有相关规定：")
@@ -575,7 +571,7 @@ def enumeration(text: str, q: Question, topic: dict[str, float]) -> tuple[str, i
     for m in _ENUMERATION.finditer(text):
         members = m.group(1).split("、")
         closes = noun in m.group(2) if len(noun) > 1 else bool(pairs(m.group(2)) & window)
-        if closes and 2 <= len(members) <= RUN_LIMIT:
+        if closes and 2 <= len(members) <= RUN_LIMIT and not _names_asker(members, q):
             others = [len(x) for x in members[:-1]]
             if len(members[-1]) > 1.5 * max(others) and _LAST_JOINED.search(members[-1]):
                 members += [""]  # "智慧教育和智慧安防" names two
@@ -583,20 +579,86 @@ def enumeration(text: str, q: Question, topic: dict[str, float]) -> tuple[str, i
     return None
 
 
+def counted_words(q: Question) -> str:
+    """The words a question writes right after its count, what it counts: "靠几项核心技术撑着" -> "核心技术撑着"."""
+    m = _COUNT_WORD.search(q.around_count[0])
+    return q.around_count[0][m.end() :] if m else ""
+
+
+# Members separated by 、 ，和 及 以及 与, each ending on the same word (`shared_head`)
+_MEMBER = r"[^、，,。；;：:（）()和及与等“”\s]{1,20}?"
+# members naming what another noun is or holds, not the things counted: "集A系统、B系统等为一体的水智理系统",
+# "承载A系统、B系统的全景综合管廊"
+_PART_OF = re.compile(r"等?为一体|的")
+_JOINER = r"(?:、|，|,|以及|和|及|与)"
+
+
+def shared_head(text: str, q: Question) -> tuple[str, int] | None:
+    """The enumeration of `text` whose members all end on the word a question counts, as it writes that
+    word after its count ("要攒几类平台" of "…技术研发平台、创业创新平台、产业转化平台、要素支撑平台和科技服务平台";
+    "几项核心技术" of "利用自动识别技术、物联网技术，神经网络技术…"): the members are the things counted,
+    whatever else the clause lists. The piece from the punctuation before it, and how many members; the
+    longest such run of two or more (RUN_LIMIT at most), None when there is none.
+
+    Example: ("集聚一批技术研发平台、创业创新平台和科技服务平台，构建…", q of "要攒几类平台") -> ("集聚一批技术研发平台、创业创新平台和科技服务平台", 3)
+    """
+    if not q.asks_count or q.count:
+        return None
+    words = counted_words(q)
+    best: tuple[str, int] | None = None
+    for head in dict.fromkeys(words[i : i + 2] for i in range(len(words) - 1)):
+        run = re.compile(rf"{_MEMBER}{re.escape(head)}(?:{_JOINER}{_MEMBER}{re.escape(head)})+")
+        for m in run.finditer(text):
+            count = len(re.findall(re.escape(head), m.group(0)))
+            start = max(text.rfind(c, 0, m.start()) for c in "，,。；;：:") + 1
+            if _PART_OF.match(text, m.end()) or _names_asker(re.split(_JOINER, m.group(0)), q):
+                continue
+            if count < 3 and re.search("[，,]", m.group(0)):
+                continue  # two clauses that happen to end alike ("…创新走廊，全方位对接…大走廊") are no run
+            if count <= RUN_LIMIT and (best is None or count > best[1]):
+                best = text[start : m.end()].strip(), count
+    return best
+
+
+def _names_asker(members: Sequence[str], q: Question) -> bool:
+    """Whether a member of an enumeration is what the question asks a count of ("鱼珠片区要形成几个基地" of
+    "琶洲、…、鱼珠等连片区域"): the members are its peers, not the things it counts."""
+    asked = norm(q.around_count[0])
+    return any(len(m) >= 2 and m in asked for m in (norm(x) for x in members))
+
+
+COUNTERS = "[个家项所条种类名位批]"  # measure words a count is stated in
+_STATED_COUNT = re.compile(rf"[\d一二两三四五六七八九十百千]\s*(?:余|多)?{COUNTERS}")  # "3家", "三项", "一家"
+
+
 def states_count(text: str) -> bool:
     """Whether a text states a count as a figure ("建成3家左右…园区", "形成50个…场景"): that figure is the count."""
-    return _counts(amount_phrase(text), "[个家项所条种类名位批]")
+    return _counts(amount_phrase(text), COUNTERS)
 
 
-def _enumeration_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> str:
-    """A count answered by the enumeration an item writes (`enumeration`), best item first: the count, in
-    the question's measure word, and the enumeration as the policy writes it.
+def _count_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> str:
+    """A count answered by members: those ending on the word counted, else a whole list's headings, else
+    an enumeration closing on what is counted; "" when none answers it."""
+    return (
+        _enumeration_line(q, ordered, numbering, topic, heads_only=True)
+        or _members_line(q, ordered, numbering)
+        or _enumeration_line(q, ordered, numbering, topic)
+    )
+
+
+def _enumeration_line(
+    q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float], heads_only: bool = False
+) -> str:
+    """A count answered by the enumeration an item writes, best item first: one whose members all end on
+    the word counted (`shared_head`), else one closing on what is counted (`enumeration`; not when
+    `heads_only`): the count, in the question's measure word, and the enumeration as the policy writes it.
 
     Example: "共性技术要重点拿下几项" -> "共四项：重点掌握混合增强智能新架构和新技术、…、自然语言处理技术等一批关键共性技术[1]。" """
     if any(states_count(s.text) for s in ordered):
         return ""
-    for s in sorted(ordered, key=lambda x: -x.score):
-        found = enumeration(s.text, q, topic)
+    best_first = sorted(ordered, key=lambda x: -x.score)
+    finders = [lambda s: shared_head(s.text, q)] + ([] if heads_only else [lambda s: enumeration(s.text, q, topic)])
+    for s, found in ((s, find(s)) for find in finders for s in best_first):
         if found is not None:
             m = _COUNT_WORD.search(norm(q.text))
             word = m.group(1) if m else (q.member_word or "项")
@@ -705,6 +767,8 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
         if q.asks_count:  # "几个方向 分别叫啥", "分几个阶段建 …到哪年": the items listed are what is counted
             return ""
         return "相关条款没有规定具体数额或比例，条款内容如下：" if q.how_much else ""
+    if q.counter and not any(_STATED_COUNT.search(p) for _, p in stated):
+        return ""  # "形成几个基地" is not answered by "总面积约81平方公里": only a count answers a count
     picked = _amounts_asked(q, stated, topic or {})
     if len(picked) == 1:  # one tier of several is said with the others: "10万元；20万元；30万元—50万元"
         picked = _tiers_of(picked[0], stated)

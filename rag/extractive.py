@@ -232,7 +232,7 @@ class Extractive:
         if chosen and not any(s.hit.why in ("list", "group") for s in chosen) and (names := self._entries_counted(q, chosen)):
             named = {(n.clause.id, n.position) for n in names}
             chosen = names + [s for s in chosen if (s.clause.id, s.position) not in named]
-        if chosen and (counted := self._enumerated(q, chosen)):
+        if chosen and (counted := self._enumerated(q, chosen, sorted((s for s in dated if s.score >= near), key=lambda s: -s.score))):
             chosen = counted
         refusal = self._year_of_evidence(q, chosen)
         if refusal is not None:
@@ -541,16 +541,21 @@ class Extractive:
         ]
         return names if 2 <= len(names) <= compose.RUN_LIMIT else []
 
-    def _enumerated(self, q: Question, chosen: Sequence[Scored]) -> list[Scored]:
+    def _enumerated(self, q: Question, chosen: Sequence[Scored], near: Sequence[Scored] = ()) -> list[Scored]:
         """A question counting what one item enumerates ("共性技术要重点拿下几项" of "…、自然语言处理技术等一批关键
         共性技术", "要建几类基础设施和平台"): that item (a chosen one, else another item of a chosen clause) with
         the chosen items of its clause, and of other clauses those that spell what the question asks after
         its count (ITEMS_BEYOND at most); list members counted otherwise are not what is counted. [] when no
-        such item enumerates what is counted (compose.enumeration)."""
-        if not q.asks_count or q.count or any(s.hit.why in _LISTED or compose.states_count(s.text) for s in chosen):
-            return []  # members a list or a count of parts brought in, or a figure stated, are what is counted
+        such item enumerates what is counted (compose.enumeration). Members ending on the word counted
+        (compose.shared_head) are looked for in the chosen clauses first, then in the `near` items (those
+        scoring within KEEP_WITHIN of the best, best first)."""
+        if not q.asks_count or q.count or any(compose.states_count(s.text) for s in chosen):
+            return []  # a figure stated is the count
         topic = self._keep(q)
-        found = next((s for s in chosen if compose.enumeration(s.text, q, topic)), None)
+        found = self._heads_counted(q, chosen, topic) or next((s for s in near if compose.shared_head(s.text, q)), None)
+        if found is None and any(s.hit.why in _LISTED for s in chosen):
+            return []  # members a list or a count of parts brought in are what is counted
+        found = found or next((s for s in chosen if compose.enumeration(s.text, q, topic)), None)
         if found is None:
             found = next(
                 (
@@ -563,10 +568,32 @@ class Extractive:
             )
         if found is None:
             return []
-        own = [s for s in chosen if s.clause.id == found.clause.id and s.position != found.position]
+        own = [s for s in chosen if s.clause.id == found.clause.id and s.position != found.position and s.hit.why not in _LISTED]
         after = {p: w for p, w in topic.items() if p in evidence.spelled(q.around_count[1]) and p not in evidence.spelled(found.text)}
         beyond = [s for s in chosen if s.clause.id != found.clause.id and after and evidence.cover(after, s.text) > 0]
         return [found, *own, *beyond[:ITEMS_BEYOND]]
+
+    @staticmethod
+    def _heads_counted(q: Question, chosen: Sequence[Scored], topic: dict[str, float]) -> Scored | None:
+        """The item whose members all end on the word the question counts (compose.shared_head): a chosen
+        one, best first, else the item of a chosen clause that, read with the item before it (its heading),
+        spells the question out best ("筑平台那条 要攒几类平台": the body under the heading 筑平台)."""
+        found = next((s for s in chosen if compose.shared_head(s.text, q)), None)
+        if found is not None:
+            return found
+        seen: set[str] = set()
+        candidates = []
+        for s in chosen:
+            if s.clause.id in seen:
+                continue
+            seen.add(s.clause.id)
+            texts = [s.clause.item_text(item) for item in s.clause.items]
+            for n, text in enumerate(texts):
+                if s.clause.items[n].role == "" and compose.shared_head(text, q):
+                    spelled = evidence.cover(topic, (texts[n - 1] if n else "") + text)
+                    hit = replace(s.hit, why="dense+bm25") if s.hit.why in _LISTED else s.hit  # an item, not a member
+                    candidates.append((spelled, Scored(hit, n, s.dense, s.cover, s.score)))
+        return max(candidates, key=lambda c: c[0])[1] if candidates else None
 
     def _next_part(self, clause: Clause) -> Clause | None:
         """The next part of a clause cut into parts for embedding; None for its last part or a whole clause."""

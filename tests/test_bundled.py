@@ -398,6 +398,18 @@ def test_a_count_an_item_enumerates_is_counted_from_its_enumeration(bundled: Pip
     assert "3家" in first and not first.startswith("共"), first
 
 
+def test_a_count_of_things_named_after_the_count_is_of_the_members_ending_on_that_word(bundled: Pipeline) -> None:
+    # 德清's 筑平台 route names five 平台 in one sentence, under a heading that lists the five routes
+    first = bundled.ask("德清应用县规划里 筑平台这条路线 打算集聚几类平台").text.splitlines()[0]
+    assert first.startswith("共五类：") and "科技服务平台[" in first, first
+    # 广州's 导则: 鱼珠 is to form five 基地, named in one sentence of 第五条
+    first = bundled.ask("广州琶洲那个导则 鱼珠那边最后要形成几个产业基地").text.splitlines()[0]
+    assert first.startswith("共五个：") and "基础软件战略基地[" in first, first
+    # when that sentence is not found, 鱼珠's peers ("琶洲、…、鱼珠等连片区域") and the area are no count of 基地
+    first = bundled.ask("广州试验区导则 鱼珠片区要形成几个基地").text.splitlines()[0]
+    assert not first.startswith(("共", "总面积")), first
+
+
 def test_every_consulting_office_of_a_note_a_line_break_cut_is_named(bundled: Pipeline) -> None:
     first = bundled.ask("成都细则 高校调整人工智能学科设置那项 政策咨询找哪个部门").text.splitlines()[0]
     assert "市人社局职教处（咨询电话：61888227）" in first and "市教育局高等教育与职业教育处（咨询电话：61881665）" in first, first

@@ -473,6 +473,25 @@ def test_a_count_an_enumeration_answers_is_said_with_the_enumeration_as_written(
     assert compose.enumeration("建成3家示范园区，推广甲、乙等共性技术。", tech, {"共性": 3.0}) is None  # a figure counts
 
 
+def test_a_count_of_things_named_after_the_count_is_of_the_members_ending_on_that_word() -> None:
+    catalog = Catalog.of([], [])
+    q = analyse("筑平台那条 要建几类平台", catalog)
+    text = "推进园区建设，集聚一批高端的甲研发平台、乙创业平台、丙转化平台和丁服务平台，构建协同的发展环境。"
+    assert compose.counted_words(q) == "平台"
+    assert compose.shared_head(text, q) == ("集聚一批高端的甲研发平台、乙创业平台、丙转化平台和丁服务平台", 4)
+    # members joined by a comma count too, each ending on the word: "…物联网技术，神经网络技术…"
+    tech = analyse("智能物流靠几项核心技术撑着", catalog)
+    assert compose.shared_head("核心技术：利用甲识别技术、物联网技术，神经网络技术、GIS技术，使物流系统能学习。", tech) == (
+        "利用甲识别技术、物联网技术，神经网络技术、GIS技术",
+        4,
+    )
+    # members of another thing ("集…等为一体的", "…的管廊") are not the things counted
+    systems = analyse("打算建哪几个系统", catalog)
+    assert compose.shared_head("打造集甲系统、乙系统、丙系统等为一体的水系统，以及承载丁系统、戊系统的管廊。", systems) is None
+    assert compose.shared_head("建设甲系统。", systems) is None  # one member counts nothing
+    assert compose.shared_head(text, analyse("要建几类", catalog)) is None  # nothing written after the count
+
+
 def test_same_or_different_is_said_only_when_asked(pipe: Pipeline) -> None:
     each = pipe.ask("成都和重庆2022年人工智能核心产业规模目标各是多少？")
     assert "500亿元" in each.text and "比较：" not in each.text  # the figures were asked for, not a verdict
