@@ -181,7 +181,7 @@ KINDS = ("lookup", "comparison", "units", "date", "amount", "list", "definition"
 _KIND_PATTERNS = {
     # 责任单/牵头单/配合单 with any last character: a homophone typo (责任单为) still asks for the units
     "units": r"责任单|牵头单|配合单|责任部门|牵头部门|负责部门|咨询部门|落实部门|主管部门|哪个部门|哪些部门|什么部门|哪家单位|"
-    r"哪个单位|哪些单位|谁负责|谁牵头|由谁负责|由谁牵头|由谁实施|找谁|联系谁|咨询电话|归谁管|"
+    r"哪个单位|哪些单位|谁负责|谁牵头|由谁负责|由谁牵头|由谁实施|找谁|联系谁|咨询电话|归(?:谁|哪[个些家]?\s*(?:部门|单位))管|"
     # "谁来牵头", "牵头的是谁", "配合的有哪些", "哪个局管": who, asked the ways people ask it
     r"谁来?(?:负责|牵头|配合|主管|管|抓|落实|实施|承办)|(?:牵头|负责|配合|主管|承办)的?(?:是谁|是哪|有谁|有哪|呢)|"
     r"哪(?:个|些|家|几个?|几家)(?:部门|单位|局|委|厅|办|处|机构|机关)|"
@@ -198,6 +198,7 @@ _KIND_PATTERNS = {
     "comparison": r"一样|相同|不同|区别|差别|差异|对比|比较|哪个更|谁更|哪里更|两地|两份|两个文件|异同",
 }
 _ASKS_SAME = re.compile(_KIND_PATTERNS["comparison"])
+_ASKS_UNITS = re.compile(r"(?:责任|牵头|配合)单.|" + _KIND_PATTERNS["units"])  # the word whole: "牵头单位", not "牵头单"
 _ASKS_RATE = re.compile(r"比例|百分之|几成|多少成")
 _HOW_MUCH = re.compile(r"多少|(?<!哪)几[个家项所条种名位批次成倍亿万千百]|多大|多高|比例|金额|额度|上限|封顶|数额|数量|补多少|给多少|几成|百分之")
 # What something is to become, asked: "要把沈阳建成个啥", "最后想打造成个啥区", "定位是什么", "落脚点是啥"
@@ -221,7 +222,7 @@ _ASKING = re.compile(
     r"(?:啥|什么|哪个|哪些)地方|多少|多大|多高|多长|最多|一共|总共|共有|几大?(?:部分|方面|[个家项所条种名位批次成倍年块类])?|哪些|哪几|哪个|哪里|哪儿|哪|什么|啥|是否|有没有|能不能|可不可以|能否|可否|是不是|"
     r"怎么样|怎么|怎样|如何|咋|谁|吗|呢|吧|呀|啊|嘛|讲的|讲了|说的|说了|提到|提及|提过|写到|写了|写过|出现过?了?|"
     # where in a policy, or when in its plan ("最后那几条", "开头就说", "最后要建成啥"): no topic
-    r"最后|开头|末尾|结尾|"
+    r"最后|开头|末尾|结尾|里?头一[个项条块]|里头|里面|里边|"
     # an adverb of saying ("专门写了监督考核", "特别提到"): how it is written, not what
     r"(?:专门|特别|特意|明确)(?=\s*(?:写|提|讲|说|规定|列|出现|强调))|"
     r"(?:这个|这种|这一)?(?:提法|字眼|字样)|分别|各是|各自|[每各][个条项块类种点]|分[成为](?=\s*[哪几多])|一样|相同|不同|区别|差别|差异|"
@@ -389,7 +390,7 @@ def analyse(question: str, catalog: Catalog) -> Question:
         kinds=kinds,
         cross=bool(_CROSS.search(text)),
         topic=_topic(text, found, policies, catalog),
-        how_much=bool(_HOW_MUCH.search(text)),
+        how_much=bool(_HOW_MUCH.search(_ASKS_UNITS.sub(" ", text))),
         count=_count(text),
         parts=parts or joined,
         each_of_two=bool(joined) and not parts,
@@ -610,7 +611,8 @@ _EACH = re.compile(r"分别|各自|各是|各有|两地|[两二三几]个?(?:地
 
 
 def _kinds(text: str, found: Sequence[Place], policies: Sequence[str], ref: str | None) -> tuple[str, ...]:
-    kinds = [k for k in KINDS[1:] if re.search(_KIND_PATTERNS[k], text)]
+    said = _ASKS_UNITS.sub(" ", text)  # "电话多少" asks for the units' line, not an amount
+    kinds = [k for k in KINDS[1:] if re.search(_KIND_PATTERNS[k], text if k == "units" else said)]
     if _side_by_side({p.region for p in found}, text) or len(policies) >= 2:
         kinds.insert(0, "comparison")
     if ref:
@@ -644,6 +646,8 @@ def _topic(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
     for m in _type_words(out):
         out = out.replace(m.group(0), " ")
     out = re.sub(r"第\s*[一二三四五六七八九十百零〇两\d]+\s*[条章节项点]|专栏\s*\d+|[（(][一二三四五六七八九十\d]+[)）]", " ", out)
+    # "归哪些部门管" asks and says nothing; "打啥电话" asks for the line a consulting entry writes (咨询电话：…)
+    out = _ASKS_UNITS.sub(lambda m: m.group(0) if "电话" in m.group(0) else " ", out)
     out = _ASKING.sub(" ", _CROSS.sub(" ", _YEAR.sub(" ", out)))
     out = re.sub(r"(?i)\bai\b|(?i:ai)(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?i:ai)", " 人工智能 ", out)
     quoted = {m.group(1) for m in _QUOTED.finditer(text)}  # a name the user quotes stays one word

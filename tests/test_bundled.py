@@ -410,6 +410,12 @@ def test_a_count_of_things_named_after_the_count_is_of_the_members_ending_on_tha
     assert not first.startswith(("共", "总面积")), first
 
 
+def test_units_asked_with_colloquial_words_are_those_of_the_item_named(bundled: Pipeline) -> None:
+    # 沈阳's 三年行动计划 二（一）1 closes on "[责任部门：市科技局、经济和信息化委，各区、县(市)政府]"
+    first = bundled.ask("沈阳AI三年行动计划里头 实施重大项目那条 归哪些部门管").text.splitlines()[0]
+    assert "市科技局" in first and "经济和信息化委" in first and "未涉及" not in first, first
+
+
 def test_every_consulting_office_of_a_note_a_line_break_cut_is_named(bundled: Pipeline) -> None:
     first = bundled.ask("成都细则 高校调整人工智能学科设置那项 政策咨询找哪个部门").text.splitlines()[0]
     assert "市人社局职教处（咨询电话：61888227）" in first and "市教育局高等教育与职业教育处（咨询电话：61881665）" in first, first

@@ -83,6 +83,16 @@ def test_where_in_a_policy_and_adverbs_of_saying_name_no_topic(catalog: Catalog)
     assert "专门" not in topic and "数据" in topic
 
 
+def test_the_words_asking_for_units_name_no_topic(catalog: Catalog) -> None:
+    # "归哪些部门管" asks who; "里头一项" says where in the plan: neither says what about
+    q = analyse("行动计划里头一项 实施重大项目 归哪些部门管", catalog)
+    assert "units" in q.kinds and q.topic.split() == ["实施", "重大项目"], q.topic
+    assert analyse("交通大脑 牵头单位是谁", catalog).topic.split() == ["交通", "大脑"]  # the asking word whole: no "位是"
+    # a consulting entry writes "咨询电话": the word stays; "电话多少" asks for that line, not an amount
+    q = analyse("双百工程该找哪个部门咨询 电话多少", catalog)
+    assert "电话" in q.topic and not q.how_much and "amount" not in q.kinds, (q.topic, q.kinds)
+
+
 def test_a_policy_named_with_its_implementing_rules_is_one_thing_asked_not_two_compared(catalog: Catalog) -> None:
     # the 实施细则 of 武汉's 若干政策 quotes it in its title: both named, they are one thing asked, no comparison
     q = analyse("武汉试验区那个四五七条实施细则 若干政策兑现找谁", catalog)
