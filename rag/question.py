@@ -226,7 +226,9 @@ _ASKING = re.compile(
     # an adverb of saying ("专门写了监督考核", "特别提到"): how it is written, not what
     r"(?:专门|特别|特意|明确)(?=\s*(?:写|提|讲|说|规定|列|出现|强调))|"
     r"(?:这个|这种|这一)?(?:提法|字眼|字样)|分别|各是|各自|[每各][个条项块类种点]|分[成为](?=\s*[哪几多])|一样|相同|不同|区别|差别|差异|"
-    r"对比|比较|责任单.|牵头单.|配合单.|责任部门|牵头部门|负责|[这那两][份个]|两地|"
+    r"对比|比较|责任单.|牵头单.|配合单.|责任部门|牵头部门|负责|[这那两][份个]|[这那]块|[这那一]段|两地|"
+    # when a policy was issued says which policy it is, not what it is asked about ("25年10月发的那份")
+    r"(?:(?:19|20)?\d\d\s*年\s*)?\d{1,2}\s*月份?\s*(?:印发|发布|出台|发(?![放展]))的?|"
     # a light verb asked with 咋/怎么/如何 ("各咋安排的", "怎么部署"): it asks how, it names no topic
     r"(?:(?<=咋)|(?<=怎么)|(?<=如何)|(?<=怎样))(?:安排|部署|打算)|"
     # what something is to become, asked ("建成个啥", "打造成什么"): items say it other ways (建设成为, 打造…高地)
@@ -596,7 +598,7 @@ _ALTERNATIVE = re.compile(r"(?:或者|或是|还是|以及|还有|另外|同时)
 MAX_PARTS = 4
 
 
-_ASKING_WORD = re.compile("|".join([_HOW_MUCH.pattern, *(_KIND_PATTERNS[k] for k in KINDS[1:] if k != "comparison"), "呢"]))
+_ASKING_WORD = re.compile("|".join([_HOW_MUCH.pattern, *(_KIND_PATTERNS[k] for k in KINDS[1:] if k != "comparison"), "呢", "谁"]))  # "鼓励谁…" asks who
 # a numeral after 前/后/第/头 picks members out ("后三部分叫啥", "第三个行动"): it does not say how many there are
 _COUNT = re.compile(r"(?<![前后第头末])([两二三四五六七八九十])(?:个|大|项|类|家|方面|块|部分|条|种|所)")
 

@@ -416,6 +416,13 @@ def test_units_asked_with_colloquial_words_are_those_of_the_item_named(bundled: 
     assert "市科技局" in first and "经济和信息化委" in first and "未涉及" not in first, first
 
 
+def test_a_part_asking_who_is_answered_too(bundled: Pipeline) -> None:
+    # 黄埔's 细则: 第十八条 says where the 并购 materials go, 第十九条 who judges 相关度
+    answer = bundled.ask("黄埔细则里 并购贷款贴息的材料交给哪个部门 并购的相关度谁来认定")
+    assert "区金融主管部门" in answer.text and "区科技行政主管部门委托专业机构认定" in answer.text, answer.text
+    assert any("第十九条" in c.clause.citation for c in answer.citations), answer.text
+
+
 def test_every_consulting_office_of_a_note_a_line_break_cut_is_named(bundled: Pipeline) -> None:
     first = bundled.ask("成都细则 高校调整人工智能学科设置那项 政策咨询找哪个部门").text.splitlines()[0]
     assert "市人社局职教处（咨询电话：61888227）" in first and "市教育局高等教育与职业教育处（咨询电话：61881665）" in first, first

@@ -93,6 +93,14 @@ def test_the_words_asking_for_units_name_no_topic(catalog: Catalog) -> None:
     assert "电话" in q.topic and not q.how_much and "amount" not in q.kinds, (q.topic, q.kinds)
 
 
+def test_when_a_policy_was_issued_and_fillers_name_no_topic_and_who_asks(catalog: Catalog) -> None:
+    q = analyse("湖北25年10月发的那份实施意见 最后一段鼓励谁拿行动当抓手 哪几方面先行先试", catalog)
+    assert not {"25", "10", "月", "发", "一段"} & set(q.topic.split()), q.topic
+    assert len(q.parts) == 2, q.parts  # "鼓励谁…" asks who: a part of its own
+    assert "那块" not in analyse("北京的指导意见 对军工那块的成果 有没有说转到民用", catalog).topic
+    assert "发放" in analyse("补贴12月发放吗", catalog).topic  # 发放 is no issue date
+
+
 def test_a_policy_named_with_its_implementing_rules_is_one_thing_asked_not_two_compared(catalog: Catalog) -> None:
     # the 实施细则 of 武汉's 若干政策 quotes it in its title: both named, they are one thing asked, no comparison
     q = analyse("武汉试验区那个四五七条实施细则 若干政策兑现找谁", catalog)
