@@ -99,6 +99,8 @@ def test_when_a_policy_was_issued_and_fillers_name_no_topic_and_who_asks(catalog
     assert len(q.parts) == 2, q.parts  # "鼓励谁…" asks who: a part of its own
     assert "那块" not in analyse("北京的指导意见 对军工那块的成果 有没有说转到民用", catalog).topic
     assert "发放" in analyse("补贴12月发放吗", catalog).topic  # 发放 is no issue date
+    topic = analyse("给企业的服务体系打算咋弄 审批上有啥说法 做大产业集群那项 归哪个部门负责", catalog).topic.split()
+    assert not {"打算", "说法", "项", "归"} & set(topic) and {"服务体系", "审批"} <= set(topic), topic
 
 
 def test_a_policy_named_with_its_implementing_rules_is_one_thing_asked_not_two_compared(catalog: Catalog) -> None:
