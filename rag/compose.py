@@ -637,10 +637,11 @@ def states_count(text: str) -> bool:
 
 
 def _count_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> str:
-    """A count answered by members: those ending on the word counted, else a whole list's headings, else
-    an enumeration closing on what is counted; "" when none answers it."""
+    """A count answered by members: those ending on the word counted in the best item's clause, else a
+    whole list's headings, else the best item enumerating either way; "" when none answers it."""
+    best = max(ordered, key=lambda s: s.score).clause.id if ordered else ""
     return (
-        _enumeration_line(q, ordered, numbering, topic, heads_only=True)
+        _enumeration_line(q, [s for s in ordered if s.clause.id == best], numbering, topic, heads_only=True)
         or _members_line(q, ordered, numbering)
         or _enumeration_line(q, ordered, numbering, topic)
     )
@@ -650,15 +651,14 @@ def _enumeration_line(
     q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float], heads_only: bool = False
 ) -> str:
     """A count answered by the enumeration an item writes, best item first: one whose members all end on
-    the word counted (`shared_head`), else one closing on what is counted (`enumeration`; not when
+    the word counted (`shared_head`) or one closing on what is counted (`enumeration`; not when
     `heads_only`): the count, in the question's measure word, and the enumeration as the policy writes it.
 
     Example: "共性技术要重点拿下几项" -> "共四项：重点掌握混合增强智能新架构和新技术、…、自然语言处理技术等一批关键共性技术[1]。" """
     if any(states_count(s.text) for s in ordered):
         return ""
-    best_first = sorted(ordered, key=lambda x: -x.score)
-    finders = [lambda s: shared_head(s.text, q)] + ([] if heads_only else [lambda s: enumeration(s.text, q, topic)])
-    for s, found in ((s, find(s)) for find in finders for s in best_first):
+    for s in sorted(ordered, key=lambda x: -x.score):
+        found = shared_head(s.text, q) or (None if heads_only else enumeration(s.text, q, topic))
         if found is not None:
             m = _COUNT_WORD.search(norm(q.text))
             word = m.group(1) if m else (q.member_word or "项")

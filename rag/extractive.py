@@ -232,8 +232,9 @@ class Extractive:
         if chosen and not any(s.hit.why in ("list", "group") for s in chosen) and (names := self._entries_counted(q, chosen)):
             named = {(n.clause.id, n.position) for n in names}
             chosen = names + [s for s in chosen if (s.clause.id, s.position) not in named]
-        if chosen and (counted := self._enumerated(q, chosen, sorted((s for s in dated if s.score >= near), key=lambda s: -s.score))):
+        if chosen and (counted := self._enumerated(q, chosen)):
             chosen = counted
+        chosen = _units_clauses(q, chosen)
         refusal = self._year_of_evidence(q, chosen)
         if refusal is not None:
             return Verdict(False, refusal, scope=True)
@@ -541,21 +542,24 @@ class Extractive:
         ]
         return names if 2 <= len(names) <= compose.RUN_LIMIT else []
 
-    def _enumerated(self, q: Question, chosen: Sequence[Scored], near: Sequence[Scored] = ()) -> list[Scored]:
+    def _enumerated(self, q: Question, chosen: Sequence[Scored]) -> list[Scored]:
         """A question counting what one item enumerates ("共性技术要重点拿下几项" of "…、自然语言处理技术等一批关键
         共性技术", "要建几类基础设施和平台"): that item (a chosen one, else another item of a chosen clause) with
         the chosen items of its clause, and of other clauses those that spell what the question asks after
         its count (ITEMS_BEYOND at most); list members counted otherwise are not what is counted. [] when no
         such item enumerates what is counted (compose.enumeration). Members ending on the word counted
-        (compose.shared_head) are looked for in the chosen clauses first, then in the `near` items (those
-        scoring within KEEP_WITHIN of the best, best first)."""
+        (compose.shared_head) are looked for first, in the best item's clause; another clause's enumeration
+        does not outrank the best item's."""
         if not q.asks_count or q.count or any(compose.states_count(s.text) for s in chosen):
             return []  # a figure stated is the count
         topic = self._keep(q)
-        found = self._heads_counted(q, chosen, topic) or next((s for s in near if compose.shared_head(s.text, q)), None)
+        best = max(chosen, key=lambda s: s.score).clause.id
+        found = self._heads_counted(q, [s for s in chosen if s.clause.id == best], topic)
         if found is None and any(s.hit.why in _LISTED for s in chosen):
             return []  # members a list or a count of parts brought in are what is counted
-        found = found or next((s for s in chosen if compose.enumeration(s.text, q, topic)), None)
+        # then the best chosen item enumerating either way, then members ending on the word in another clause
+        found = found or next((s for s in sorted(chosen, key=lambda s: -s.score) if compose.shared_head(s.text, q) or compose.enumeration(s.text, q, topic)), None)
+        found = found or self._heads_counted(q, chosen, topic)
         if found is None:
             found = next(
                 (
@@ -1131,6 +1135,18 @@ def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = ()) -> Answer
 
 
 ANNOUNCED_COVER = 0.5
+
+
+def _units_clauses(q: Question, chosen: list[Scored]) -> list[Scored]:
+    """A question asking one thing's units ("做大产业集群那项 归哪个部门负责") is answered by the clauses whose
+    chosen items name units; items of other clauses near the best in score (the leading group's clause) name
+    none and answer nothing asked. Several parts, or no item naming units: the items as chosen."""
+    if "units" not in q.kinds or q.parts or q.comparison:
+        return chosen
+    named = {s.clause.id for s in chosen if s.item.units}
+    if named:
+        named.add(max(chosen, key=lambda s: s.score).clause.id)  # what is asked about, as the best item says it
+    return [s for s in chosen if s.clause.id in named] if named else chosen
 
 
 _LISTED = ("list", "list-part", "list-body", "group")  # items a list or a count of parts brought in

@@ -412,8 +412,11 @@ def test_a_count_of_things_named_after_the_count_is_of_the_members_ending_on_tha
 
 def test_units_asked_with_colloquial_words_are_those_of_the_item_named(bundled: Pipeline) -> None:
     # 沈阳's 三年行动计划 二（一）1 closes on "[责任部门：市科技局、经济和信息化委，各区、县(市)政府]"
-    first = bundled.ask("沈阳AI三年行动计划里头 实施重大项目那条 归哪些部门管").text.splitlines()[0]
+    answer = bundled.ask("沈阳AI三年行动计划里头 实施重大项目那条 归哪些部门管")
+    first = answer.text.splitlines()[0]
     assert "市科技局" in first and "经济和信息化委" in first and "未涉及" not in first, first
+    # another clause near it in score (一（二）4 writes 实施重大项目 too) names no units: not shown
+    assert {c.clause.citation for c in answer.citations} == {"《沈阳市新一代人工智能发展规划三年行动计划(2018-2020年)》二（一）1"}, answer.text
 
 
 def test_a_part_asking_who_is_answered_too(bundled: Pipeline) -> None:
