@@ -52,7 +52,7 @@ PER_PLACE = 2  # items per place in a "哪些城市" answer
 ENTRY_DASH = "—"  # an entry of a plan's list written as a dash paragraph: "——济南高新区定位于…"
 MENTIONED_WORDS = 6  # words of what a question says is mentioned, at most (each try scans the policies' texts)
 ASKS_WHOM_TO_ASK = re.compile(r"咨询|电话|联系|找谁")  # the 政策咨询 entry's office and number are asked
-MENTIONS = re.compile(r"提到|提及|提过|写到|写了|写过|说到|讲到|涉及|出现")  # "哪些地方提到X" asks who writes X
+MENTIONS = re.compile(r"提到|提及|提过|提了|写到|写了|写过|说到|说过|讲到|讲过|涉及|出现")  # "哪些地方提到X" asks who writes X
 CROSS_DEPTH = 4  # clauses searched per region for a "哪些城市" question
 
 

@@ -426,6 +426,12 @@ def test_a_part_asking_who_is_answered_too(bundled: Pipeline) -> None:
     assert any("第十九条" in c.clause.citation for c in answer.citations), answer.text
 
 
+def test_a_which_places_question_saying_ti_le_asks_who_writes_the_phrase(bundled: Pipeline) -> None:
+    # "提了" says "mentioned" as 提到 does: 德清 and 郑州 write 网络协同制造, no other place does
+    answer = bundled.ask("哪些地方的AI规划提了网络协同制造")
+    assert {c.clause.region for c in answer.citations} == {"德清县", "郑州市"}, answer.text
+
+
 def test_every_consulting_office_of_a_note_a_line_break_cut_is_named(bundled: Pipeline) -> None:
     first = bundled.ask("成都细则 高校调整人工智能学科设置那项 政策咨询找哪个部门").text.splitlines()[0]
     assert "市人社局职教处（咨询电话：61888227）" in first and "市教育局高等教育与职业教育处（咨询电话：61881665）" in first, first
