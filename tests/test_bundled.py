@@ -432,6 +432,15 @@ def test_a_which_places_question_saying_ti_le_asks_who_writes_the_phrase(bundled
     assert {c.clause.region for c in answer.citations} == {"德清县", "郑州市"}, answer.text
 
 
+def test_a_part_asking_how_is_answered_too(bundled: Pipeline) -> None:
+    # 黄埔's 细则: 第二十条 caps the 贴息 period, 第二十一条 says how a loan under a year is counted
+    answer = bundled.ask("黄埔那份细则 贴息期最多几年 贷款不到一年的贴息咋算")
+    assert "贴息期最长3年" in answer.text and "以贷款实际天数作为计算依据" in answer.text, answer.text
+    # 郑州's 四（一）1: how the open computing platform is built, and what it lowers for start-ups
+    answer = bundled.ask("郑州规划 开放计算服务平台咋搭 对初创企业有啥用")
+    assert "深度学习计算集群" in answer.text and "初创企业" in answer.text, answer.text
+
+
 def test_every_consulting_office_of_a_note_a_line_break_cut_is_named(bundled: Pipeline) -> None:
     first = bundled.ask("成都细则 高校调整人工智能学科设置那项 政策咨询找哪个部门").text.splitlines()[0]
     assert "市人社局职教处（咨询电话：61888227）" in first and "市教育局高等教育与职业教育处（咨询电话：61881665）" in first, first

@@ -97,6 +97,8 @@ def test_when_a_policy_was_issued_and_fillers_name_no_topic_and_who_asks(catalog
     q = analyse("湖北25年10月发的那份实施意见 最后一段鼓励谁拿行动当抓手 哪几方面先行先试", catalog)
     assert not {"25", "10", "月", "发", "一段"} & set(q.topic.split()), q.topic
     assert len(q.parts) == 2, q.parts  # "鼓励谁…" asks who: a part of its own
+    # asking how ("咋搭") makes a part too: "对初创企业有啥好处" is asked besides
+    assert len(analyse("郑州规划里 给开发者供算力的开放平台咋搭 对初创企业有啥好处", catalog).parts) == 2
     assert "那块" not in analyse("北京的指导意见 对军工那块的成果 有没有说转到民用", catalog).topic
     assert "发放" in analyse("补贴12月发放吗", catalog).topic  # 发放 is no issue date
     topic = analyse("给企业的服务体系打算咋弄 审批上有啥说法 做大产业集群那项 归哪个部门负责", catalog).topic.split()
