@@ -607,9 +607,13 @@ class Extractive:
 
     def _a_part_answers(self, r: Retrieved) -> bool:
         """Whether one part of a question that asks two things, asked alone, is answered by its scope
-        (the test the whole question failed): "…多少个平台？人才目标呢" when only the talent target is stated."""
+        (the test the whole question failed): "…多少个平台？人才目标呢" when only the talent target is stated.
+        A part of one word of two characters or more ("谁做基础" -> 做 基础) says too little to be answered
+        alone: most policies write it."""
         q = r.question
         for part in q.parts:
+            if sum(len(w) > 1 for w in part.split()) < 2:
+                continue
             alone = replace(q, topic=part)
             other = evidence.score_items(self.index, alone, r.vector, r.elsewhere) if r.elsewhere else []
             if evidence.answers(evidence.score_items(self.index, alone, r.vector, r.hits), other):
