@@ -580,9 +580,13 @@ def enumeration(text: str, q: Question, topic: dict[str, float]) -> tuple[str, i
 
 
 def counted_words(q: Question) -> str:
-    """The words a question writes right after its count, what it counts: "靠几项核心技术撑着" -> "核心技术撑着"."""
+    """The words a question writes right after its count, up to a pause, what it counts: "靠几项核心技术撑着"
+    -> "核心技术撑着"; "盯哪几类智能 一共几类" -> "智能"."""
     m = _COUNT_WORD.search(q.around_count[0])
-    return q.around_count[0][m.end() :] if m else ""
+    return _RUN.match(q.around_count[0], m.end()).group(0) if m else ""  # type: ignore[union-attr]
+
+
+_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]*")
 
 
 # Members separated by 、 ，和 及 以及 与, each ending on the same word (`shared_head`)
@@ -628,7 +632,7 @@ def _names_asker(members: Sequence[str], q: Question) -> bool:
 
 
 COUNTERS = "[个家项所条种类名位批]"  # measure words a count is stated in
-_STATED_COUNT = re.compile(rf"[\d一二两三四五六七八九十百千]\s*(?:余|多)?{COUNTERS}")  # "3家", "三项", "一家"
+CN_NUMERALS = r"[\d一二两三四五六七八九十百千]"  # a count in figures or in words: "3家", "三项", "一家"
 
 
 def states_count(text: str) -> bool:
@@ -767,7 +771,7 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
         if q.asks_count:  # "几个方向 分别叫啥", "分几个阶段建 …到哪年": the items listed are what is counted
             return ""
         return "相关条款没有规定具体数额或比例，条款内容如下：" if q.how_much else ""
-    if q.counter and not any(_STATED_COUNT.search(p) for _, p in stated):
+    if q.counter and not any(_counts(p, COUNTERS, CN_NUMERALS) for _, p in stated):
         return ""  # "形成几个基地" is not answered by "总面积约81平方公里": only a count answers a count
     picked = _amounts_asked(q, stated, topic or {})
     if len(picked) == 1:  # one tier of several is said with the others: "10万元；20万元；30万元—50万元"
@@ -788,9 +792,10 @@ def _amounts_asked(q: Question, stated: list[tuple[Scored, str]], topic: dict[st
     return [max(stated, key=lambda sp: (cover(topic, sp[0].text), order[sp])) if topic else stated[0]]
 
 
-def _counts(phrase: str, counter: str) -> bool:
-    """Whether an amount phrase counts in a measure word. Example: ("形成10个以上…", "个") -> True"""
-    return bool(re.search(rf"\d\s*(?:余|多)?{counter}", phrase))
+def _counts(phrase: str, counter: str, numerals: str = r"\d") -> bool:
+    """Whether an amount phrase counts in a measure word, with a numeral of `numerals`.
+    Example: ("形成10个以上…", "个") -> True; ("三项创新试点", COUNTERS, CN_NUMERALS) -> True"""
+    return bool(re.search(rf"{numerals}\s*(?:余|多)?{counter}", phrase))
 
 
 def _tiers_of(picked: tuple[Scored, str], stated: list[tuple[Scored, str]]) -> list[tuple[Scored, str]]:

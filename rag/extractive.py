@@ -553,13 +553,14 @@ class Extractive:
         if not q.asks_count or q.count or any(compose.states_count(s.text) for s in chosen):
             return []  # a figure stated is the count
         topic = self._keep(q)
-        best = max(chosen, key=lambda s: s.score).clause.id
-        found = self._heads_counted(q, [s for s in chosen if s.clause.id == best], topic)
+        ranked = sorted(chosen, key=lambda s: -s.score)
+        best = [s for s in ranked if s.clause.id == ranked[0].clause.id]
+        found = next((s for s in best if compose.shared_head(s.text, q)), None) or self._heads_in_bodies(q, best, topic)
         if found is None and any(s.hit.why in _LISTED for s in chosen):
             return []  # members a list or a count of parts brought in are what is counted
         # then the best chosen item enumerating either way, then members ending on the word in another clause
-        found = found or next((s for s in sorted(chosen, key=lambda s: -s.score) if compose.shared_head(s.text, q) or compose.enumeration(s.text, q, topic)), None)
-        found = found or self._heads_counted(q, chosen, topic)
+        found = found or next((s for s in ranked if compose.shared_head(s.text, q) or compose.enumeration(s.text, q, topic)), None)
+        found = found or self._heads_in_bodies(q, [s for s in ranked if s.clause.id != best[0].clause.id], topic)
         if found is None:
             found = next(
                 (
@@ -578,13 +579,10 @@ class Extractive:
         return [found, *own, *beyond[:ITEMS_BEYOND]]
 
     @staticmethod
-    def _heads_counted(q: Question, chosen: Sequence[Scored], topic: dict[str, float]) -> Scored | None:
-        """The item whose members all end on the word the question counts (compose.shared_head): a chosen
-        one, best first, else the item of a chosen clause that, read with the item before it (its heading),
-        spells the question out best ("筑平台那条 要攒几类平台": the body under the heading 筑平台)."""
-        found = next((s for s in chosen if compose.shared_head(s.text, q)), None)
-        if found is not None:
-            return found
+    def _heads_in_bodies(q: Question, chosen: Sequence[Scored], topic: dict[str, float]) -> Scored | None:
+        """The item of a chosen clause whose members all end on the word the question counts
+        (compose.shared_head) and that, read with the item before it (its heading), spells the question out
+        best ("筑平台那条 要攒几类平台": the body under the heading 筑平台); None when no item's members do."""
         seen: set[str] = set()
         candidates = []
         for s in chosen:

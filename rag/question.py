@@ -381,7 +381,8 @@ def analyse(question: str, catalog: Catalog) -> Question:
     # a policy named with its own implementing rules ("若干政策…四五七条实施细则") is one thing asked about, not two
     # to compare, unless the question asks how they differ
     distinct = [d for d in policies if d not in implementing]
-    kinds = _kinds(text, found, policies if _ASKS_SAME.search(text) else distinct, ref)
+    said = _ASKS_UNITS.sub(" ", text)  # "电话多少" asks for the units' line, not an amount
+    kinds = _kinds(text, said, found, policies if _ASKS_SAME.search(text) else distinct, ref)
     policies = tuple(dict.fromkeys(policies + tuple(implementing)))
     parts = _parts(text, found, policies, catalog)
     joined = () if parts else _each_of_two(text, found, policies, catalog)
@@ -394,7 +395,7 @@ def analyse(question: str, catalog: Catalog) -> Question:
         kinds=kinds,
         cross=bool(_CROSS.search(text)),
         topic=_topic(text, found, policies, catalog),
-        how_much=bool(_HOW_MUCH.search(_ASKS_UNITS.sub(" ", text))),
+        how_much=bool(_HOW_MUCH.search(said)),
         count=_count(text),
         parts=parts or joined,
         each_of_two=bool(joined) and not parts,
@@ -614,8 +615,9 @@ def _count(text: str) -> int | None:
 _EACH = re.compile(r"分别|各自|各是|各有|两地|[两二三几]个?(?:地方|城市|地区)")
 
 
-def _kinds(text: str, found: Sequence[Place], policies: Sequence[str], ref: str | None) -> tuple[str, ...]:
-    said = _ASKS_UNITS.sub(" ", text)  # "电话多少" asks for the units' line, not an amount
+def _kinds(text: str, said: str, found: Sequence[Place], policies: Sequence[str], ref: str | None) -> tuple[str, ...]:
+    """The kinds of answer a question asks for; `said` is the text without its units-asking phrases, which
+    ask the units kind only."""
     kinds = [k for k in KINDS[1:] if re.search(_KIND_PATTERNS[k], text if k == "units" else said)]
     if _side_by_side({p.region for p in found}, text) or len(policies) >= 2:
         kinds.insert(0, "comparison")

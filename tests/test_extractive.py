@@ -478,6 +478,7 @@ def test_a_count_of_things_named_after_the_count_is_of_the_members_ending_on_tha
     q = analyse("筑平台那条 要建几类平台", catalog)
     text = "推进园区建设，集聚一批高端的甲研发平台、乙创业平台、丙转化平台和丁服务平台，构建协同的发展环境。"
     assert compose.counted_words(q) == "平台"
+    assert compose.counted_words(analyse("主要盯哪几类智能 一共几类", catalog)) == "智能"  # up to the pause
     assert compose.shared_head(text, q) == ("集聚一批高端的甲研发平台、乙创业平台、丙转化平台和丁服务平台", 4)
     # members joined by a comma count too, each ending on the word: "…物联网技术，神经网络技术…"
     tech = analyse("智能物流靠几项核心技术撑着", catalog)
