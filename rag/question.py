@@ -24,7 +24,7 @@ from functools import cached_property, lru_cache
 from . import lookup, places
 from .clauses import cn_to_int
 from .model import Clause, Document
-from .text import STOPWORDS, tokenize_exact
+from .text import STOPWORDS, closed_class, tokenize_exact
 
 # ---------------------------------------------------------------- what the index holds
 
@@ -244,8 +244,10 @@ FUNCTION_WORDS = frozenset("的了和与跟及或在对为是有要把被给让�
 
 
 def _function_word(word: str) -> bool:
-    """A function word, or a word jieba made of function characters only ("各给", "还要", "为了")."""
-    return word in FUNCTION_WORDS or (len(word) > 1 and all(ch in FUNCTION_WORDS for ch in word))
+    """A function word, a word jieba made of function characters only ("各给", "还要", "为了"), or a word of a
+    closed class in jieba's dictionary ("或者", "的话"): rare in policies, such a word would pass for the
+    question's most specific word."""
+    return word in FUNCTION_WORDS or (len(word) > 1 and all(ch in FUNCTION_WORDS for ch in word)) or closed_class(word)
 
 
 @dataclass(frozen=True)

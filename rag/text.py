@@ -80,6 +80,27 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
+# jieba's part-of-speech tags of closed word classes: conjunctions (或者, 还是), particles (的话, 等等), modal
+# particles (吗, 呗) and interjections. A question's words of these classes say nothing of its topic.
+_CLOSED_CLASSES = ("c", "u", "y", "e")
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    _jieba()
+    import jieba.posseg
+
+    return dict(jieba.posseg.dt.word_tag_tab)
+
+
+def closed_class(word: str) -> bool:
+    """Whether jieba's dictionary tags a word as a conjunction, particle, modal particle or interjection.
+
+    Example: closed_class("或者") -> True; closed_class("的话") -> True; closed_class("住房") -> False
+    """
+    return _word_tags().get(word, "").startswith(_CLOSED_CLASSES)
+
+
 def tokenize(text: str) -> list[str]:
     """jieba search-mode tokens, lower-cased, without stopwords and punctuation.
 

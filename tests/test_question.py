@@ -294,6 +294,15 @@ def test_words_made_of_function_characters_leave_the_topic(catalog: Catalog) -> 
     assert "给予" in analyse("哪些城市给予算力补贴", catalog).topic.split()  # 予 is no function character
 
 
+def test_conjunctions_and_particles_leave_the_topic(catalog: Catalog) -> None:
+    # jieba's dictionary tags 或者 / 还是 as conjunctions and 的话 as a particle: rare in policies, such a word
+    # was taken for the question's most specific word, and an item of any grant that spelled the rest passed
+    q = analyse("在南京做研发的企业 上市的话 能申请奖励或者补贴不", catalog)
+    assert not {"的话", "或者"} & set(q.topic.split()) and {"上市", "奖励", "补贴"} <= set(q.topic.split())
+    assert "还是" not in analyse("算力券是发给企业还是高校", catalog).topic.split()
+    assert "同步" in analyse("数据和算力同步建设吗", catalog).topic.split()  # an adverb is not of a closed class
+
+
 @pytest.mark.parametrize("question", ["长沙平台认定办法 重点任务分成哪几块 每块讲啥", "合肥试验区 重点任务有几项 各项是啥"])
 def test_words_that_ask_for_each_member_ask_for_a_list_and_leave_the_topic(catalog: Catalog, question: str) -> None:
     q = analyse(question, catalog)
