@@ -649,7 +649,12 @@ def _topic(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
     Example: "合肥对AI企业租房有补贴吗" -> "人工智能 企业 租房 补贴"
     """
     out = text
-    for name in [p.text for p in found] + [g for g in places.GROUPS if g in out]:  # a group that only sets the scene too
+    # every mention of a place's own region, not only the first (光谷 … 武汉: one place, both named): its name is
+    # spelled by its own clauses and says nothing of what is asked there. A district or zone named inside it
+    # ("航空港区跟经开区分别主攻啥") stays: it is what is asked about.
+    regions = {p.region for p in found}
+    mentioned = {p.text for p in found} | {m.text for m in places.find(text) if not m.area and m.region in regions}
+    for name in sorted(mentioned, key=len, reverse=True) + [g for g in places.GROUPS if g in out]:  # a group that only sets the scene too
         out = out.replace(name, " ")
     for m in _type_words(out):
         out = out.replace(m.group(0), " ")

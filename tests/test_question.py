@@ -294,6 +294,13 @@ def test_words_made_of_function_characters_leave_the_topic(catalog: Catalog) -> 
     assert "给予" in analyse("哪些城市给予算力补贴", catalog).topic.split()  # 予 is no function character
 
 
+def test_every_mention_of_the_place_asked_leaves_the_topic_but_not_a_district_inside_it(catalog: Catalog) -> None:
+    # 光谷 and 武汉 are one place: the second name left in the topic was spelled by every 武汉 clause
+    q = analyse("在光谷开公司的 武汉给不给租金补贴", catalog)
+    assert "武汉" not in q.topic and {"租金", "补贴"} <= set(q.topic.split())
+    assert "经开区" in analyse("郑州的航空港区跟经开区分别主攻啥", catalog).topic.split()
+
+
 def test_conjunctions_and_particles_leave_the_topic(catalog: Catalog) -> None:
     # jieba's dictionary tags 或者 / 还是 as conjunctions and 的话 as a particle: rare in policies, such a word
     # was taken for the question's most specific word, and an item of any grant that spelled the rest passed
