@@ -49,6 +49,7 @@ _DATE_SAID = {  # the words of a date fact's source that state it
     "expires": re.compile(r"有效期[^，。；]{0,30}"),
 }
 PER_PLACE = 2  # items per place in a "哪些城市" answer
+PER_BLOCK = 3  # items per place (or policy) in a comparison: a side of "各打算咋发展" takes more than one item
 ENTRY_DASH = "—"  # an entry of a plan's list written as a dash paragraph: "——济南高新区定位于…"
 MENTIONED_WORDS = 6  # words of what a question says is mentioned, at most (each try scans the policies' texts)
 ASKS_WHOM_TO_ASK = re.compile(r"咨询|电话|联系|找谁")  # the 政策咨询 entry's office and number are asked
@@ -794,7 +795,7 @@ class Extractive:
             if q.how_much:  # "各给多少": a place's items that state a figure come before those that do not
                 chosen = sorted(chosen, key=lambda s: not _figure(s.text))
             nearest = scored[0] if scored and not chosen else None
-            out.append(compose.Block(label, compose.with_runs(chosen[:PER_PLACE]), nearest))
+            out.append(compose.Block(label, compose.with_runs(chosen[:PER_BLOCK]), nearest))
         if len(q.known_places) < 2:  # policies of one place: those that say something, best first
             said = sorted((b for b in out if b.chosen), key=lambda b: -b.chosen[0].score)[:3]
             out = said if len(said) >= 2 else out

@@ -480,3 +480,11 @@ def test_each_of_two_places_asked_in_one_question_gets_its_own_item(bundled: Pip
     # 四区协同 is in both parts; what tells them apart (航空港区, 经开区) picks each part's item
     answer = bundled.ask("郑州四区协同 航空港区跟经开区各自重点干啥")
     assert "航空港区依托" in answer.text and "经开区依托" in answer.text, answer.text
+
+
+def test_a_comparison_side_takes_more_than_two_items_of_its_clause(bundled: Pipeline) -> None:
+    # 重庆's clause on 智能网联汽车 writes its products, its infrastructure and its pilot cars; 武汉's its
+    # enterprises, road tests and test platforms: a side cut to two items lost one of each
+    answer = bundled.ask("重庆和武汉的人工智能方案 在智能网联汽车上分别重点做什么")
+    assert "【重庆市】" in answer.text and "【武汉市】" in answer.text, answer.text
+    assert all(w in answer.text for w in ("车规级芯片", "L3/L4", "道路测试", "仿真测试平台")), answer.text
