@@ -559,8 +559,12 @@ class Extractive:
         found = next((s for s in best if compose.shared_head(s.text, q)), None) or self._heads_in_bodies(q, best, topic)
         if found is None and any(s.hit.why in _LISTED for s in chosen):
             return []  # members a list or a count of parts brought in are what is counted
-        # then the best chosen item enumerating either way, then members ending on the word in another clause
-        found = found or next((s for s in ranked if compose.shared_head(s.text, q) or compose.enumeration(s.text, q, topic)), None)
+        # then the best chosen item enumerating either way (the best clause's items were tested for members ending
+        # on the word above), then members ending on the word in another clause
+        found = found or next(
+            (s for s in ranked if (s.clause.id != best[0].clause.id and compose.shared_head(s.text, q)) or compose.enumeration(s.text, q, topic)),
+            None,
+        )
         found = found or self._heads_in_bodies(q, [s for s in ranked if s.clause.id != best[0].clause.id], topic)
         if found is None:
             found = next(
