@@ -24,7 +24,7 @@ from .evidence import Scored, cover, name_item, pairs, states_goal
 from .items import PERIOD, PERIOD_WORD, PHONE_LABELS, leading_period, numbered, unnumbered
 from .measures import CAP_WORDS
 from .model import Answer, Citation, Clause, TableRow
-from .question import Question
+from .question import Question, years_spoken
 from .text import norm, tail_words
 
 T = TypeVar("T")
@@ -741,7 +741,7 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
     out most of the question's words (`topic`) is said; a question about two things gets each its own."""
 
     def of_year(s: Scored) -> bool:
-        return any(str(y) in said(s) for y in q.years)
+        return bool(set(q.years) & years_spoken(said(s)))
 
     if q.years and (len(q.years) > 1 or len(q.parts) < 2):
         # the figure of each year asked ("到2025年和2030年分别…"), from a sentence or a table row; a question
@@ -841,7 +841,7 @@ def _amount_of_year(year: int, ordered: Sequence[Scored], numbering: Numbering, 
             cell = row_value(s.clause, s.text, year)
             if cell:
                 return f"{cell}[{numbering.of(s.clause, s.text)}]"
-        elif str(year) in said(s) and (phrase := amount_phrase(s.text)):
+        elif year in years_spoken(said(s)) and (phrase := amount_phrase(s.text)):
             when = period(s.clause, s.position) or leading_period(s.text) or f"{year}年"
             prefix = f"{when}，" if when not in phrase else ""
             return f"{prefix}{phrase}[{numbering.of(s.clause, s.text)}]"
@@ -1015,7 +1015,7 @@ def refusal(
             w.item_line(s, topic or {}, label=f"{s.clause.region or ''} ")
     elif related:
         w.lines.append("可能相关（仅供参考，并未回答该问题）：")
-        for clause in related[:MAY_RELATE]:
+        for clause in list({c.id: c for c in related}.values())[:MAY_RELATE]:  # a clause once, whatever items brought it
             n = w.numbering.of(clause)
             flat = " ".join(clause.text.split())  # one line: a heading's line break would cut the list
             text = flat if len(flat) <= 60 else flat[:60] + "……"

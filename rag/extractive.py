@@ -25,12 +25,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from . import compose, evidence, lookup, retrieve
-from .checks import amounts
+from .checks import amounts, states_quantity
 from .clauses import cn_to_int, consulting
 from .evidence import Scored
 from .items import PERIOD_WORD
 from .model import Answer, Clause, Hit
-from .question import Question
+from .question import Question, years_spoken
 from .text import norm, sentence_spans
 
 log = logging.getLogger(__name__)
@@ -236,7 +236,7 @@ class Extractive:
         if chosen and (counted := self._enumerated(q, chosen)):
             chosen = counted
         chosen = _units_clauses(q, chosen)
-        refusal = self._year_of_evidence(q, chosen)
+        refusal = self._year_of_evidence(q, chosen, dated)
         if refusal is not None:
             return Verdict(False, refusal, scope=True)
         if not chosen:  # nothing of the year asked answers it: no empty answer
@@ -357,44 +357,49 @@ class Extractive:
         )
         return compose.refusal(head, related=[h.clause for h in r.hits])
 
-    def _year_of_evidence(self, q: Question, chosen: Sequence[Scored]) -> Answer | None:
+    def _year_of_evidence(self, q: Question, chosen: Sequence[Scored], near: Sequence[Scored] = ()) -> Answer | None:
         """A target year no chosen item states (nor the period it belongs to): 2025 asked of a plan whose
-        targets are for 2020 and 2022. A year that names the policy (its year of issue) is not a target."""
+        targets are for 2020 and 2022. A year that names the policy (its year of issue) is not a target. When
+        a figure is asked and some chosen clause states one, the year must be spoken by such a clause: a plan
+        whose figures are for 2022 and whose 2025 outlook states none has no 2025 figure to give (when no
+        chosen clause states a figure, the answer says so, from the clause of the year)."""
         years = [y for y in q.years if not self._names_policy(q, y)]
         if not years or not ({"amount", "comparison"} & set(q.kinds)):
             return None
-        covered = " ".join(compose.said(s) for s in chosen)
-        missing = [y for y in years if str(y) not in covered]
+        stating = {s.clause.id for s in chosen if s.item.role == "row" or states_quantity(s.text)}
+        speaking = [s for s in chosen if s.clause.id in stating] if "amount" in q.kinds and stating else list(chosen)
+        covered = years_spoken(" ".join(compose.said(s) for s in speaking))
+        missing = [y for y in years if y not in covered]
         if not missing:
             return None
         where = compose.scope_label(q, self._titles()) or "所收录的政策"
         head = f"{where}中没有找到{'、'.join(map(str, missing))}年的相关目标或数额。"
-        return compose.refusal(head, related=[s.clause for s in chosen])
+        return compose.refusal(head, related=[s.clause for s in chosen or near])  # nothing chosen: the closest
 
     def _of_year(self, q: Question, scored: list[Scored]) -> list[Scored]:
         """For a question naming a (target) year, the items of that year when the scope has any: an item
         that states the year, or belongs to a period or heading that does ("2027年的目标" is not answered
         by the 2022 one)."""
-        years = [str(y) for y in q.years if not self._names_policy(q, y)]
+        years = {y for y in q.years if not self._names_policy(q, y)}
         if not years:
             return scored
 
         def of_year(s: Scored) -> bool:
-            return any(y in compose.said(s) for y in years)
+            return bool(years & years_spoken(compose.said(s)))
 
         dated = [s for s in scored if of_year(s)]
         return dated or scored
 
     def _each_year(self, q: Question, dated: list[Scored], chosen: list[Scored], floor: float) -> list[Scored]:
         """"到2025年和2030年分别…": the best item of each asked year that no chosen item covers."""
-        years = [str(y) for y in q.years if not self._names_policy(q, y)]
+        years = [y for y in q.years if not self._names_policy(q, y)]
         if len(years) < 2:
             return []
-        covered = " ".join(compose.said(s) for s in chosen)
+        covered = years_spoken(" ".join(compose.said(s) for s in chosen))
         extra: list[Scored] = []
         for y in years:
             if y not in covered:
-                best = next((s for s in dated if s.score >= floor and y in compose.said(s)), None)
+                best = next((s for s in dated if s.score >= floor and y in years_spoken(compose.said(s))), None)
                 if best is not None and best not in chosen + extra:
                     extra.append(best)
         return extra

@@ -37,6 +37,16 @@ POLICY_TYPES = (
 _TITLE_TAIL = re.compile(r"[（(][^（）()]*[）)]$")  # "(2020—2030年)" after the type word
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.])")
 _YEAR_IN_TEXT = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*(?:年|[-—–~～至]\s*(?:19|20)\d\d)")
+_SPAN_END = re.compile(r"(?<![\d.])(?:19|20)\d\d\s*[-—–~～至]\s*((?:19|20)\d\d)(?![\d.])")
+
+
+def years_spoken(text: str) -> set[int]:
+    """The years a text speaks of as years: written with 年 or as an end of a span. A year inside a name
+    is none: "《中国制造2025德清行动计划》" says nothing of 2025.
+
+    Example: years_spoken("到2025年…（2021-2023）…中国制造2025") -> {2021, 2023, 2025}
+    """
+    return {int(y) for y in _YEAR_IN_TEXT.findall(text)} | {int(y) for y in _SPAN_END.findall(text)}
 
 
 @dataclass(frozen=True)

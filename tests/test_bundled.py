@@ -488,3 +488,10 @@ def test_a_comparison_side_takes_more_than_two_items_of_its_clause(bundled: Pipe
     answer = bundled.ask("重庆和武汉的人工智能方案 在智能网联汽车上分别重点做什么")
     assert "【重庆市】" in answer.text and "【武汉市】" in answer.text, answer.text
     assert all(w in answer.text for w in ("车规级芯片", "L3/L4", "道路测试", "仿真测试平台")), answer.text
+
+
+def test_a_figure_asked_of_a_year_only_an_outlook_without_figures_speaks_of_is_refused(bundled: Pipeline) -> None:
+    # 德清's figures are for 2022; its 2025 outlook states none, and "《中国制造2025德清行动计划》" in its
+    # preamble names a plan, not a year (a training question)
+    answer = bundled.ask("德清规划里2025年人工智能核心产业产值目标是多少？")
+    assert answer.refused and "2025年" in answer.text.splitlines()[0], answer.text

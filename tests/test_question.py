@@ -372,3 +372,12 @@ def test_the_count_is_read_as_written(catalog: Catalog) -> None:
     assert analyse("沈阳的六大AI相关产业有哪些", catalog).count_phrase == "六大"
     assert analyse("分哪两块", catalog).count_phrase == "两块"
     assert analyse("有哪些产业", catalog).count_phrase is None
+
+
+def test_years_are_those_written_as_years_not_inside_names() -> None:
+    from rag.question import years_spoken
+
+    assert years_spoken("到2025年，产值突破500亿元") == {2025}
+    assert years_spoken("中期（2022-2025）") == {2022, 2025}  # both ends of a span
+    assert years_spoken("根据《中国制造2025德清行动计划》等文件精神") == set()  # a year inside a name is none
+    assert years_spoken("2019年至2023年") == {2019, 2023}
