@@ -151,7 +151,8 @@ def trim(
     “三一三三三”行动计划，") keeps every piece after it: what follows a term says what it is ("以…为三大目标，
     以…为一个核心，…"). With `goals` (a question asking what something is to become), a piece saying what it
     becomes ("打造人工智能应用创新先锋城市，") is kept. A piece spelling out what a kept piece names ("包括…",
-    "即…") is kept with it. `parts`, the topics of a question asking two things or more
+    "即…") is kept with it, and so is the piece after one ending in a colon ("包括但不限于：" announces its
+    list). `parts`, the topics of a question asking two things or more
     ("聚焦哪些领域 要用上哪些技术"): a piece bearing on one of them bears on the question.
 
     Example: a 200-character target sentence -> "到2027年,……产业规模达到3500亿元"
@@ -177,6 +178,9 @@ def trim(
         wanted |= set(range(term, len(pieces)))
     # a piece spelling out what the kept one names ("每条赛道遴选一批重点培育企业，" then "包括龙头企业、…等，")
     wanted |= {i + 1 for i in list(wanted) if i + 1 < len(pieces) and _ELABORATES.match(pieces[i + 1])}
+    for i in sorted(wanted):  # a kept piece ending in a colon announces the next: "包括但不限于：" and the list
+        if i + 1 < len(pieces) and pieces[i].endswith(("：", ":")):
+            wanted.add(i + 1)
     if len(pieces) - 2 in wanted:
         wanted.add(len(pieces) - 1)
     out, last = "", -1
@@ -249,15 +253,20 @@ def units_phrase(units: Sequence[tuple[str, str]]) -> str:
 
 def choose(q: Question, scored: Sequence[Scored], floor: float, within: float) -> list[Scored]:
     """The items an answer is made of: those scoring within `within` of the best (and above `floor`),
-    from at most MAX_CLAUSES clauses; a list question takes every such item of its best clause."""
+    from at most MAX_CLAUSES clauses; a list question takes every such item of its best clause. The best
+    item must pass `floor`; the other items of its clause need only stand within `within` of it: a clause
+    whose best item barely passes lost the sentences that answer the rest of the question ("规划点了几类难题
+    要解决到啥程度": the 难题 sentence scored 0.4 below a neighbour that passed)."""
     if not scored:
         return []
     top = scored[0].score
-    good = [s for s in scored if s.score >= max(floor, top - within)]
+    if top < floor:
+        return []
+    first = scored[0].clause.id  # the best item's clause answers: its items need only stand near the best
+    good = [s for s in scored if s.score >= (top - within if s.clause.id == first else max(floor, top - within))]
     if not good:
         return []
     if q.kind == "list" or "list" in q.kinds:
-        first = good[0].clause.id
         siblings = [s for s in scored if s.clause.id == first and s.score >= max(floor, top - 2 * within)]
         good = siblings + [s for s in good if s.clause.id != first]
     clauses: list[str] = []

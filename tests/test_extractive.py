@@ -809,3 +809,44 @@ def test_a_named_place_lacks_the_measure_only_where_others_spell_out_more_of_the
     assert evidence.answers(own, [scored("西安", 0.9, 6.5 + evidence.ELSEWHERE_GAP - 0.5)])
     low = [scored("马桥", 1.0, evidence.EVIDENCE_MIN - 0.1)]
     assert not evidence.answers(low, [scored("西安", 0.1, 1.0)])
+
+
+def test_the_answering_clause_keeps_its_items_near_the_best_though_under_the_floor() -> None:
+    from rag import items as clause_items
+    from rag.model import Hit
+
+    def clause(cid: str, text: str) -> Clause:
+        return Clause(cid, cid, f"{cid}规划", (), "三", text, (0, len(text)), items=clause_items.split(text))
+
+    best = clause("zz", "完善项目推进机制。开展一批示范项目。切实解决土地、资金等制约项目推进的难题。加强宣传。")
+    other = clause("yy", "推进重点项目建设。")
+
+    def scored(c: Clause, position: int, score: float) -> evidence.Scored:
+        return evidence.Scored(Hit(c, 0.0, "dense"), position, 0.0, 0.0, score)
+
+    q = analyse("重点项目推进中的难题要解决到啥程度", Catalog.of([], []))
+    found = [scored(best, 0, 6.2), scored(other, 0, 5.9), scored(best, 2, 5.8), scored(best, 1, 3.0)]
+    chosen = compose.choose(q, found, 6.0, 2.5)
+    # the best clause's 难题 sentence, 0.4 under the best, comes; another clause under the floor does not;
+    # an item of the best clause farther than the window from the best does not either
+    assert [(s.clause.id, s.position) for s in chosen] == [("zz", 0), ("zz", 2)]
+    assert compose.choose(q, found, 6.5, 2.5) == []  # the best under the floor: nothing answers
+
+
+def test_a_long_item_cut_to_the_asked_pieces_keeps_what_its_colon_announces() -> None:
+    text = (
+        "本意见重点支持符合指导目录明确的产业方向，包括但不限于：智能芯片、智能传感器、计算机视觉等关键技术领域，"
+        + "".join(f"以及{w}配套服务和资源建设，" for w in FILLER_TOPICS)
+        + "并逐步完善。"
+    )
+    assert len(text) > compose.LONG_ITEM
+    cut = compose.trim(text, {"方向": 1.0, "目录": 1.0})
+    assert "包括但不限于：智能芯片、智能传感器" in cut and "人才培养" not in cut
+
+
+def test_a_refusal_offers_each_related_clause_once() -> None:
+    text = "推进智能制造工作。"
+    c = Clause("c1", "d", "某规划", (), "一", text, (0, len(text)))
+    d = Clause("c2", "d", "某规划", (), "二", "推进数据开放。", (0, 7))
+    answer = compose.refusal("没有找到2028年的相关目标或数额。", related=[c, c, d])
+    assert answer.text.count("推进智能制造") == 1 and len(answer.citations) == 2
