@@ -267,7 +267,7 @@ def choose(q: Question, scored: Sequence[Scored], floor: float, within: float) -
     if not good:
         return []
     if q.kind == "list" or "list" in q.kinds:
-        siblings = [s for s in scored if s.clause.id == first and s.score >= max(floor, top - 2 * within)]
+        siblings = [s for s in scored if s.clause.id == first and s.score >= min(max(floor, top - 2 * within), top - within)]
         good = siblings + [s for s in good if s.clause.id != first]
     clauses: list[str] = []
     out: list[Scored] = []

@@ -801,8 +801,8 @@ class Extractive:
             chosen = compose.choose(q, scored, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)
             if about_quoted and self._unwritten(q, docs):  # the name quoted is not this place's: nearest item only
                 chosen = []
-            if q.how_much:  # "各给多少": a place's items that state a figure come before those that do not
-                chosen = sorted(chosen, key=lambda s: not _figure(s.text))
+            # a side's best items, however its list was gathered; "各给多少": items stating a figure first
+            chosen = sorted(chosen, key=lambda s: (q.how_much and not _figure(s.text), -s.score))
             nearest = scored[0] if scored and not chosen else None
             out.append(compose.Block(label, compose.with_runs(chosen[:PER_BLOCK]), nearest))
         if len(q.known_places) < 2:  # policies of one place: those that say something, best first

@@ -831,6 +831,9 @@ def test_the_answering_clause_keeps_its_items_near_the_best_though_under_the_flo
     # an item of the best clause farther than the window from the best does not either
     assert [(s.clause.id, s.position) for s in chosen] == [("zz", 0), ("zz", 2)]
     assert compose.choose(q, found, 6.5, 2.5) == []  # the best under the floor: nothing answers
+    listing = analyse("重点项目推进中列了哪些难题", Catalog.of([], []))
+    assert "list" in listing.kinds
+    assert ("zz", 2) in [(s.clause.id, s.position) for s in compose.choose(listing, found, 6.0, 2.5)]
 
 
 def test_a_long_item_cut_to_the_asked_pieces_keeps_what_its_colon_announces() -> None:
