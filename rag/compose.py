@@ -554,9 +554,10 @@ def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) 
 
 
 # Members named in one enumeration, joined by 、 and closed by 等 and what they are: "在财税金融、人才引进、…、
-# 营商环境等方面", "…、自然语言处理技术等一批关键共性技术". 高等, 平等, 同等 are words, not the close.
+# 营商环境等方面", "…、自然语言处理技术等一批关键共性技术". 高等, 平等, 同等 are words, not the close ("…协同等技术",
+# "…出让合同等文件" close on 协同, 合同).
 _ENUMERATION = re.compile(
-    r"([^，,。；;：:（）()等]+、[^，,。；;：:（）()等]+?)(?<![高平同均对相])等(?!为一体|于|同于)(?:一批|一系列|多[个项种类])?([\u4e00-\u9fffA-Za-z]{1,12})"
+    r"([^，,。；;：:（）()等]+、[^，,。；;：:（）()等]+?)(?<![高平均对相])(?<![^协合]同)等(?!为一体|于|同于)(?:一批|一系列|多[个项种类])?([\u4e00-\u9fffA-Za-z]{1,12})"
 )
 _LAST_JOINED = re.compile(r"(?<=.{2})(?:和|及|以及)(?=.{2})")  # "…、智慧教育和智慧安防": the last two joined
 COUNT_WINDOW = 16  # the question's words before and at its count that may name what is counted
@@ -577,15 +578,42 @@ def enumeration(text: str, q: Question, topic: dict[str, float]) -> tuple[str, i
     asked = _COUNT_WORD.search(norm(q.text))
     noun = asked.group(1).lstrip("大个") if asked else ""
     window = {p for p in pairs(q.around_count[0][-COUNT_WINDOW:]) if topic.get(p, 0.0) >= 1.0}
+    named = _counted_nouns(q)
     for m in _ENUMERATION.finditer(text):
         members = m.group(1).split("、")
-        closes = noun in m.group(2) if len(noun) > 1 else bool(pairs(m.group(2)) & window)
+        closing = m.group(2)
+        end = m.end()
+        if len(noun) > 1:
+            closes = noun in closing
+        elif pairs(closing) & window:
+            closes = True
+        else:  # closing on the noun counted, however common, and not on what it makes ("等技术的成套装备")
+            word = next((w for w in named if closing.startswith(w)), "")
+            end = m.start(2) + len(word)
+            closes = bool(word) and not _PART_OF.match(text, end)
         if closes and 2 <= len(members) <= RUN_LIMIT and not _names_asker(members, q):
             others = [len(x) for x in members[:-1]]
             if len(members[-1]) > 1.5 * max(others) and _LAST_JOINED.search(members[-1]):
                 members += [""]  # "智慧教育和智慧安防" names two
-            return m.group(0).strip(), len(members)
+            return text[m.start() : end].strip(), len(members)
     return None
+
+
+_BEFORE_COUNT = re.compile(r"(?:一共|总共|共|都|又|还)?(?:有|是)?\s*$")
+
+
+def _counted_nouns(q: Question) -> tuple[str, ...]:
+    """The noun a question counts in a measure word, however common: the words right after its count when
+    they are a short noun (two to four characters: "要推广几类技术" -> "技术", "形成几个产业基地" -> "产业基地", not
+    "靠几项核心技术撑着"), and the two characters right before it ("龙头的企业有几家" -> "企业"). An enumeration
+    closing on one of them ("…、智能语音等技术") is what is counted."""
+    m = _COUNT_WORD.search(q.around_count[0])
+    if m is None:
+        return ()
+    before = _BEFORE_COUNT.sub("", q.around_count[0][: m.start()])[-2:]
+    after = counted_words(q)
+    found = (after if len(after) <= 4 else "", before)
+    return tuple(w for w in found if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", w))
 
 
 def counted_words(q: Question) -> str:

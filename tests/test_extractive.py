@@ -853,3 +853,17 @@ def test_a_refusal_offers_each_related_clause_once() -> None:
     d = Clause("c2", "d", "某规划", (), "二", "推进数据开放。", (0, 7))
     answer = compose.refusal("没有找到2028年的相关目标或数额。", related=[c, c, d])
     assert answer.text.count("推进智能制造") == 1 and len(answer.citations) == 2
+
+
+def test_a_count_in_a_measure_word_is_of_the_enumeration_closing_on_the_noun_counted() -> None:
+    def counted(question: str, text: str) -> tuple[str, int] | None:
+        return compose.enumeration(text, analyse(question, Catalog.of([], [])), {})
+
+    # the noun after the count, however common ("技术"), closes the enumeration counted; 协同等 closes it too
+    text = "推广生产线重构与动态智能调度、生产装备智能物联、多维人机物协同等技术,鼓励企业建设工厂大数据系统。"
+    assert counted("这份方案要推广几类技术", text) == ("推广生产线重构与动态智能调度、生产装备智能物联、多维人机物协同等技术", 3)
+    # the noun before the count ("企业有几家"); the phrase ends on it, not twelve characters on
+    text = "支持曙光、麒麟、五八、滴滴等企业成长为百亿级以上人工智能领军企业。"
+    assert counted("要扶成龙头的企业有几家", text) == ("支持曙光、麒麟、五八、滴滴等企业", 4)
+    # technologies that make up equipment are not the technologies asked
+    assert counted("这份方案要推广几类技术", "集成应用具有深度感知、智慧决策、自动执行等技术的成套装备。") is None
