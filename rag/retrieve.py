@@ -178,7 +178,8 @@ def _per_region(scores: Scores, q: Question, allowed: Scope | None) -> list[Hit]
     policy of one place) named, interleaved; every one reuses the one query vector, and at most MAX_REGIONS
     are searched."""
     if len(q.regions) >= 2:
-        groups = [q.policies if set(q.policies) & set(p.docs) else p.docs for p in q.known_places]
+        # a place's own named policies ("长沙的三年行动计划跟郑州的产业规划"), else all its policies
+        groups = [tuple(d for d in q.policies if d in p.docs) or p.docs for p in q.known_places]
     else:
         groups = [(d,) for d in q.policies]
     per = []

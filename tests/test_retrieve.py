@@ -45,6 +45,13 @@ def test_comparison_gets_evidence_from_each_place(store_index) -> None:  # type:
     assert {h.clause.region for h in hits[:2]} == {"成都市", "重庆市"}
 
 
+def test_a_comparison_naming_each_place_s_policy_searches_each_place_in_its_own(store_index) -> None:  # type: ignore[no-untyped-def]
+    # one named policy per place: each place is searched in its own, not in both (长沙's clauses took all)
+    hits = retrieve.search(store_index, "长沙的三年行动计划跟郑州的产业规划 产学研各怎么写的", k=10)
+    assert {h.clause.region for h in hits[:2]} == {"长沙市", "郑州市"}
+    assert all("三年行动计划" in h.clause.doc_title for h in hits if h.clause.region == "长沙市")
+
+
 def test_no_two_near_identical_clauses(store_index) -> None:  # type: ignore[no-untyped-def]
     hits = retrieve.search(store_index, "成都人工智能产业发展专项政策 对新落户企业的支持", k=10)
     texts = [norm(h.clause.text) for h in hits]
