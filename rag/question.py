@@ -37,6 +37,10 @@ POLICY_TYPES = (
 _TITLE_TAIL = re.compile(r"[（(][^（）()]*[）)]$")  # "(2020—2030年)" after the type word
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.])")
 _YEAR_IN_TEXT = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*(?:年|[-—–~～至]\s*(?:19|20)\d\d)")
+# a policy's period written short: "20到22年的行动计划", "深圳19-23行动计划" (its years, no topic words)
+_SHORT_SPAN = re.compile(
+    r"(?<![\d.])[1-3]\d\s*(?:到|至|[-—–~～])\s*[1-3]\d(?![\d.])(?=\s*(?:年|[\u4e00-\u9fff]{0,4}?(?:规划|计划|方案|意见|政策|措施|办法|细则|导则)))"
+)
 _SPAN_END = re.compile(r"(?<![\d.])(?:19|20)\d\d\s*[-—–~～至]\s*((?:19|20)\d\d)(?![\d.])")
 
 
@@ -666,6 +670,7 @@ def _topic(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
     mentioned = {p.text for p in found} | {m.text for m in places.find(text) if not m.area and m.region in regions}
     for name in sorted(mentioned, key=len, reverse=True) + [g for g in places.GROUPS if g in out]:  # a group that only sets the scene too
         out = out.replace(name, " ")
+    out = _SHORT_SPAN.sub(" ", out)  # before the type words it is written with go
     for m in _type_words(out):
         out = out.replace(m.group(0), " ")
     out = re.sub(r"第\s*[一二三四五六七八九十百零〇两\d]+\s*[条章节项点]|专栏\s*\d+|[（(][一二三四五六七八九十\d]+[)）]", " ", out)

@@ -381,3 +381,10 @@ def test_years_are_those_written_as_years_not_inside_names() -> None:
     assert years_spoken("中期（2022-2025）") == {2022, 2025}  # both ends of a span
     assert years_spoken("根据《中国制造2025德清行动计划》等文件精神") == set()  # a year inside a name is none
     assert years_spoken("2019年至2023年") == {2019, 2023}
+
+
+def test_a_policy_s_period_written_short_is_no_topic_word(catalog: Catalog) -> None:
+    # "20到22年", "19-23行动计划": the years of the policy named, not what is asked; a range of amounts stays
+    assert analyse("AI跟区块链一块儿用 广州那份20到22年的行动计划 打算咋弄", catalog).topic == "人工智能 区块 链 一块儿 用"
+    assert "19" not in analyse("深圳19-23行动计划 智能制造要建啥平台", catalog).topic.split()
+    assert analyse("对30-50万元的项目补多少", catalog).topic.split()[:2] == ["30", "50"]
