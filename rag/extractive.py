@@ -120,7 +120,7 @@ class Extractive:
         lookups = [h for h in r.hits if h.why == "lookup"]
         if lookups:
             quoted = [(h.clause, h.clause.text) for h in lookups]
-            return lookup_answer(lookups, compose.cross_references(quoted, self._clauses_by_doc()))
+            return lookup_answer(lookups, compose.cross_references(quoted, self._clauses_by_doc()), self._asked_item(r, lookups))
         keep = self._keep(q)
         if q.comparison and self._compares(q):
             answer = compose.compare(q, self._blocks(r), keep)
@@ -136,6 +136,21 @@ class Extractive:
         chosen = list(verdict.chosen)
         quoted = [(s.clause, s.text) for s in chosen]
         return compose.compose(q, chosen, keep, compose.cross_references(quoted, self._clauses_by_doc()))
+
+    def _asked_item(self, r: Retrieved, lookups: Sequence[Hit]) -> Scored | None:
+        """The item of the clauses a question names that its other words ask about ("第十条 要往哪些领域再放开AI
+        应用场景": the last of the article's four entries): said first, before the clause whole. Only for one
+        clause named, a question asking one thing (not "A跟B 分别要干啥"), a clause of three items or more,
+        and one item that spells out more of the question's topic than any other, a fair share of it
+        (PIECE_COVER), and is not the first item. None otherwise."""
+        if len(lookups) != 1 or r.question.parts or sum(1 for item in lookups[0].clause.items if item.role == "") < 3:
+            return None
+        scored = sorted(evidence.score_items(self.index, r.question, r.vector, lookups), key=lambda s: (-s.cover, -s.score))
+        if not scored or scored[0].cover < compose.PIECE_COVER or len(scored) > 1 and scored[1].cover >= scored[0].cover:
+            return None
+        best = scored[0]
+        opening = next((n for n, item in enumerate(lookups[0].clause.items) if item.role == ""), None)
+        return None if best.clause.id == lookups[0].clause.id and best.position == opening else best
 
     def _policy_dates(self, r: Retrieved) -> Answer | None:
         """When was one named policy issued, in force from, in force until: answered from the dates read
@@ -1126,14 +1141,19 @@ def _lists_inline(text: str, count: int | None, said: str = "") -> bool:
     return False
 
 
-def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = ()) -> Answer:
+def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = (), asked: Scored | None = None) -> Answer:
     """A question naming a clause ("第六条讲的是什么") gets the clause itself, whole, and any clause it
-    refers to ("参照第一条").
+    refers to ("参照第一条"); the item the question's other words ask about (`asked`) first.
 
     Example: -> "《北京市…十五条措施》第六条：第六条 鼓励发展早期和长期投资。…[1]"
     """
     numbering = compose.Numbering()
     parts = []
+    if asked is not None:  # numbered as its clause, which follows whole; an entry's body with the entry's name
+        n = asked.position
+        named = asked.clause.item_text(asked.clause.items[n - 1]).strip() if n and evidence.entry_title(asked.clause, n - 1) else ""
+        said = f"{named}{asked.text.strip()}".lstrip(compose.ENTRY_DASHES).rstrip("。；;，, ")
+        parts.append(f"{said}[{numbering.of(asked.clause, asked.clause.text)}]。")
     for h in hits:
         n = numbering.of(h.clause, h.clause.text)
         parts.append(f"{h.clause.citation}：{h.clause.text.strip()}[{n}]")

@@ -495,3 +495,12 @@ def test_a_figure_asked_of_a_year_only_an_outlook_without_figures_speaks_of_is_r
     # preamble names a plan, not a year (a training question)
     answer = bundled.ask("德清规划里2025年人工智能核心产业产值目标是多少？")
     assert answer.refused and "2025年" in answer.text.splitlines()[0], answer.text
+
+
+def test_a_named_clause_asked_about_one_of_its_entries_says_that_entry_first(bundled: Pipeline) -> None:
+    # 第十条 of 广州's 导则 has four entries; the question asks about the last one's 应用场景
+    lines = bundled.ask("广州试验区产业导则第十条 哪些领域要进一步开放应用场景").text.splitlines()
+    assert "进一步开放人工智能应用场景" in lines[0] and not lines[0].startswith("《"), lines[0]
+    assert any(line.startswith("《广州人工智能与数字经济试验区产业导则》第十条：") for line in lines[1:])  # then whole
+    # a question asking what a clause says gets the clause, with nothing before it
+    assert bundled.ask("中关村十五条措施第六条讲的是什么？").text.startswith("《北京市关于加快中关村科学城")
