@@ -257,8 +257,8 @@ def choose(q: Question, scored: Sequence[Scored], floor: float, within: float) -
     item must pass `floor`; the other items of its clause may stand under it, within half of `within` of the
     best: a clause whose best item barely passes lost the sentences that answer the rest of the question
     ("规划点了几类难题 要解决到啥程度": the 难题 sentence scored 0.4 below a neighbour that passed). Half: over
-    the read gold sets the whole window under the floor brought some 60 more items that hold no gold quote
-    for 12 that do; half of it, 7 for 13."""
+    the read gold sets the whole window under the floor brought 59 more items that hold no gold quote than
+    half of it does, for 12 more that hold one."""
     if not scored:
         return []
     top = scored[0].score

@@ -146,7 +146,7 @@ class Extractive:
         if len(lookups) != 1 or r.question.parts or sum(1 for item in lookups[0].clause.items if item.role == "") < 3:
             return None
         scored = sorted(evidence.score_items(self.index, r.question, r.vector, lookups), key=lambda s: (-s.cover, -s.score))
-        if not scored or scored[0].cover < compose.PIECE_COVER or len(scored) > 1 and scored[1].cover >= scored[0].cover:
+        if not scored or scored[0].cover < compose.PIECE_COVER or (len(scored) > 1 and scored[1].cover >= scored[0].cover):
             return None
         best = scored[0]
         opening = next((n for n, item in enumerate(lookups[0].clause.items) if item.role == ""), None)
