@@ -266,9 +266,7 @@ def choose(q: Question, scored: Sequence[Scored], floor: float, within: float) -
         return []
     first = scored[0].clause.id  # the best item's clause answers: its items need only stand near the best
     own = min(max(floor, top - within), top - within / 2)  # under the floor, half the window: see the docstring
-    good = [s for s in scored if s.score >= (own if s.clause.id == first else max(floor, top - within))]
-    if not good:
-        return []
+    good = [s for s in scored if s.score >= (own if s.clause.id == first else max(floor, top - within))]  # the best at least
     if q.kind == "list" or "list" in q.kinds:
         siblings = [s for s in scored if s.clause.id == first and s.score >= min(max(floor, top - 2 * within), own)]
         good = siblings + [s for s in good if s.clause.id != first]

@@ -234,6 +234,12 @@ def entry_title(clause: Clause, n: int) -> bool:
     return name_item(text) and len(clause.item_text(items[n + 1]).strip()) > len(text)
 
 
+def entry_name(clause: Clause, n: int) -> str:
+    """The name of the entry item n describes, when the item before it only names it ("盐田人工智能产业基地。"
+    before "依托骨干企业，…"); "" otherwise."""
+    return clause.item_text(clause.items[n - 1]) if n and entry_title(clause, n - 1) else ""
+
+
 def name_item(text: str) -> bool:
     """Whether an item's text is a short name with no pause inside. Example: "——优化协同创新机制。" -> True"""
     return bool(_NAME_ITEM.fullmatch(text.strip()))
@@ -260,7 +266,7 @@ def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]
             text = hit.clause.item_text(item)
             if norm(text).strip("。") in norm(hit.clause.doc_title):  # a policy's title repeated is no answer
                 continue
-            named = hit.clause.item_text(hit.clause.items[n - 1]) if n and entry_title(hit.clause, n - 1) else ""
+            named = entry_name(hit.clause, n)
             dense = (float(index.item_matrix[row] @ v) - mean) / spread
             said = spelled(f"{ctx} {named} {text}")  # once for both the topic and its focus
             cov = _share(topic, said)

@@ -1150,9 +1150,7 @@ def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = (), asked: Sc
     numbering = compose.Numbering()
     parts = []
     if asked is not None:  # numbered as its clause, which follows whole; an entry's body with the entry's name
-        n = asked.position
-        named = asked.clause.item_text(asked.clause.items[n - 1]).strip() if n and evidence.entry_title(asked.clause, n - 1) else ""
-        said = f"{named}{asked.text.strip()}".lstrip(compose.ENTRY_DASHES).rstrip("。；;，, ")
+        said = f"{evidence.entry_name(asked.clause, asked.position).strip()}{asked.text.strip()}".lstrip(compose.ENTRY_DASHES).rstrip("。；;，, ")
         parts.append(f"{said}[{numbering.of(asked.clause, asked.clause.text)}]。")
     for h in hits:
         n = numbering.of(h.clause, h.clause.text)
