@@ -560,7 +560,7 @@ def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) 
 _ENUMERATION = re.compile(
     r"([^，,。；;：:（）()等]+、[^，,。；;：:（）()等]+?)(?<![高平均对相])(?<![^协合]同)等(?!为一体|于|同于)(?:一批|一系列|多[个项种类])?([\u4e00-\u9fffA-Za-z]{1,12})"
 )
-_LAST_JOINED = re.compile(r"(?<=.{2})(?:和|及|以及)(?=.{2})")  # "…、智慧教育和智慧安防": the last two joined
+_LAST_JOINED = re.compile(r"(?<=.{2})(?:以及|和|及)(?=.{2})")  # "…、智慧教育和智慧安防": the last two joined
 COUNT_WINDOW = 16  # the question's words before and at its count that may name what is counted
 _COUNT_WORD = re.compile(r"(?:几|多少)\s*(大?(?:个方面|部分|方面|[个项条类种块点家所名位批]))")
 
@@ -593,9 +593,12 @@ def enumeration(text: str, q: Question, topic: dict[str, float]) -> tuple[str, i
             end = m.start(2) + len(word)
             closes = bool(word) and not _PART_OF.match(text, end)
         if closes and 2 <= len(members) <= RUN_LIMIT and not _names_asker(members, q):
-            others = [len(x) for x in members[:-1]]
-            if len(members[-1]) > 1.5 * max(others) and _LAST_JOINED.search(members[-1]):
-                members += [""]  # "智慧教育和智慧安防" names two
+            # "智慧教育和智慧安防" names two, "生活居住及配套" one: the last member much longer than the others, or
+            # each half as long as the shortest member after the first (which carries the lead-in: "重点建设智慧政务")
+            halves = _LAST_JOINED.split(members[-1])
+            longer = len(members[-1]) > 1.5 * max(len(x) for x in members[:-1])
+            if len(halves) == 2 and (longer or (len(members) > 2 and min(map(len, halves)) >= min(map(len, members[1:-1])))):
+                members += [""]
             return text[m.start() : end].strip(), len(members)
     return None
 
@@ -612,9 +615,15 @@ def _counted_nouns(q: Question) -> tuple[str, ...]:
     if m is None:
         return ()
     before = _BEFORE_COUNT.sub("", q.around_count[0][: m.start()])[-2:]
-    after = counted_words(q)
-    found = (after if len(after) <= 4 else "", before)
+    found = (counted_noun(q), before)
     return tuple(w for w in found if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", w))
+
+
+def counted_noun(q: Question) -> str:
+    """The short noun (two to four characters) a question writes right after its count, what it counts:
+    "要盯几类数据 都是啥" -> "数据"; "" for "靠几项核心技术撑着" (no short noun) or a count written last."""
+    after = counted_words(q)
+    return after if 2 <= len(after) <= 4 else ""
 
 
 def counted_words(q: Question) -> str:
@@ -655,6 +664,8 @@ def shared_head(text: str, q: Question) -> tuple[str, int] | None:
             start = max(text.rfind(c, 0, m.start()) for c in "，,。；;：:") + 1
             if _PART_OF.match(text, m.end()) or _names_asker(re.split(_JOINER, m.group(0)), q):
                 continue
+            if text[m.end() : m.end() + 1] == "、" or (text[m.start() - 1 : m.start()] == "、" and text.startswith("等", m.end())):
+                continue  # one enumeration with members ending otherwise ("形状记忆合金、自修复材料、…等新兴功能材料")
             if count < 3 and re.search("[，,]", m.group(0)):
                 continue  # two clauses that happen to end alike ("…创新走廊，全方位对接…大走廊") are no run
             if count <= RUN_LIMIT and (best is None or count > best[1]):

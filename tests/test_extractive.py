@@ -867,3 +867,26 @@ def test_a_count_in_a_measure_word_is_of_the_enumeration_closing_on_the_noun_cou
     assert counted("要扶成龙头的企业有几家", text) == ("支持曙光、麒麟、五八、滴滴等企业", 4)
     # technologies that make up equipment are not the technologies asked
     assert counted("这份方案要推广几类技术", "集成应用具有深度感知、智慧决策、自动执行等技术的成套装备。") is None
+
+
+def test_the_last_member_joined_by_and_counts_two_when_each_half_is_a_member() -> None:
+    def counted(text: str) -> tuple[str, int] | None:
+        return compose.enumeration(text, analyse("重点建几个方向", Catalog.of([], [])), {})
+
+    # the first member carries the lead-in ("重点建设甲政务"): the halves are measured against the others
+    assert counted("重点建设甲政务、乙城管、丙社区、丁旅游、戊教育和己安防等方向。") == ("重点建设甲政务、乙城管、丙社区、丁旅游、戊教育和己安防等方向", 6)
+    # "生活居住及配套" is one member: 配套 is shorter than any other member
+    assert counted("以甲乙教育、丙丁研发、戊己孵化、生活居住及配套等方向为主体。") == ("以甲乙教育、丙丁研发、戊己孵化、生活居住及配套等方向", 4)
+
+
+def test_members_ending_on_the_word_counted_are_all_the_members_only_when_the_enumeration_is_theirs() -> None:
+    catalog = Catalog.of([], [])
+    q = analyse("点名要发展几种新兴功能材料", catalog)
+    text = "支持发展形状记忆合金、自修复材料、智能仿生材料、智能传感材料等新兴功能材料，拓展技术作用。"
+    # the members ending on 材料 are three of the four the enumeration closing on 等 names
+    assert compose.shared_head(text, q) is None
+    assert compose.enumeration(text, q, {"新兴": 2.0, "功能": 2.0}) == ("支持发展形状记忆合金、自修复材料、智能仿生材料、智能传感材料等新兴功能材料", 4)
+    # a word joined by 、 before a member's verb is no member ("联合高校、科研院所建设…"): the run is counted
+    platforms = analyse("要搭几种平台", catalog)
+    said = "支持企业联合高校、科研院所建设甲研发平台，搭建乙开放平台、丙技术平台，促进集聚。"
+    assert compose.shared_head(said, platforms) == ("支持企业联合高校、科研院所建设甲研发平台，搭建乙开放平台、丙技术平台", 3)
