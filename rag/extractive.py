@@ -30,7 +30,7 @@ from .clauses import cn_to_int, consulting
 from .evidence import Scored
 from .items import PERIOD_WORD
 from .model import Answer, Clause, Hit
-from .question import Question, years_spoken
+from .question import Question, after_policy_word, years_spoken
 from .text import norm, sentence_spans
 
 log = logging.getLogger(__name__)
@@ -561,6 +561,10 @@ class Extractive:
             for clause, n, _ in self._entry_spans(best.clause)
             if self._names_entry(clause, n)  # a part's last item may name the entry the next part opens on
         ]
+        noun = evidence.pairs(compose.counted_noun(q))
+        said = "".join([*best.clause.path, *(s.text for s in names)])
+        if noun and not noun & evidence.pairs(said):
+            return []  # "要盯几类数据" of entries 智能给水设施, 海绵城市…: neither they nor their heading are what is counted
         return names if 2 <= len(names) <= compose.RUN_LIMIT else []
 
     def _enumerated(self, q: Question, chosen: Sequence[Scored]) -> list[Scored]:
@@ -1236,16 +1240,22 @@ _PART_WORD = re.compile(r"^(?:部分|块|方面)$")
 
 def _policy_parts(q: Question, topic: dict[str, float], title: str, doc: Sequence[Clause]) -> list[Clause]:
     """For a question counting the parts of a policy as a whole ("天津那份政策措施 总共几大部分", "泉城那份若干政策
-    分几大部分"), the first clause of each of the policy's top-level parts; [] when the question names a
-    section before its count: a word of it, not in the policy's title, that a heading of the policy writes
-    ("人才那块分几部分")."""
+    分几大部分", "正文分了几大部分"), the first clause of each of the policy's top-level parts; [] when the
+    question names a section before its count (a word of it, not in the policy's title, that a heading of the
+    policy writes: "人才那块分几部分") or, after the policy's name, a thing the policy writes of ("发展体系由几块组成")."""
     word = q.member_word
     if not word or not _PART_WORD.match(word):
         return []
-    said = evidence.spelled(q.around_count[0])
-    named = {p for p in topic if p in said and p not in evidence.spelled(title) and p not in word}
+    def named(said: str) -> set[str]:
+        return {p for p in topic if p in evidence.spelled(said) and p not in evidence.spelled(title) and p not in word}
+
     headings = {evidence.spelled(h) for c in doc for h in c.path}
-    if any(p in h for p in named for h in headings):
+    if any(p in h for p in named(q.around_count[0]) for h in headings):
+        return []  # a section is counted ("讲协同发展的那条…分了几块", "人才那块分几部分")
+    # a thing the policy writes of, named after the policy ("那份实施意见里 发展体系由几块组成"); words before it
+    # may name the policy ("一区两中心建设的那份意见")
+    texts = [evidence.spelled(c.text) for c in doc]
+    if any(p in t for p in named(after_policy_word(q.around_count[0])) for t in texts):
         return []
     whole = sorted((c for c in doc if c.part <= 1), key=lambda c: c.span[0])
     parts = _parts_under((), whole)

@@ -232,6 +232,8 @@ _CROSS = re.compile(r"哪些(?:城市|地方|地区|省份?|市|试验区|先导
                     r"各试验区|哪些地|哪里有|什么地方有|哪儿有")  # fmt: skip
 # Words that ask rather than say what about: removed from the topic. General Chinese only.
 _ASKING = re.compile(
+    # what a count is made of, asked ("由几块组成", "由哪几部分构成"): no topic
+    r"(?:几|哪几?)\s*大?(?:部分|方面|[个块类项条种])?\s*(?:组成|构成)|"
     r"什么时候|啥时候|何时|几时|多久|多长时间|哪一天|哪天|几号|请问|想问|问一下|请教|我想知道|想知道|告诉我|帮我|查一下|看看|有关|关于|相关|具体|政策|文件|规定|条款|内容|"
     r"(?:啥|什么|哪个|哪些)地方|多少|多大|多高|多长|最多|一共|总共|共有|几大?(?:部分|方面|[个家项所条种名位批次成倍年块类])?|哪些|哪几|哪个|哪里|哪儿|哪|什么|啥|是否|有没有|能不能|可不可以|能否|可否|是不是|"
     r"怎么样|怎么|怎样|如何|咋|谁|吗|呢|吧|呀|啊|嘛|讲的|讲了|说的|说了|提到|提及|提过|写到|写了|写过|出现过?了?|"
@@ -531,6 +533,16 @@ def _type_pattern() -> re.Pattern[str]:
 
 def _type_words(text: str) -> list[re.Match[str]]:
     return list(_type_pattern().finditer(text))
+
+
+def after_policy_word(text: str) -> str:
+    """The text after the last word naming a kind of policy, what a question says of the policy it names;
+    the whole text when it writes none.
+
+    Example: "上海那份实施意见里 发展体系由几块" -> "里 发展体系由几块"
+    """
+    found = _type_words(text)
+    return text[found[-1].end() :] if found else text
 
 
 def _best_by_title(window: str, fits: list[Policy]) -> list[Policy]:

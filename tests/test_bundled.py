@@ -322,6 +322,22 @@ def test_a_question_counting_a_policy_s_parts_gets_its_top_level_headings(bundle
     assert "五、加大对人工智能企业的金融支持力度[" in numbered.text.splitlines()[0], numbered.text
 
 
+def test_a_count_of_a_thing_a_policy_writes_of_is_not_a_count_of_its_parts(bundled: Pipeline) -> None:
+    # 发展体系, written after the policy's name, is what its 指导思想 builds, not the policy's five parts
+    answer = bundled.ask("上海推动新一代AI发展那份实施意见里 想搭起来的发展体系由几块组成")
+    assert not answer.refused and not answer.text.startswith("共五块"), answer.text
+    assert "应用驱动、科技引领、产业协同、生态培育、人才集聚" in answer.text
+    # words before the policy's type word may name it: "一区两中心建设的那份意见 正文分了几大部分" counts its parts
+    parts = bundled.ask("苏州支持一区两中心建设的那份意见 正文分了几大部分")
+    assert parts.text.startswith("共七部分："), parts.text
+
+
+def test_entries_a_clause_names_are_not_counted_for_a_noun_they_are_not(bundled: Pipeline) -> None:
+    # 三（一）2（2） names 智能给水设施 … 清洁能源 as entries; the question counts data, not facilities
+    answer = bundled.ask("德清智能生态城建海棉城市 那个智能分析平台要盯几类数据 都是啥")
+    assert not answer.text.startswith("共五类"), answer.text
+
+
 def test_a_count_of_a_section_s_parts_keeps_what_else_the_question_asks(bundled: Pipeline) -> None:
     # the count names the section (重点任务, counted in 大行动); what is asked after it (the 龙头 item of one
     # action) is answered under the count line

@@ -83,6 +83,14 @@ def test_where_in_a_policy_and_adverbs_of_saying_name_no_topic(catalog: Catalog)
     assert "专门" not in topic and "数据" in topic
 
 
+def test_what_a_count_is_made_of_asked_names_no_topic(catalog: Catalog) -> None:
+    # "由几块组成" asks a count: no clause writes 组成 for its members; what is counted stays
+    topic = analyse("想搭起来的发展体系由几块组成", catalog).topic.split()
+    assert "组成" not in topic and "体系" in topic, topic
+    assert "构成" not in analyse("保障措施由哪几部分构成", catalog).topic
+    assert "组成" in analyse("专家委员会怎么组成", catalog).topic  # no count asked: what is asked about
+
+
 def test_the_words_asking_for_units_name_no_topic(catalog: Catalog) -> None:
     # "归哪些部门管" asks who; "里头一项" says where in the plan: neither says what about
     q = analyse("行动计划里头一项 实施重大项目 归哪些部门管", catalog)
