@@ -274,6 +274,9 @@ def test_a_catalog_of_hand_made_documents() -> None:
     docs = [Document("a", "示例市人工智能发展规划（2020—2025年）", "到2022年，规模达到10亿元。", "a.txt", "示例市")]
     policy = Catalog.of(docs, []).policies[0]
     assert policy.type == "发展规划" and policy.years == (2020, 2025)
+    # a span's end is a year the policy speaks of: "远期（2026-2030年）" runs it to 2030
+    docs = [Document("b", "示例区工作方案", "近期：到2022年建成。远期：建成高地（2026-2030年）。", "b.txt", "示例区")]
+    assert Catalog.of(docs, []).policies[0].years == (2022, 2030)
 
 
 def test_a_quoted_name_stays_one_word_of_the_topic(catalog: Catalog) -> None:
