@@ -195,7 +195,9 @@ def find(text: str) -> list[Mention]:
             out.append(Mention(m.group(0), entry.city, m.start(), area=entry.name))
         else:
             out.append(Mention(m.group(0), entry.name, m.start()))
-    named = {mention.name for mention in out}
+    # a place named inside a group's member ("苏州…对长三角要起啥作用": 苏州市 of 江苏省) is asked about, and
+    # the group only says what about, as when the member itself is named
+    named = {mention.name for mention in out} | {p for mention in out if (p := province_of(mention.name))}
     for m in groups:
         if not named & set(GROUPS[m.group(0)]):
             out.extend(Mention(m.group(0), name, m.start()) for name in GROUPS[m.group(0)])

@@ -680,7 +680,11 @@ def _topic(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
     # ("航空港区跟经开区分别主攻啥") stays: it is what is asked about.
     regions = {p.region for p in found}
     mentioned = {p.text for p in found} | {m.text for m in places.find(text) if not m.area and m.region in regions}
-    for name in sorted(mentioned, key=len, reverse=True) + [g for g in places.GROUPS if g in out]:  # a group that only sets the scene too
+    # a group that sets the scene before the place asked ("成渝那边 重庆的…") goes too; one written after it is
+    # what is asked about ("苏州…对长三角要起啥作用")
+    first = min((text.find(p.text) for p in found if p.text in text), default=len(text))
+    scene = [g for g in places.GROUPS if 0 <= text.find(g) <= first]
+    for name in sorted(mentioned, key=len, reverse=True) + scene:
         out = out.replace(name, " ")
     out = _SHORT_SPAN.sub(" ", out)  # before the type words it is written with go
     for m in _type_words(out):

@@ -23,6 +23,9 @@ from rag import places
         ("内蒙古有什么支持", [("内蒙古", "内蒙古自治区", None)]),
         # a group that also has a member named only sets the scene: the member is what is asked about
         ("成渝那边 重庆的文旅项目谁牵头", [("重庆", "重庆市", None)]),
+        # a city inside a member (苏州市 of 江苏省) is named as the member would be
+        ("苏州的方案 对长三角要起啥作用", [("苏州", "苏州市", None)]),
+        ("德清怎么融入长三角", [("德清", "湖州市", "德清县")]),
         ("珠三角里 深圳和广州哪个补得多", [("深圳", "深圳市", None), ("广州", "广州市", None)]),
         ("合肥和成渝比", [("合肥", "合肥市", None), ("成渝", "成都市", None), ("成渝", "重庆市", None)]),
         ("雄安对AI企业有啥补贴", [("雄安", "河北省", "雄安")]),  # a 新区 by its short name: not another city's

@@ -291,6 +291,12 @@ def test_a_zone_and_its_city_with_the_same_policies_are_one_place(catalog: Catal
     assert [p.region for p in analyse("湖北和武汉分别给多少补贴", catalog).known_places] == ["湖北省", "武汉市"]
 
 
+def test_a_group_setting_the_scene_leaves_the_topic_and_one_asked_about_stays(catalog: Catalog) -> None:
+    assert "成渝" not in analyse("成渝那边 重庆的文旅项目谁牵头", catalog).topic
+    q = analyse("苏州的实施方案 对长三角要起啥作用", catalog)
+    assert "长三角" in q.topic and [p.region for p in q.places] == ["苏州市"], (q.topic, q.places)
+
+
 def test_the_word_joining_two_places_is_not_part_of_the_topic(catalog: Catalog) -> None:
     for question in ("上海跟深圳的产业规模目标各是多少", "上海和深圳的产业规模目标各是多少"):
         assert analyse(question, catalog).topic == "产业 规模 目标"
