@@ -476,13 +476,13 @@ def _policies(text: str, catalog: Catalog, found: Sequence[Place]) -> tuple[str,
     pool = [p for p in dict.fromkeys(pool) if p is not None]
     named: list[str] = []
     for m in _type_words(text):
-        word, start = m.group(0), m.start()
+        word, start = TYPE_SHORT.get(m.group(0), m.group(0)), m.start()
         if text.startswith("咨询", m.end()):  # "政策咨询部门": the consulting office a units note names, no policy
             continue
         fits = [p for p in pool if p.type.endswith(word) or (len(word) >= 2 and p.type and word.endswith(p.type))]
         fits = fits if len(word) > 2 else _called(text, start, fits, found)
         if len(fits) > 1:
-            fits = _best_by_title(text[max(0, start - 12) : start + len(word)], fits)
+            fits = _best_by_title(text[max(0, start - 12) : m.end()], fits)
         if len(fits) == 1:
             named.append(fits[0].id)
     if not named and found:  # a zone named in a title ("中关村") names that policy when it is the only one
@@ -525,10 +525,14 @@ def _implementing(named: Sequence[str], catalog: Catalog) -> list[str]:
     return out
 
 
+# Short names of policy types in general use: "湖北的AI总规" is its 总体规划 (not the 总规模 of a fund)
+TYPE_SHORT = {"总规": "总体规划"}
+
+
 @lru_cache(maxsize=1)
 def _type_pattern() -> re.Pattern[str]:
-    words = sorted({w for t in POLICY_TYPES for w in (t, t[-2:])}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words)))
+    words = sorted({w for t in (*POLICY_TYPES, *TYPE_SHORT) for w in (t, t[-2:])}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) + ("(?!模)" if w in TYPE_SHORT else "") for w in words))
 
 
 def _type_words(text: str) -> list[re.Match[str]]:

@@ -147,6 +147,15 @@ def test_part_numbers_of_clauses() -> None:
     assert _top_number(clause("（二）")) == "（二）" and _top_number(clause("第六条")) is None
 
 
+def test_a_short_name_of_a_policy_type_names_the_policy(catalog: Catalog) -> None:
+    # 总规 is a 总体规划 in general use; the 总规模 of a fund names no policy
+    q = analyse("湖北的AI总规 保障措施有几条", catalog)
+    assert [catalog.policy(d).title[:14] for d in q.policies] == ["湖北省新一代人工智能发展总体"], q.policies  # type: ignore[union-attr]
+    assert "总规" not in q.topic
+    fund = analyse("武汉AI产业投资基金 总规模要做到多大", catalog)
+    assert fund.policies == () and "规模" in fund.topic
+
+
 def test_a_type_word_several_policies_fit_names_none(catalog: Catalog) -> None:
     assert analyse("沈阳有哪些人工智能政策", catalog).policies == ()
     assert analyse("哪些城市有补贴政策", catalog).policies == ()
