@@ -484,6 +484,24 @@ def compose(q: Question, chosen: Sequence[Scored], topic: dict[str, float], rela
 ANNOUNCES = re.compile(r"以下|下列|如下")  # a heading that says its numbered items follow
 
 
+def entry_answer(items: Sequence[tuple[Clause, int]], number: int) -> Answer:
+    """The entry of a box a question names by its number ("专栏16第1项"), its items as written, each part of
+    the box it runs through cited.
+
+    Example: -> "《沈阳市…规划》专栏16 第1项：1.智能机器人示范工程 攻克机器人系统集成…[1]"
+    """
+    numbering = Numbering()
+    runs: dict[str, list[str]] = {}  # the entry's items in each part of the box it runs through
+    for c, n in items:
+        runs.setdefault(c.id, []).append(c.item_text(c.items[n]).strip().rstrip("。；;"))
+    parts = {c.id: c for c, _ in items}
+    said = "；".join(f"{'；'.join(texts)}[{numbering.of(parts[cid], parts[cid].text)}]" for cid, texts in runs.items())
+    name = runs[items[0][0].id][0]
+    if name_item(name) and len(items) > 1:  # "1.智能机器人示范工程" names what follows
+        said = said.replace(f"{name}；", f"{name}：", 1)
+    return Answer(f"{items[0][0].citation} 第{number}项：{said}。", numbering.citations())
+
+
 def announcing_line(ordered: Sequence[Scored], numbering: Numbering) -> str:
     """The heading that announces a list, when the answer is that list's items and nothing else.
 

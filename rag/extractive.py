@@ -118,6 +118,8 @@ class Extractive:
     def _answer(self, r: Retrieved, verdict: Verdict) -> Answer:
         q = r.question
         lookups = [h for h in r.hits if h.why == "lookup"]
+        if lookups and (number := lookup.box_entry(q.text)) is not None and (entry := self._box_entry(lookups[0].clause, number)):
+            return compose.entry_answer(entry, number)
         if lookups:
             quoted = [(h.clause, h.clause.text) for h in lookups]
             return lookup_answer(lookups, compose.cross_references(quoted, self._clauses_by_doc()), self._asked_item(r, lookups))
@@ -197,7 +199,7 @@ class Extractive:
         from_dates = self._policy_dates(r)
         if from_dates is not None:
             return Verdict(True, dated=from_dates)
-        for check in (self._place_check, self._ref_check, self._year_check, self._quote_check):
+        for check in (self._place_check, self._ref_check, self._entry_check, self._year_check, self._quote_check):
             refusal = check(r)
             if refusal is not None:
                 return Verdict(False, refusal, scope=True)
@@ -336,6 +338,35 @@ class Extractive:
         boxes = self._boxes(doc_id) if q.ref.startswith("专栏") else 0
         head = f"《{title}》共有专栏1—{boxes}，没有{q.ref}。" if boxes else f"《{title}》{size + '，' if size else ''}没有{q.ref}。"
         return compose.refusal(head, related=self._last_clauses(doc_id) or [h.clause for h in r.hits])
+
+    def _entry_check(self, r: Retrieved) -> Answer | None:
+        """An entry of a box named by a number past the box's last ("专栏16第8项" of a box of six)."""
+        lookups = [h for h in r.hits if h.why == "lookup"]
+        number = lookup.box_entry(r.question.text)
+        if not lookups or number is None or self._box_entry(lookups[0].clause, number):
+            return None
+        clause = lookups[0].clause
+        last = self._box_entries(clause.doc_id, clause.ref)
+        if not last:
+            return None  # a box whose entries are not numbered: the box whole is the answer
+        return compose.refusal(f"{clause.citation}共{last}项，没有第{number}项。", related=[clause])
+
+    def _box_entry(self, clause: Clause, number: int) -> list[tuple[Clause, int]]:
+        """The items of entry `number` of a box (all its parts, in reading order): from the item opening on
+        that number ("1.智能机器人示范工程") to the next item opening on a number; [] when no item opens on it."""
+        parts = sorted((c for c in self._clauses_by_doc().get(clause.doc_id, []) if c.citation == clause.citation), key=lambda c: c.span[0])
+        items = [(c, n) for c in parts for n, item in enumerate(c.items) if item.role in ("", "heading")]
+        numbers = [_entry_number(c.item_text(c.items[n])) for c, n in items]
+        if number not in numbers:
+            return []
+        start = numbers.index(number)
+        end = next((i for i in range(start + 1, len(items)) if numbers[i] is not None), len(items))
+        return items[start:end]
+
+    def _box_entries(self, doc_id: str, ref: str) -> int:
+        """How many numbered entries the box `ref` of a policy has ("1." … "6."); 0 if it numbers none."""
+        parts = [c for c in self._clauses_by_doc().get(doc_id, []) if c.ref == ref]
+        return max((n for c in parts for item in c.items if (n := _entry_number(c.item_text(item))) is not None), default=0)
 
     def _most_items(self, doc_id: str) -> int:
         """The highest number any part of a policy gives an item in digits ("22." of "五、…22.…"); 0 if none."""
@@ -1143,6 +1174,15 @@ def _lists_inline(text: str, count: int | None, said: str = "") -> bool:
         if numeral in run or (len(ends) == 1 and ends <= set(said)):  # "…四大核心产业"; "金水区、郑东新区、…" of "四个区"
             return True
     return False
+
+
+_ENTRY_NUMBER = re.compile(r"\s*(\d{1,2})\s*[.．、](?!\d)")
+
+
+def _entry_number(text: str) -> int | None:
+    """The number an item opens on as an entry of a box: "1.智能机器人示范工程" -> 1; None for "2022年…"."""
+    m = _ENTRY_NUMBER.match(text)
+    return int(m.group(1)) if m else None
 
 
 def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = (), asked: Scored | None = None) -> Answer:

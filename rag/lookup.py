@@ -69,6 +69,19 @@ def _first_ref(text: str) -> tuple[int, str] | None:
     return min(hits) if hits else None
 
 
+# an entry of a box named by its number: "专栏16第1项", "企业培育的专栏7 第3项"
+_BOX_ENTRY = re.compile(rf"专栏\s*{_NUM}\s*(?:的|里的|里面的|里|中的|中)?\s*第\s*({_NUM})\s*[项个条点]")
+
+
+def box_entry(text: str) -> int | None:
+    """The number of the entry a question names inside the box it names; None when it names none.
+
+    Example: box_entry("沈阳规划专栏16第1项讲啥") -> 1; box_entry("专栏16讲啥") -> None
+    """
+    m = _BOX_ENTRY.search(unicodedata.normalize("NFKC", text or ""))
+    return cn_to_int(m.group(1)) if m else None
+
+
 def _clean_name(text: str) -> str | None:
     """Policy-name part: question words and punctuation trimmed. Example: "请问 《总体规划》的" -> "总体规划"."""
     name = _QUESTION_HEAD.sub("", text.strip()).strip(_NAME_PUNCT)

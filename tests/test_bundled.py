@@ -112,6 +112,16 @@ def test_an_item_number_past_the_last_says_how_far_the_items_go(bundled: Pipelin
     assert "条目编号" not in bundled.ask("湖北总体规划第九十条").text
 
 
+def test_an_entry_of_a_box_named_by_its_number_is_the_answer(bundled: Pipeline) -> None:
+    # 专栏16 of 沈阳's plan has six numbered entries: the first is answered, not the box whole
+    answer = bundled.ask("沈阳18到30年AI规划 专栏16第1项要攻哪些关键技术")
+    assert answer.text.startswith("《沈阳市新一代人工智能发展规划(2018-2030年)》专栏16 第1项：1.智能机器人示范工程：攻克机器人系统集成")
+    assert "智能装备示范工程" not in answer.text and [c.clause.ref for c in answer.citations] == ["专栏16"]
+    assert not answer.refused
+    past = bundled.ask("沈阳18到30年AI规划 专栏16第9项讲啥")
+    assert past.refused and "专栏16共6项，没有第9项" in past.text, past.text
+
+
 def test_a_box_or_an_item_past_the_last_says_how_far_the_boxes_or_items_go(bundled: Pipeline) -> None:
     # boxes (专栏) are numbered apart from the parts: their own count says it
     assert "共有专栏1—8，没有专栏12" in bundled.ask("德清规划专栏12说了啥").text

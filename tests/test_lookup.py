@@ -59,6 +59,20 @@ def test_parse_ref(text: str, expected: tuple[str | None, str | None]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("沈阳规划专栏16第1项讲啥", 1),
+        ("企业培育的专栏7 第三项讲双创那块", 3),
+        ("专栏五里的第2个", 2),
+        ("专栏16讲啥", None),
+        ("第3项和专栏2", None),  # the item is no entry of the box
+    ],
+)
+def test_box_entry(text: str, expected: int | None) -> None:
+    assert lookup.box_entry(text) == expected
+
+
+@pytest.mark.parametrize(
     ("name", "doc_id"),
     [
         ("中关村十五条措施", BEIJING_15),
