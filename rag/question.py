@@ -39,7 +39,7 @@ _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.])")
 _YEAR_IN_TEXT = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*(?:年|[-—–~～至]\s*(?:19|20)\d\d)")
 # a policy's period written short: "20到22年的行动计划", "深圳19-23行动计划" (its years, no topic words)
 _SHORT_SPAN = re.compile(
-    r"(?<![\d.])[1-3]\d\s*(?:到|至|[-—–~～])\s*[1-3]\d(?![\d.])(?=\s*(?:年|[\u4e00-\u9fff]{0,4}?(?:规划|计划|方案|意见|政策|措施|办法|细则|导则)))"
+    r"(?<![\d.])[1-3]\d\s*(?:到|至|[-—–~～])\s*[1-3]\d(?![\d.])(?=\s*(?:年|[\u4e00-\u9fffA-Za-z]{0,6}?(?:规划|总规|计划|方案|意见|政策|措施|办法|细则|导则)))"
 )
 _SPAN_END = re.compile(r"(?<![\d.])(?:19|20)\d\d\s*[-—–~～至]\s*((?:19|20)\d\d)(?![\d.])")
 
@@ -238,7 +238,7 @@ _ASKING = re.compile(
     r"(?:啥|什么|哪个|哪些)地方|多少|多大|多高|多长|最多|一共|总共|共有|几大?(?:部分|方面|[个家项所条种名位批次成倍年块类])?|哪些|哪几|哪个|哪里|哪儿|哪|什么|啥|是否|有没有|能不能|可不可以|能否|可否|是不是|"
     r"怎么样|怎么|怎样|如何|咋|谁|吗|呢|吧|呀|啊|嘛|讲的|讲了|说的|说了|提到|提及|提过|写到|写了|写过|出现过?了?|"
     # where in a policy, or when in its plan ("最后那几条", "开头就说", "最后要建成啥"): no topic
-    r"最后|开头|末尾|结尾|里?头一[个项条块]|里头|里面|里边|"
+    r"最后|开头|开篇|末尾|结尾|里?头一[个项条块]|里头|里面|里边|"
     # an adverb of saying ("专门写了监督考核", "特别提到"): how it is written, not what
     r"(?:专门|特别|特意|明确)(?=\s*(?:写|提|讲|说|规定|列|出现|强调))|"
     r"(?:这个|这种|这一)?(?:提法|字眼|字样)|分别|各是|各自|[每各][个条项块类种点]|分[成为](?=\s*[哪几多])|一样|相同|不同|区别|差别|差异|"
@@ -282,6 +282,7 @@ class Question:
     count: int | None = None  # how many things it says there are: "四个先导" -> 4, "哪两家" -> 2
     parts: tuple[str, ...] = ()  # the topics of its parts when it asks two things or more, else ()
     each_of_two: bool = False  # the parts are two things it joins and asks of each ("A和B 各自…")
+    asks_opening: bool = False  # asks what a policy it names says first ("那份总规 开篇怎么说"): its preamble (序言)
     asks_goal: bool = False  # asks what something is to become ("要把沈阳建成个啥", "定位是什么"); read once, as
     # every item scored asks it (evidence.kind_fit)
 
@@ -404,6 +405,8 @@ def analyse(question: str, catalog: Catalog) -> Question:
     policies = tuple(dict.fromkeys(policies + tuple(implementing)))
     parts = _parts(text, found, policies, catalog)
     joined = () if parts else _each_of_two(text, found, policies, catalog)
+    opening = _asks_opening(text, policies, catalog)
+    topic = _topic(text, found, policies, catalog)
     return Question(
         text=question,
         places=found,
@@ -412,12 +415,26 @@ def analyse(question: str, catalog: Catalog) -> Question:
         years=years,
         kinds=kinds,
         cross=bool(_CROSS.search(text)),
-        topic=_topic(text, found, policies, catalog),
+        topic=topic,
         how_much=bool(_HOW_MUCH.search(said)),
         count=_count(text),
         parts=parts or joined,
         each_of_two=bool(joined) and not parts,
         asks_goal=bool(_ASKS_GOAL.search(text)),
+        asks_opening=opening,
+    )
+
+
+_OPENING = re.compile(r"\s*(?:的|里|里面|中)?\s*(?:开头|开篇|前言|引言|序言)")
+
+
+def _asks_opening(text: str, policies: Sequence[str], catalog: Catalog) -> bool:
+    """Whether a question asks how a policy it names opens: the word for its opening right after the type
+    word naming it ("那份AI总规 开篇怎么说", "工作方案开头说"), not after a section's name ("工作措施开头")."""
+    types = {p.type for d in policies if (p := catalog.policy(d)) and p.type}
+    return any(
+        _OPENING.match(text, m.end()) and any(t.endswith(TYPE_SHORT.get(m.group(0), m.group(0))) for t in types)
+        for m in _type_words(text)
     )
 
 

@@ -96,8 +96,19 @@ def search(
     else:
         scope = allowed if not _regions_unfiltered(filters) else _and(allowed, scope_of(q.scope))
         hits = fused(scores, scope)
+    looked_up += _openings(index, q, allowed)
     seen = {h.clause.id for h in looked_up}
     return _dedupe(looked_up + [h for h in hits if h.clause.id not in seen], k)
+
+
+def _openings(index: Index, q: Question, allowed: Scope | None) -> list[Hit]:
+    """For a question asking how a policy it names opens ("那份总规 开篇怎么说"), that policy's opening, as a
+    clause named is looked up: its last preamble (序言), the plan's own after the notice that issues it
+    ("…关于印发…的通知"); [] for other questions, or a policy with no preamble."""
+    if not q.asks_opening or len(q.policies) != 1:
+        return []
+    preambles = [c for c in index.clauses_of(q.policies[0]) if c.ref == "序言" and (allowed is None or allowed.admits(c))]
+    return [Hit(max(preambles, key=lambda c: c.span[0]), 1.0, "lookup")] if preambles else []
 
 
 def query_vector(index: Index, question: str) -> np.ndarray:

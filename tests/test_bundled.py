@@ -112,6 +112,13 @@ def test_an_item_number_past_the_last_says_how_far_the_items_go(bundled: Pipelin
     assert "条目编号" not in bundled.ask("湖北总体规划第九十条").text
 
 
+def test_how_a_policy_opens_is_answered_with_its_own_preamble(bundled: Pipeline) -> None:
+    # 湖北's 总体规划 opens with the notice issuing it, then the plan's own preamble: the latter is the opening
+    answer = bundled.ask("湖北20到30那份AI总规 开篇怎么说AI的分量 为啥要出这份规划")
+    assert "引领性力量" in answer.text and "制定本规划" in answer.text, answer.text
+    assert "印发给你们" not in answer.text and [c.clause.ref for c in answer.citations] == ["序言"]
+
+
 def test_an_entry_of_a_box_named_by_its_number_is_the_answer(bundled: Pipeline) -> None:
     # 专栏16 of 沈阳's plan has six numbered entries: the first is answered, not the box whole
     answer = bundled.ask("沈阳18到30年AI规划 专栏16第1项要攻哪些关键技术")

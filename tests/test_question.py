@@ -156,6 +156,16 @@ def test_a_short_name_of_a_policy_type_names_the_policy(catalog: Catalog) -> Non
     assert fund.policies == () and "规模" in fund.topic
 
 
+def test_how_a_policy_named_opens_is_asked_by_its_opening_word_after_its_name(catalog: Catalog) -> None:
+    assert analyse("湖北20到30那份AI总规 开篇怎么说AI的分量", catalog).asks_opening
+    assert analyse("马桥AI试验区那份工作方案 开头说是落实谁的要求", catalog).asks_opening
+    # a section's opening ("工作措施开头": 措施 is no type of the plan named) or no policy named
+    assert not analyse("沈阳18到20年那份三年行动计划 工作措施开头说了啥", catalog).asks_opening
+    assert not analyse("哪些城市的AI政策开头就说要建新经济产业体系", catalog).asks_opening
+    # a short period before the policy's name is no topic ("20到30那份AI总规")
+    assert not {"20", "30"} & set(analyse("湖北20到30那份AI总规 开篇怎么说AI的分量", catalog).topic.split())
+
+
 def test_a_type_word_several_policies_fit_names_none(catalog: Catalog) -> None:
     assert analyse("沈阳有哪些人工智能政策", catalog).policies == ()
     assert analyse("哪些城市有补贴政策", catalog).policies == ()
