@@ -292,10 +292,10 @@ def with_runs(chosen: list[Scored]) -> list[Scored]:
     for s in chosen:
         items = s.clause.items
         start = s.position
-        while start > 0 and _continues(s.clause, start - 1):
+        while start > 0 and continues(s.clause, start - 1):
             start -= 1
         end = s.position
-        while end + 1 < len(items) and _continues(s.clause, end) and items[end + 1].role == "":
+        while end + 1 < len(items) and continues(s.clause, end) and items[end + 1].role == "":
             end += 1
         for pos in range(start, min(end, start + RUN_LIMIT) + 1):
             if (s.clause.id, pos) not in have and items[pos].role == "":
@@ -304,7 +304,8 @@ def with_runs(chosen: list[Scored]) -> list[Scored]:
     return out
 
 
-def _continues(clause: Clause, position: int) -> bool:
+def continues(clause: Clause, position: int) -> bool:
+    """Whether a clause's item is a part of a run, ending on "；": the next item carries the run on."""
     item = clause.items[position]
     return item.role == "" and clause.item_text(item).rstrip().endswith(("；", ";"))
 

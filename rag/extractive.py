@@ -230,6 +230,7 @@ class Extractive:
             chosen = compose.choose(q, dated, evidence.EVIDENCE_MIN, evidence.KEEP_WITHIN)
         chosen = self._titled(q, chosen)
         chosen = self._with_entry_rest(chosen)
+        chosen += self._run_on(chosen)
         chosen += self._each_year(q, dated, chosen, floor)
         chosen += self._each_part(r, chosen)
         chosen = self._with_entry_rest(chosen, dashes=False)  # a part's own item may be an entry's name, or what it names
@@ -656,6 +657,27 @@ class Extractive:
                     hit = replace(s.hit, why="dense+bm25") if s.hit.why in _LISTED else s.hit  # an item, not a member
                     candidates.append((spelled, Scored(hit, n, s.dense, s.cover, s.score)))
         return max(candidates, key=lambda c: c[0])[1] if candidates else None
+
+    def _run_on(self, chosen: Sequence[Scored]) -> list[Scored]:
+        """A chosen item ending its part on "；", a run of parts (compose.with_runs) the cut into parts broke off:
+        the next part's items that carry the run on, up to the one ending it ("…进行康复训练；" then "具有智能
+        辅助诊断与评估功能…，并进行应用验证。"), compose.RUN_LIMIT at most."""
+        have = {(s.clause.id, s.position) for s in chosen}
+        out: list[Scored] = []
+        for s in chosen:
+            if s.position != len(s.clause.items) - 1 or not compose.continues(s.clause, s.position):
+                continue
+            part = self._next_part(s.clause)
+            if part is None:
+                continue
+            for pos in range(min(len(part.items), compose.RUN_LIMIT)):
+                if part.items[pos].role != "" or (part.id, pos) in have:
+                    break
+                have.add((part.id, pos))
+                out.append(Scored(Hit(part, s.hit.score, s.hit.why), pos, s.dense, s.cover, s.score - 1e-6))
+                if not compose.continues(part, pos):
+                    break
+        return out
 
     def _next_part(self, clause: Clause) -> Clause | None:
         """The next part of a clause cut into parts for embedding; None for its last part or a whole clause."""

@@ -112,6 +112,12 @@ def test_an_item_number_past_the_last_says_how_far_the_items_go(bundled: Pipelin
     assert "条目编号" not in bundled.ask("湖北总体规划第九十条").text
 
 
+def test_a_run_of_parts_cut_between_two_parts_of_a_clause_comes_whole(bundled: Pipeline) -> None:
+    # 沈阳's 专栏15 is cut into parts after "…下肢瘫痪等病人进行康复训练；": the run goes on in the next part
+    answer = bundled.ask("沈阳AI长远规划里那个下肢康复的机器人 是给啥样的病人用的 除了陪着练还带哪些智能本事")
+    assert "下肢瘫痪" in answer.text and "智能辅助诊断与评估功能" in answer.text, answer.text
+
+
 def test_how_a_policy_opens_is_answered_with_its_own_preamble(bundled: Pipeline) -> None:
     # 湖北's 总体规划 opens with the notice issuing it, then the plan's own preamble: the latter is the opening
     answer = bundled.ask("湖北20到30那份AI总规 开篇怎么说AI的分量 为啥要出这份规划")
