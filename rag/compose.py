@@ -24,7 +24,7 @@ from .evidence import Scored, cover, name_item, pairs, states_goal
 from .items import PERIOD, PERIOD_WORD, PHONE_LABELS, leading_period, numbered, unnumbered
 from .measures import CAP_WORDS
 from .model import Answer, Citation, Clause, TableRow
-from .question import Question, years_spoken
+from .question import Question, after_policy_word, years_spoken
 from .text import norm, tail_words
 
 T = TypeVar("T")
@@ -1106,6 +1106,8 @@ def topic_words(q: Question) -> str:
     if q.places:  # places set side by side go with the words joining them ("杭州和深圳" -> " ", not " 和 ")
         names = "|".join(re.escape(p.text) for p in sorted(q.places, key=lambda p: -len(p.text)))
         text = re.sub(rf"(?:{names})(?:\s*[和与及跟同、,，]\s*(?:{names}))*", " ", text)
+    if q.policies and (after := after_policy_word(text).lstrip(_JOINS + "中" + _STOPS)):
+        text = after  # the policy it names is named in the refusal: "《郑州市…规划》未涉及“原则里讲…”"
     text = _NOT_SHOWN.sub(" ", text).replace("“", "‘").replace("”", "’")  # quotes inside quotes
     text = re.sub(r"\s+", " ", text).lstrip(_JOINS + _STOPS).rstrip(_STOPS)
     text = re.sub(r"(?<=[，、；：])\s+", "", text)  # "…方向，重庆文件里…" -> "…方向，文件里…"

@@ -789,6 +789,9 @@ def test_a_refusal_restates_the_users_own_words_without_the_place() -> None:
     assert said("算力券 青山和绿水 各咋安排的", "青山", "绿水") == "“算力券 各咋安排的”"
     assert said("群体智能这些研究方向，青山文件里由谁负责？", "青山") == "“群体智能这些研究方向，文件里由谁负责”"
     assert said("青山、绿水跟白云的补贴", "青山", "绿水", "白云") == "“补贴”"
+    # the policy named is named by the refusal: what is asked of it is restated, not its name
+    named = Question(text="青山21到25年的AI规划 原则里讲攻短板的那条 怎么干", places=(Place("青山", "青山市"),), policies=("p",))
+    assert compose.topic_words(named) == "“原则里讲攻短板的那条 怎么干”"
 
 
 def test_a_named_place_lacks_the_measure_only_where_others_spell_out_more_of_the_question() -> None:
