@@ -876,7 +876,9 @@ class Extractive:
             # a side's best items, however its list was gathered; "各给多少": items stating a figure first
             chosen = sorted(chosen, key=lambda s: (q.how_much and not _figure(s.text), -s.score))
             nearest = scored[0] if scored and not chosen else None
-            out.append(compose.Block(label, compose.with_runs(chosen[:PER_BLOCK]), nearest))
+            # an item describing an entry named in an item of its own comes with that name ("开放合作。" before
+            # "加强招商引资…"): a side's items from a list of entries say which entry each is
+            out.append(compose.Block(label, compose.with_runs(self._with_entry_rest(chosen[:PER_BLOCK], dashes=False)), nearest))
         if len(q.known_places) < 2:  # policies of one place: those that say something, best first
             said = sorted((b for b in out if b.chosen), key=lambda b: -b.chosen[0].score)[:3]
             out = said if len(said) >= 2 else out

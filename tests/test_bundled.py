@@ -112,6 +112,14 @@ def test_an_item_number_past_the_last_says_how_far_the_items_go(bundled: Pipelin
     assert "条目编号" not in bundled.ask("湖北总体规划第九十条").text
 
 
+def test_a_comparison_side_says_which_entry_each_item_describes(bundled: Pipeline) -> None:
+    # principles are entries named in items of their own ("开放合作。" then "加强招商引资…"): each side names them
+    answer = bundled.ask("讲开放的那条基本原则 郑州的AI产业规划跟湖北的AI总规各咋说")
+    zhengzhou, hubei = answer.text.split("【湖北省】")[:2]
+    assert "开放合作[1]；加强招商引资" in zhengzhou, zhengzhou
+    assert "开放创新[2]；倡导开放共享理念" in hubei, hubei
+
+
 def test_a_run_of_parts_cut_between_two_parts_of_a_clause_comes_whole(bundled: Pipeline) -> None:
     # 沈阳's 专栏15 is cut into parts after "…下肢瘫痪等病人进行康复训练；": the run goes on in the next part
     answer = bundled.ask("沈阳AI长远规划里那个下肢康复的机器人 是给啥样的病人用的 除了陪着练还带哪些智能本事")
