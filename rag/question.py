@@ -405,8 +405,6 @@ def analyse(question: str, catalog: Catalog) -> Question:
     policies = tuple(dict.fromkeys(policies + tuple(implementing)))
     parts = _parts(text, found, policies, catalog)
     joined = () if parts else _each_of_two(text, found, policies, catalog)
-    opening = _asks_opening(text, policies, catalog)
-    topic = _topic(text, found, policies, catalog)
     return Question(
         text=question,
         places=found,
@@ -415,13 +413,13 @@ def analyse(question: str, catalog: Catalog) -> Question:
         years=years,
         kinds=kinds,
         cross=bool(_CROSS.search(text)),
-        topic=topic,
+        topic=_topic(text, found, policies, catalog),
         how_much=bool(_HOW_MUCH.search(said)),
         count=_count(text),
         parts=parts or joined,
         each_of_two=bool(joined) and not parts,
         asks_goal=bool(_ASKS_GOAL.search(text)),
-        asks_opening=opening,
+        asks_opening=_asks_opening(text, policies, catalog),
     )
 
 
