@@ -492,15 +492,15 @@ def entry_answer(items: Sequence[tuple[Clause, int]], number: int) -> Answer:
     Example: -> "《沈阳市…规划》专栏16 第1项：1.智能机器人示范工程 攻克机器人系统集成…[1]"
     """
     numbering = Numbering()
-    runs: dict[str, list[str]] = {}  # the entry's items in each part of the box it runs through
-    for c, n in items:
-        runs.setdefault(c.id, []).append(c.item_text(c.items[n]).strip().rstrip("。；;"))
-    parts = {c.id: c for c, _ in items}
-    said = "；".join(f"{'；'.join(texts)}[{numbering.of(parts[cid], parts[cid].text)}]" for cid, texts in runs.items())
-    name = runs[items[0][0].id][0]
-    if name_item(name) and len(items) > 1:  # "1.智能机器人示范工程" names what follows
-        said = said.replace(f"{name}；", f"{name}：", 1)
-    return Answer(f"{items[0][0].citation} 第{number}项：{said}。", numbering.citations())
+    said = ""
+    for i, (c, n) in enumerate(items):
+        text = c.item_text(c.items[n]).strip().rstrip("。；;")
+        if i and c.id != items[i - 1][0].id:  # the entry runs on into the box's next part
+            said += f"[{numbering.of(items[i - 1][0], items[i - 1][0].text)}]"
+        # "1.智能机器人示范工程" names what follows it
+        said += ("" if not i else "：" if i == 1 and name_item(said) else "；") + text
+    last = items[-1][0]
+    return Answer(f"{items[0][0].citation} 第{number}项：{said}[{numbering.of(last, last.text)}]。", numbering.citations())
 
 
 def announcing_line(ordered: Sequence[Scored], numbering: Numbering) -> str:

@@ -347,7 +347,7 @@ class Extractive:
         if not lookups or number is None or self._box_entry(lookups[0].clause, number):
             return None
         clause = lookups[0].clause
-        last = self._box_entries(clause.doc_id, clause.ref)
+        last = max((n for n in self._box_items(clause)[1] if n is not None), default=0)
         if not last:
             return None  # a box whose entries are not numbered: the box whole is the answer
         return compose.refusal(f"{clause.citation}共{last}项，没有第{number}项。", related=[clause])
@@ -355,19 +355,21 @@ class Extractive:
     def _box_entry(self, clause: Clause, number: int) -> list[tuple[Clause, int]]:
         """The items of entry `number` of a box (all its parts, in reading order): from the item opening on
         that number ("1.智能机器人示范工程") to the next item opening on a number; [] when no item opens on it."""
-        parts = sorted((c for c in self._clauses_by_doc().get(clause.doc_id, []) if c.citation == clause.citation), key=lambda c: c.span[0])
-        items = [(c, n) for c in parts for n, item in enumerate(c.items) if item.role in ("", "heading")]
-        numbers = [_entry_number(c.item_text(c.items[n])) for c, n in items]
+        items, numbers = self._box_items(clause)
         if number not in numbers:
             return []
         start = numbers.index(number)
         end = next((i for i in range(start + 1, len(items)) if numbers[i] is not None), len(items))
         return items[start:end]
 
-    def _box_entries(self, doc_id: str, ref: str) -> int:
-        """How many numbered entries the box `ref` of a policy has ("1." … "6."); 0 if it numbers none."""
-        parts = [c for c in self._clauses_by_doc().get(doc_id, []) if c.ref == ref]
-        return max((n for c in parts for item in c.items if (n := _entry_number(c.item_text(item))) is not None), default=0)
+    def _box_items(self, clause: Clause) -> tuple[list[tuple[Clause, int]], list[int | None]]:
+        """A box's items in reading order, all its parts, and the entry number each opens on (None for most)."""
+        items = [(c, n) for c in self._parts_of(clause) for n, item in enumerate(c.items) if item.role in ("", "heading")]
+        return items, [_entry_number(c.item_text(c.items[n])) for c, n in items]
+
+    def _parts_of(self, clause: Clause) -> list[Clause]:
+        """All the parts of a clause cut into parts for embedding (the clause alone when whole), in reading order."""
+        return sorted((c for c in self._clauses_by_doc().get(clause.doc_id, []) if c.citation == clause.citation), key=lambda c: c.span[0])
 
     def _most_items(self, doc_id: str) -> int:
         """The highest number any part of a policy gives an item in digits ("22." of "五、…22.…"); 0 if none."""
@@ -568,7 +570,7 @@ class Extractive:
     def _entry_spans(self, clause: Clause) -> list[tuple[Clause, int, int]]:
         """The items of a clause (all its parts, in reading order) that names its entries in items of their
         own, each with the entry it belongs to, counted from 0; -1 for items before the first name."""
-        parts = sorted((c for c in self._clauses_by_doc().get(clause.doc_id, []) if c.citation == clause.citation), key=lambda c: c.span[0])
+        parts = self._parts_of(clause)
         spans: list[tuple[Clause, int, int]] = []
         entry = -1
         for c in parts:

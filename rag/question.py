@@ -104,7 +104,7 @@ class Catalog:
 def _policy(doc: Document, doc_clauses: Sequence[Clause]) -> Policy:
     title = _TITLE_TAIL.sub("", doc.title.strip("《》"))
     kind = next((t for t in POLICY_TYPES if title.endswith(t)), "")
-    years = sorted(years_spoken(f"{doc.title}\n{doc.text}"))
+    years = [*years_spoken(f"{doc.title}\n{doc.text}")]
     years += [int(y) for y in _YEAR.findall(doc.title)]
     articles = _articles(doc.text)
     tops = {t for c in doc_clauses if (t := _top_number(c))}
