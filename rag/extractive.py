@@ -586,8 +586,9 @@ class Extractive:
         """For a question counting things in a word no amount is asked in ("分几类污染来管"), the entries the
         best clause names in items of their own ("水环境控制。" … "固废污染控制。", evidence.entry_title), in all
         its parts, in order, as the members a count line names; [] when it names fewer than two or more
-        than RUN_LIMIT."""
-        if not q.asks_count or q.how_much or not q.member_word:
+        than RUN_LIMIT. A count asked in a word amounts are stated in ("一共几个") is answered so when no
+        chosen item states a figure (compose.states_count): that figure is the count."""
+        if not q.asks_count or not q.member_word or (q.how_much and any(compose.states_count(s.text) for s in chosen)):
             return []
         best = chosen[0]
         names = [
@@ -595,10 +596,15 @@ class Extractive:
             for clause, n, _ in self._entry_spans(best.clause)
             if self._names_entry(clause, n)  # a part's last item may name the entry the next part opens on
         ]
-        noun = evidence.pairs(compose.counted_noun(q))
+        # what is counted, as written right after the count: its short noun, else the two characters it opens
+        # on ("想帮几个行业解决…" counts 行业)
+        noun = evidence.pairs(compose.counted_noun(q) or compose.counted_words(q)[:2])
         said = "".join([*best.clause.path, *(s.text for s in names)])
         if noun and not noun & evidence.pairs(said):
             return []  # "要盯几类数据" of entries 智能给水设施, 海绵城市…: neither they nor their heading are what is counted
+        if not noun:  # "…示范基地 数数一共几个": the entries ending on a word the question writes before its count
+            named = [s for s in names if _ends_on_said(s.text, q.text)]
+            names = named if len(named) >= 2 else names
         return names if 2 <= len(names) <= compose.RUN_LIMIT else []
 
     def _enumerated(self, q: Question, chosen: Sequence[Scored]) -> list[Scored]:
@@ -690,11 +696,12 @@ class Extractive:
     def _a_part_answers(self, r: Retrieved) -> bool:
         """Whether one part of a question that asks two things, asked alone, is answered by its scope
         (the test the whole question failed): "…多少个平台？人才目标呢" when only the talent target is stated.
-        A part of one word of two characters or more ("谁做基础" -> 做 基础) says too little to be answered
-        alone: most policies write it."""
+        A part of one word of two characters ("谁做基础" -> 做 基础) says too little to be answered alone: most
+        policies write it; a word of three or more ("对独角兽有啥说法" -> 独角兽) names a thing."""
         q = r.question
         for part in q.parts:
-            if sum(len(w) > 1 for w in part.split()) < 2:
+            words = [w for w in part.split() if len(w) > 1]
+            if len(words) < 2 and not any(len(w) > 2 for w in words):
                 continue
             alone = replace(q, topic=part)
             other = evidence.score_items(self.index, alone, r.vector, r.elsewhere) if r.elsewhere else []
@@ -1115,6 +1122,14 @@ def _title(clause: Clause) -> str:
         return clause.title
     first = clause.items[0] if clause.items else None
     return compose.unnumbered(clause.item_text(first)).strip() if first is not None and first.role == "heading" else ""
+
+
+def _ends_on_said(name: str, question: str) -> bool:
+    """Whether an entry's name ends on two or more characters the question writes: "智能家居示范基地。" of
+    "…建一批应用示范基地 一共几个" (not "地理信息小镇。")."""
+    name = re.sub(r"[。；;，,\s]+$", "", norm(name))
+    said = re.sub(r"\s+", "", norm(question))
+    return len(name) >= 2 and name[-2:] in said
 
 
 def _with_bodies(chosen: Sequence[Scored]) -> list[Scored]:

@@ -369,6 +369,23 @@ def test_entries_a_clause_names_are_not_counted_for_a_noun_they_are_not(bundled:
     assert not answer.text.startswith("共五类"), answer.text
 
 
+def test_entries_are_counted_for_a_count_in_a_measure_word_when_no_item_states_a_figure(bundled: Pipeline) -> None:
+    # 德清's 三（二） names its 示范基地 in items of their own, in two parts of the clause, and no figure counts
+    # them: "一共有几个" is answered by the entries ending on the word the question writes (示范基地), not by the
+    # 小镇 the same clause goes on to name
+    answer = bundled.ask("德清规划 建的特色应用示范基地一共有几个")
+    first = answer.text.splitlines()[0]
+    assert first.startswith("共七个：智能制造示范基地[1]；"), first
+    assert "智能旅游示范基地" in first and "小镇" not in first, first
+
+
+def test_a_part_of_one_long_word_is_answered_alone(bundled: Pipeline) -> None:
+    # "独角兽有啥说法" asks one thing of one word; three characters name a thing, and the 湖北 plan writes it
+    # (the whole question, its first part a paraphrase, scores under the floor)
+    answer = bundled.ask("湖北总规扶持AI创业企业 孵化重点放本省哪些强项领域 独角兽有啥说法")
+    assert not answer.refused and "实施独角兽企业培育计划" in answer.text, answer.text
+
+
 def test_a_count_of_a_section_s_parts_keeps_what_else_the_question_asks(bundled: Pipeline) -> None:
     # the count names the section (重点任务, counted in 大行动); what is asked after it (the 龙头 item of one
     # action) is answered under the count line
