@@ -25,7 +25,7 @@ from .items import PERIOD, PERIOD_WORD, PHONE_LABELS, leading_period, numbered, 
 from .measures import CAP_WORDS
 from .model import Answer, Citation, Clause, TableRow
 from .question import Question, after_policy_word, years_spoken
-from .text import norm, tail_words
+from .text import norm, tail_words, word_spans
 
 T = TypeVar("T")
 
@@ -618,6 +618,7 @@ def enumeration(text: str, q: Question, topic: dict[str, float]) -> tuple[str, i
             longer = len(members[-1]) > 1.5 * max(len(x) for x in members[:-1])
             if len(halves) == 2 and (longer or (len(members) > 2 and min(map(len, halves)) >= min(map(len, members[1:-1])))):
                 members += [""]
+            end = next((e for s, e in word_spans(text) if s < end < e), end)  # not "…龙头骨干企" of 企业
             return text[m.start() : end].strip(), len(members)
     return None
 
@@ -683,13 +684,17 @@ def shared_head(text: str, q: Question) -> tuple[str, int] | None:
             start = max(text.rfind(c, 0, m.start()) for c in "，,。；;：:") + 1
             if _PART_OF.match(text, m.end()) or _names_asker(re.split(_JOINER, m.group(0)), q):
                 continue
-            if text[m.end() : m.end() + 1] == "、" or (text[m.start() - 1 : m.start()] == "、" and text.startswith("等", m.end())):
-                continue  # one enumeration with members ending otherwise ("形状记忆合金、自修复材料、…等新兴功能材料")
+            if _GOES_ON.match(text, m.end()) or (text[m.start() - 1 : m.start()] == "、" and text.startswith("等", m.end())):
+                continue  # one enumeration with members ending otherwise ("形状记忆合金、自修复材料、…等新兴功能材料",
+                # "智能制造产业园、金牛高新技术产业园区、华西大健康产业功能区")
             if count < 3 and re.search("[，,]", m.group(0)):
                 continue  # two clauses that happen to end alike ("…创新走廊，全方位对接…大走廊") are no run
             if count <= RUN_LIMIT and (best is None or count > best[1]):
                 best = text[start : m.end()].strip(), count
     return best
+
+
+_GOES_ON = re.compile(r"[^，,。；;：:、（）()\s]{0,2}、")  # the last member of a run goes on to another: "…产业园区、"
 
 
 def _names_asker(members: Sequence[str], q: Question) -> bool:

@@ -222,7 +222,7 @@ _WHICH_MEMBERS = re.compile(r"哪几\s*(个方面|[个条项块类种点])")  # 
 _COUNT_ASKED = re.compile(r"(?:多少|(?<!哪)几)\s*(?:大?([个家项所条种名位批人块类]|部分|方面)|(大[\u4e00-\u9fff]{2}))")
 
 
-_COUNTED = re.compile(r"[\u4e00-\u9fff]*")
+_COUNTED = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]*")  # what is counted, as written: "几家本地AI龙头去扛…"
 
 
 def _measure(m: re.Match[str]) -> str:

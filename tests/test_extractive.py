@@ -393,6 +393,13 @@ def test_a_network_generation_is_no_amount() -> None:
     assert amounts("建设5个5G基站") == ["5个"] and amounts("出口带宽达到2000G以上") == ["2000G"]
 
 
+def test_a_batch_is_no_amount() -> None:
+    # "一批" says "some": a count line must not answer "要建多少个" with "建设一批融合发展基础设施"
+    assert checks.amounts("建设一批融合发展基础设施，形成第一批试点") == []
+    assert checks.amounts("分两批建设，共十一批") == ["两批", "十一批"]
+    assert compose.amount_phrase("建设一批融合发展基础设施。") == ""
+
+
 def test_a_quoted_name_is_written_as_it_stands_or_shortened_inside() -> None:
     from rag.extractive import writes
 
@@ -870,6 +877,28 @@ def test_a_count_in_a_measure_word_is_of_the_enumeration_closing_on_the_noun_cou
     assert counted("要扶成龙头的企业有几家", text) == ("支持曙光、麒麟、五八、滴滴等企业", 4)
     # technologies that make up equipment are not the technologies asked
     assert counted("这份方案要推广几类技术", "集成应用具有深度感知、智慧决策、自动执行等技术的成套装备。") is None
+
+
+def test_what_a_question_counts_runs_on_through_latin_letters() -> None:
+    # "几家本地AI龙头…": the counted words go on past "AI", so the words near the count name what is counted
+    q = analyse("方案点名鼓励了几家本地AI龙头去扛国家项目 是哪些", Catalog.of([], []))
+    assert q.around_count[0].endswith("本地AI龙头去扛国家项目")
+    # an enumeration's closing noun is cut at a word's end, not inside it ("…龙头骨干企" of 企业)
+    text = "鼓励甲乙、丙丁、戊己等苏州市人工智能龙头骨干企业积极承担和参与国家、省重大科技项目。"
+    said = compose.enumeration(text, q, {"龙头": 2.0})
+    assert said == ("鼓励甲乙、丙丁、戊己等苏州市人工智能龙头骨干企业", 3)
+
+
+def test_a_run_of_members_ending_alike_is_no_enumeration_when_its_last_member_goes_on() -> None:
+    # "…产业园、…产业园区、…功能区": the run of two 产业园 ends inside the member "…产业园区"; the twelve places are
+    # one enumeration of members ending otherwise, not two parks
+    q = analyse("要把多少个产业园或功能区打造成特色园", Catalog.of([], []))
+    text = "将东部新区智能制造产业园、金牛高新技术产业园区、华西大健康产业功能区打造成特色专业园区。"
+    assert compose.shared_head(text, q) is None
+    assert compose.shared_head("将东部智能制造产业园、金牛高新技术产业园打造成特色专业园区。", q) == (
+        "将东部智能制造产业园、金牛高新技术产业园",
+        2,
+    )
 
 
 def test_the_last_member_joined_by_and_counts_two_when_each_half_is_a_member() -> None:
