@@ -554,13 +554,16 @@ _ASKS_ORDINAL = re.compile(r"第\s*几")
 ENTRY_DASHES = "—-－ "  # "——打造区域协同生态": an entry's dash is no part of its name
 
 
-def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:
+def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> str:
     """A count of things answered with a whole list (the members' headings, see Extractive._whole_list):
     the count and the members. Example: "几条基本原则 分别是啥" -> "共四条：创新驱动[1]；融合发展[2]；开放合作[3]；统筹推进[4]。" """
     heads = [s for s in ordered if s.hit.why in ("list", "group")]
     word = q.member_word
     if not word or len(heads) < 2 or not all(s.hit.why == "group" or _titled(s) for s in heads) or q.count not in (None, len(heads)):
         return ""  # members without headings of their own ("第一条 为引导…") are not named by a line
+    members = {s.clause.id for s in heads}  # clauses of their own (a list), or one clause naming its entries
+    if len(members) > 1 and any(s.clause.id in members and not _brought(s) and enumeration(s.text, q, topic) for s in ordered):
+        return ""  # "共性技术要重点拿下几项": a member ("突破共性技术") enumerates what is counted, not the members
     depth = len(os.path.commonprefix([s.clause.path for s in heads]))  # a part without text is named by its heading
     # "分别是第几部分": the parts keep their numbers ("五、加大…金融支持力度")
     shown = (lambda t: t) if _ASKS_ORDINAL.search(q.text) else unnumbered
@@ -714,28 +717,48 @@ def states_count(text: str) -> bool:
 
 
 def _count_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> str:
-    """A count answered by members: those ending on the word counted in the best item's clause, else a
-    whole list's headings, else the best item enumerating either way; "" when none answers it."""
-    best = max(ordered, key=lambda s: s.score).clause.id if ordered else ""
+    """A count answered by members: those ending on the word counted in the best item's clause, else an
+    enumeration closing on the noun written right after the count ("重点建几个方向" of "重点建设智慧政务、…和
+    智慧安防等方向", though the list below it heads five entries), else a whole list's headings, else the best
+    item enumerating either way; "" when none answers it."""
+    # the best item found, not a list member it brought in (each listed at the score of the item found)
+    best = max(ordered, key=lambda s: (s.score, not _brought(s))).clause.id if ordered else ""
     return (
         _enumeration_line(q, [s for s in ordered if s.clause.id == best], numbering, topic, heads_only=True)
-        or _members_line(q, ordered, numbering)
+        or _enumeration_line(q, ordered, numbering, topic, named=True)
+        or _members_line(q, ordered, numbering, topic)
         or _enumeration_line(q, ordered, numbering, topic)
     )
 
 
+LISTED = ("list", "list-part", "list-body", "group")  # how items a list or a count of parts brought in are found
+
+
+def _brought(s: Scored) -> bool:
+    """Whether an item was brought in as a member of a list or a group, not found for the question."""
+    return s.hit.why in LISTED
+
+
 def _enumeration_line(
-    q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float], heads_only: bool = False
+    q: Question,
+    ordered: Sequence[Scored],
+    numbering: Numbering,
+    topic: dict[str, float],
+    heads_only: bool = False,
+    named: bool = False,
 ) -> str:
     """A count answered by the enumeration an item writes, best item first: one whose members all end on
     the word counted (`shared_head`) or one closing on what is counted (`enumeration`; not when
     `heads_only`): the count, in the question's measure word, and the enumeration as the policy writes it.
+    `named`: only an enumeration closing on the noun the question writes right after its count.
 
     Example: "共性技术要重点拿下几项" -> "共四项：重点掌握混合增强智能新架构和新技术、…、自然语言处理技术等一批关键共性技术[1]。" """
     if any(states_count(s.text) for s in ordered):
         return ""
     for s in sorted(ordered, key=lambda x: -x.score):
         found = shared_head(s.text, q) or (None if heads_only else enumeration(s.text, q, topic))
+        if found is not None and named and not (counted_noun(q) and found[0].rsplit("等", 1)[-1].startswith(counted_noun(q))):
+            continue
         if found is not None:
             m = _COUNT_WORD.search(norm(q.text))
             word = m.group(1) if m else (q.member_word or "项")

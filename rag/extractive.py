@@ -248,9 +248,7 @@ class Extractive:
             chosen = self._whole_list(q, self._counted_inline(q, chosen, dated), dated)
         elif chosen and (parts := self._section_parts(q, chosen)):
             chosen = parts
-        if chosen and not any(s.hit.why in ("list", "group") for s in chosen) and (names := self._entries_counted(q, chosen)):
-            named = {(n.clause.id, n.position) for n in names}
-            chosen = names + [s for s in chosen if (s.clause.id, s.position) not in named]
+        chosen = self._with_entries_counted(q, chosen)
         if chosen and (counted := self._enumerated(q, chosen)):
             chosen = counted
         chosen = _units_clauses(q, chosen)
@@ -537,7 +535,7 @@ class Extractive:
             return chosen  # every entry counts; a period's items are not an entry's
         names = [
             s for s in chosen
-            if s.hit.why not in _LISTED and self._names_entry(s.clause, s.position) and not PERIOD_WORD.search(s.text)
+            if s.hit.why not in compose.LISTED and self._names_entry(s.clause, s.position) and not PERIOD_WORD.search(s.text)
         ]  # fmt: skip
         keep = self._keep(q)
         words = [w for w in q.topic.split() if (found := [keep.get(p, 0.0) for p in evidence.pairs(w)]) and sum(found) / len(found) >= 1.0]
@@ -582,13 +580,27 @@ class Extractive:
                 spans.append((c, n, entry))
         return spans
 
+    def _with_entries_counted(self, q: Question, chosen: list[Scored]) -> list[Scored]:
+        """The chosen items after the entries counted (`_entries_counted`), first; unchanged when a list or a
+        group brought them in, or no entries are counted."""
+        if not chosen or any(s.hit.why in ("list", "group") for s in chosen) or not (names := self._entries_counted(q, chosen)):
+            return chosen
+        named = {(n.clause.id, n.position) for n in names}
+        return names + [s for s in chosen if (s.clause.id, s.position) not in named]
+
     def _entries_counted(self, q: Question, chosen: Sequence[Scored]) -> list[Scored]:
         """For a question counting things in a word no amount is asked in ("分几类污染来管"), the entries the
         best clause names in items of their own ("水环境控制。" … "固废污染控制。", evidence.entry_title), in all
         its parts, in order, as the members a count line names; [] when it names fewer than two or more
         than RUN_LIMIT. A count asked in a word amounts are stated in ("一共几个") is answered so when no
-        chosen item states a figure (compose.states_count): that figure is the count."""
-        if not q.asks_count or not q.member_word or (q.how_much and any(compose.states_count(s.text) for s in chosen)):
+        chosen item states a figure (compose.states_count: that figure is the count) or enumerates what is
+        counted ("重点建设智慧政务、…和智慧安防等方向" of six, though 智慧教育和智慧安防 is one entry)."""
+        if not q.asks_count or not q.member_word:
+            return []
+        topic = self._keep(q)
+        if q.how_much and any(
+            compose.states_count(s.text) or compose.shared_head(s.text, q) or compose.enumeration(s.text, q, topic) for s in chosen
+        ):
             return []
         best = chosen[0]
         names = [
@@ -599,9 +611,11 @@ class Extractive:
         # what is counted, as written right after the count: its short noun, else the two characters it opens
         # on ("想帮几个行业解决…" counts 行业)
         noun = evidence.pairs(compose.counted_noun(q) or compose.counted_words(q)[:2])
-        said = "".join([*best.clause.path, *(s.text for s in names)])
-        if noun and not noun & evidence.pairs(said):
-            return []  # "要盯几类数据" of entries 智能给水设施, 海绵城市…: neither they nor their heading are what is counted
+        spelling = sum(bool(noun & evidence.pairs(s.text)) for s in names)
+        if noun and not noun & evidence.pairs("".join(best.clause.path)) and 2 * spelling < len(names):
+            # "要盯几类数据" of entries 智能给水设施, 海绵城市…: neither their heading nor most of them are what is
+            # counted ("几类平台" of 筑平台、强技术、育产业…: one route of five names 平台)
+            return []
         if not noun:  # "…示范基地 数数一共几个": the entries ending on a word the question writes before its count
             named = [s for s in names if _ends_on_said(s.text, q.text)]
             names = named if len(named) >= 2 else names
@@ -621,7 +635,7 @@ class Extractive:
         ranked = sorted(chosen, key=lambda s: -s.score)
         best = [s for s in ranked if s.clause.id == ranked[0].clause.id]
         found = next((s for s in best if compose.shared_head(s.text, q)), None) or self._heads_in_bodies(q, best, topic)
-        if found is None and any(s.hit.why in _LISTED for s in chosen):
+        if found is None and any(s.hit.why in compose.LISTED for s in chosen):
             return []  # members a list or a count of parts brought in are what is counted
         # then the best chosen item enumerating either way (the best clause's items were tested for members ending
         # on the word above), then members ending on the word in another clause
@@ -642,7 +656,7 @@ class Extractive:
             )
         if found is None:
             return []
-        own = [s for s in chosen if s.clause.id == found.clause.id and s.position != found.position and s.hit.why not in _LISTED]
+        own = [s for s in chosen if s.clause.id == found.clause.id and s.position != found.position and s.hit.why not in compose.LISTED]
         after = {p: w for p, w in topic.items() if p in evidence.spelled(q.around_count[1]) and p not in evidence.spelled(found.text)}
         beyond = [s for s in chosen if s.clause.id != found.clause.id and after and evidence.cover(after, s.text) > 0]
         return [found, *own, *beyond[:ITEMS_BEYOND]]
@@ -662,7 +676,7 @@ class Extractive:
             for n, text in enumerate(texts):
                 if s.clause.items[n].role == "" and compose.shared_head(text, q):
                     spelled = evidence.cover(topic, (texts[n - 1] if n else "") + text)
-                    hit = replace(s.hit, why="dense+bm25") if s.hit.why in _LISTED else s.hit  # an item, not a member
+                    hit = replace(s.hit, why="dense+bm25") if s.hit.why in compose.LISTED else s.hit  # an item, not a member
                     candidates.append((spelled, Scored(hit, n, s.dense, s.cover, s.score)))
         return max(candidates, key=lambda c: c[0])[1] if candidates else None
 
@@ -1139,7 +1153,7 @@ def _with_bodies(chosen: Sequence[Scored]) -> list[Scored]:
     out = list(chosen)
     for clause in dict.fromkeys(s.clause for s in chosen):
         own = [s for s in chosen if s.clause.id == clause.id]
-        if any(s.item.role != "heading" or s.hit.why in _LISTED for s in own):
+        if any(s.item.role != "heading" or s.hit.why in compose.LISTED for s in own):
             continue
         body = next((n for n in range(own[-1].position + 1, len(clause.items)) if clause.items[n].role == ""), None)
         if body is not None:
@@ -1264,7 +1278,6 @@ def _units_clauses(q: Question, chosen: list[Scored]) -> list[Scored]:
     return [s for s in chosen if s.clause.id in named] if named else chosen
 
 
-_LISTED = ("list", "list-part", "list-body", "group")  # items a list or a count of parts brought in
 # asking what a measure says or how it is done, not for one fact of it: "咋弄", "怎么做的", "讲了啥", "具体内容"
 _ASKS_WHAT_IT_SAYS = re.compile(
     r"(?:咋|怎么|如何|怎样)(?:弄|办|做|搞|干|写|说|讲|安排|部署|推进|落实|实施|支持)|(?:讲|说|写)了?(?:啥|什么)|"

@@ -321,8 +321,9 @@ class Question:
         word: "应用场景要推出多少个 全国领先的占几个" -> "个"; None for "企业多少家 产业规模多大"."""
         text = unicodedata.normalize("NFKC", self.text)
         asked = [_measure(m) for m in _COUNT_ASKED.finditer(text)]
-        if len(set(asked)) != 1 or len(asked) != len(_HOW_MUCH.findall(text)) or len(asked) < len(self.parts):
-            return None  # another kind of figure asked too, or a part asking no count ("…多少个平台？人才目标呢")
+        figures = sum(bool(re.search(_KIND_PATTERNS["amount"], piece)) for piece in _PART_ENDS.split(text))
+        if len(set(asked)) != 1 or len(asked) != len(_HOW_MUCH.findall(text)) or len(asked) < figures:
+            return None  # another kind of figure asked too, or a piece asking a figure but no count ("…多少个平台？人才目标呢")
         return asked[0]
 
     @property
@@ -648,7 +649,7 @@ _ALTERNATIVE = re.compile(r"(?:或者|或是|还是|以及|还有|另外|同时)
 MAX_PARTS = 4
 
 
-_ASKING_WORD = re.compile("|".join([_HOW_MUCH.pattern, *(_KIND_PATTERNS[k] for k in KINDS[1:] if k != "comparison"), "呢", "谁", "咋|怎么|如何|怎样"]))  # "鼓励谁…", "平台咋搭" ask
+_ASKING_WORD = re.compile("|".join([_HOW_MUCH.pattern, *(_KIND_PATTERNS[k] for k in KINDS[1:] if k != "comparison"), "呢", "谁", "咋|怎么|如何|怎样", "啥|什么"]))  # "鼓励谁…", "平台咋搭", "要干啥" ask
 # a numeral after 前/后/第/头 picks members out ("后三部分叫啥", "第三个行动"): it does not say how many there are
 _COUNT = re.compile(r"(?<![前后第头末])([两二三四五六七八九十])(?:个|大|项|类|家|方面|块|部分|条|种|所)")
 

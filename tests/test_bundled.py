@@ -379,6 +379,24 @@ def test_entries_are_counted_for_a_count_in_a_measure_word_when_no_item_states_a
     assert "智能旅游示范基地" in first and "小镇" not in first, first
 
 
+def test_each_thing_a_question_asks_with_sha_is_answered_from_its_clause(bundled: Pipeline) -> None:
+    # 西安's 四（二）5 says what chain the vehicles form and, in another item, what 智能硬件 is to build
+    answer = bundled.ask("西安试验区方案 智能运载工具要形成啥样的产业链 智能硬件那边打造个啥体系")
+    assert "完整产业链" in answer.text and "器芯协力的人工智能产品体系" in answer.text, answer.text
+
+
+def test_a_count_is_of_the_enumeration_that_closes_on_what_is_counted(bundled: Pipeline) -> None:
+    # the best clause enumerates six directions ("…智慧教育和智慧安防等方向") though its list heads five entries
+    directions = bundled.ask("沈阳2030规划 智慧城市建设 重点有几个方向 各叫啥")
+    assert directions.text.startswith("共六个：重点建设智慧政务、"), directions.text
+    # "关键共性技术" closes the enumeration counted; the list the clause heads ("突破共性技术" is one) is not it
+    tech = bundled.ask("郑州AI规划 关键共性技术要重点掌握几项")
+    assert tech.text.startswith("共四项：重点掌握混合增强智能新架构和新技术、"), tech.text
+    # 五大路线 names one route 筑平台: its five entries are not five kinds of platform
+    platforms = bundled.ask("德清应用县规划 筑平台那条路线 要搭几类平台")
+    assert platforms.text.startswith("共五类：集聚一批高端的技术研发平台、"), platforms.text
+
+
 def test_a_part_of_one_long_word_is_answered_alone(bundled: Pipeline) -> None:
     # "独角兽有啥说法" asks one thing of one word; three characters name a thing, and the 湖北 plan writes it
     # (the whole question, its first part a paraphrase, scores under the floor)

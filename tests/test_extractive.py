@@ -747,7 +747,9 @@ def test_a_count_asked_in_a_measure_word_is_answered_by_the_item_counting_in_it(
 @pytest.mark.parametrize(
     ("question", "counter"),
     [("应用场景要推出多少个 全国领先的占几个", "个"), ("要培育多少家企业", "家"), ("企业要多少家 产业规模多大", None),
-     ("要建多少个平台？人才目标呢", None), ("补贴多少钱", None), ("哪几个城市有补贴", None)],
+     ("要建多少个平台？人才目标呢", None), ("补贴多少钱", None), ("哪几个城市有补贴", None),
+     # a piece asking something other than a figure leaves the count the only figure asked
+     ("规划列了几个重点工程 都叫啥名", "个"), ("那几条走廊 一共几条 主打啥产业", "条")],
 )  # fmt: skip
 def test_the_measure_word_of_a_count_asked(question: str, counter: str | None) -> None:
     assert analyse(question, Catalog.of([], [])).counter == counter

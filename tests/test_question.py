@@ -255,6 +255,9 @@ def test_a_question_asking_two_things_has_a_topic_for_each(catalog: Catalog) -> 
     assert analyse("重庆每年形成几项科技成果、授权多少发明专利", catalog).parts[1] == "授权 发明专利"
     assert analyse("沈阳的智能芯片、智能语音产业有哪些支持", catalog).parts == ()  # a list, asked once
     assert analyse("合肥对企业租房有补贴吗", catalog).parts == ()
+    # 啥 and 什么 ask as 哪些 does: "形成一条啥样的产业链 …又要打造个啥体系" asks two things
+    q = analyse("无人机这些运载工具 要形成一条啥样的产业链 芯片传感器那边又要打造个啥体系", catalog)
+    assert len(q.parts) == 2 and "产业链" in q.parts[0] and "体系" in q.parts[1]
     assert analyse("补贴多少？" * 300, catalog).parts == ()  # one thing asked, however often
     many = "租金补贴多少？人才奖励多少？算力补助多少？数据奖补多少？场景资助多少？平台补贴多少？" * 20
     assert len(analyse(many, catalog).parts) == 4  # bounded whatever the question holds
@@ -379,8 +382,10 @@ def test_the_measure_word_a_list_is_counted_in(catalog: Catalog) -> None:
     # a count in a word no amount is asked in: its members' word ("分几大块", "一共几部分")
     assert analyse("重点任务分几大块 分别是啥", catalog).member_word == "块"
     assert analyse("重点任务一共几部分", catalog).member_word == "部分"
-    # a count of things asked beside another question ("重点建几个方向 分别叫啥") names no members' word
-    assert analyse("重点建几个方向 分别叫啥", catalog).member_word is None
+    # a count of things asked beside a question asking no figure ("重点建几个方向 分别叫啥": their names) keeps
+    # its word; beside one asking a figure ("…几个方向 投资多少") it names no members' word
+    assert analyse("重点建几个方向 分别叫啥", catalog).member_word == "个"
+    assert analyse("重点建几个方向 总投资多少", catalog).member_word is None
 
 
 def test_a_count_asked_is_split_from_what_it_counts_and_from_what_is_asked_besides(catalog: Catalog) -> None:
