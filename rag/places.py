@@ -89,7 +89,7 @@ def _gazetteer() -> tuple[dict[str, _Entry], dict[str, str]]:
             entries[alias].append(entry)
 
     for head, rest in _lines():
-        if head.startswith("="):  # other names of a city: the city itself
+        if head.startswith(("=", "~")):  # other names of a city: the city itself
             city = head[1:].strip()
             for alias in rest.split():
                 add(alias, _Entry(city, None, province_of.get(city)))
@@ -131,7 +131,13 @@ def _lines() -> list[tuple[str, str]]:
 @lru_cache(maxsize=1)
 def _other_names() -> dict[str, str]:
     """Other name of a city -> its short name: {"蓉城": "成都", …} (the "=" lines of the gazetteer)."""
-    return {alias: short(head[1:].strip()) for head, rest in _lines() if head.startswith("=") for alias in rest.split()}
+    return {alias: short(head[1:].strip()) for head, rest in _lines() if head.startswith(("=", "~")) for alias in rest.split()}
+
+
+@lru_cache(maxsize=1)
+def _inside_words() -> frozenset[str]:
+    """Other names of a city that common words hold ("卫星城" holds 星城): the "~" lines of the gazetteer."""
+    return frozenset(alias for head, rest in _lines() if head.startswith("~") for alias in rest.split())
 
 
 def usual_names(text: str) -> str:
@@ -181,16 +187,16 @@ def find(text: str) -> list[Mention]:
     table, _ = _gazetteer()
     out: list[Mention] = []
     groups: list[re.Match[str]] = []
-    spans: set[tuple[int, int]] | None = None  # jieba's words of the text, read when a country is met
+    spans: set[tuple[int, int]] | None = None  # jieba's words of the text, read when a country (or 星城) is met
     for m in _pattern().finditer(masked):
         if m.group(0) in GROUPS:
             groups.append(m)
             continue
         entry = table[m.group(0)]
-        if entry.name in _countries():
+        if entry.name in _countries() or m.group(0) in _inside_words():
             spans = word_spans(masked) if spans is None else spans  # jieba once per text, not per mention
             if (m.start(), m.end()) not in spans:
-                continue  # 精英国际: 英国 is no word there
+                continue  # 精英国际: 英国 is no word there; nor 星城 in 卫星城
         if entry.city:
             out.append(Mention(m.group(0), entry.city, m.start(), area=entry.name))
         else:

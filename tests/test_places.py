@@ -90,3 +90,7 @@ def test_other_names_of_a_city_name_the_city() -> None:
     assert places.usual_names("蓉城的AI企业租房有补贴吗 申城呢") == "成都的AI企业租房有补贴吗 上海呢"
     assert places.usual_names("北京城市副中心") == "北京城市副中心"  # 京城 inside 北京城: 北京 is the place
     assert places.find("长江城市群 卫星城 在沪上市") == []
+    # a name inside common words names its city only where it is a word of its own
+    assert places.names("星城长沙的AI政策 江城呢") == ["长沙市", "武汉市"]
+    assert places.usual_names("山城推AI新基建 商都郑州呢") == "重庆推AI新基建 郑州郑州呢"
+    assert places.find("电商都在做 发展卫星城") == []
