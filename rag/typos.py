@@ -39,6 +39,7 @@ MAX_RARE = 16  # rare pairs of one question looked up (each costs a scan of the 
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _WORD = re.compile(r"[\u4e00-\u9fff]{2}")
 _NUMERAL = re.compile(r"[一二两三四五六七八九十百千万亿零〇几]")  # "前七部分", "分几大部分" count: no slips for 前期, 分级
+_ASPECT = frozenset("了着过")  # marks the character before it as a verb: "接了" is no slip for 家
 _TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0304\u030c"))  # grave, acute, macron, caron; ü keeps its dots
 
 
@@ -84,10 +85,45 @@ class Speller:
                 if best is not None:
                     fixes[word] = best
                     break
+        for slip, word in self._slips_beside_words(text, rare):
+            fixes.setdefault(slip, word)
         out = unicodedata.normalize("NFKC", text) if fixes else text
         for slip, word in fixes.items():
             out = out.replace(slip, word)
         return out, tuple(fixes.items())
+
+    def _slips_beside_words(self, text: str, scans: int) -> list[tuple[str, str]]:
+        """Slips of one character that jieba cuts off the word they belong to ("传感气" read 传感 / 气): a
+        character standing alone beside a two-character word, when the three together are no word, and the
+        character changed to another of the same sound makes a three-character word jieba's dictionary knows
+        and the policies write at least MIN_USES times ("传感器"). `scans`: lookups of the policies' texts
+        left (MAX_RARE bounds them per question)."""
+        out: list[tuple[str, str]] = []
+        tokens = tokenize_exact_raw(unicodedata.normalize("NFKC", text))
+        for a, b, after in zip(tokens, tokens[1:], [*tokens[2:], ""]):
+            if sorted(map(len, (a, b))) != [1, 2] or not _HAN.fullmatch(a + b) or known_word(a + b):
+                continue
+            if len(b) == 1 and after[:1] in _ASPECT:
+                continue  # "企业接了…": a verb, with its aspect marker
+            at = 0 if len(a) == 1 else 2
+            single = (a + b)[at]
+            if single in FUNCTION_WORDS or _NUMERAL.match(single):
+                continue
+            words = [
+                (a + b)[:at] + other + (a + b)[at + 1 :]
+                for sound in sounds(single)
+                for other in self.by_sound.get(sound, ())
+                if other != single
+            ]
+            words = [w for w in dict.fromkeys(words) if known_word(w) and self.uses[w[:2]] >= MIN_USES and self.uses[w[1:]] >= MIN_USES]
+            if not words or scans <= 0:
+                continue
+            scans -= 1
+            counts = {w: sum(t.count(w) for t in self.texts) for w in (a + b, *words)}
+            best = max(words, key=lambda w: (counts[w], w))
+            if not counts[a + b] and counts[best] >= MIN_USES:
+                out.append((a + b, best))
+        return out
 
     def written(self, word: str) -> bool:
         """Whether the policies write a pair as a word, or inside one: as often as a correction must be

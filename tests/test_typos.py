@@ -46,6 +46,17 @@ def test_a_slip_inside_a_longer_word_jieba_does_not_know_is_read_too() -> None:
     assert spell.correct("哪些地方要办产品应用博揽会") == ("哪些地方要办产品应用博览会", (("博揽", "博览"),))
 
 
+def test_a_slip_jieba_cuts_off_its_word_is_read_with_the_word() -> None:
+    # "传感气": jieba reads 传感 / 气, each a word; 传感器, of the same sounds, is the policies' word
+    spell = Speller.of(["发展新型智能传感器产品，攻关高精密减速器。企业家座谈会。"] * MIN_USES)
+    assert spell.correct("智能传感气 有哪些类型") == ("智能传感器 有哪些类型", (("传感气", "传感器"),))
+    assert spell.correct("点名要攻关高精密减速气") == ("点名要攻关高精密减速器", (("减速气", "减速器"),))
+    # a character followed by 了 is a verb: "企业接了任务" is no slip for 企业家
+    assert spell.correct("企业接了国家的任务") == ("企业接了国家的任务", ())
+    # where the policies do not write the word often enough, nothing is guessed
+    assert Speller.of(["发展新型智能传感器产品。"]).correct("智能传感气 有哪些")[1] == ()
+
+
 def test_the_policies_texts_are_looked_into_for_a_bounded_number_of_rare_pairs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from rag import typos
 
