@@ -597,11 +597,10 @@ class Extractive:
         counted ("重点建设智慧政务、…和智慧安防等方向" of six, though 智慧教育和智慧安防 is one entry)."""
         if not q.asks_count or not q.member_word:
             return []
-        topic = self._keep(q)
-        if q.how_much and any(
-            compose.states_count(s.text) or compose.shared_head(s.text, q) or compose.enumeration(s.text, q, topic) for s in chosen
-        ):
-            return []
+        if q.how_much:
+            topic = self._keep(q)
+            if any(compose.states_count(s.text) or compose.shared_head(s.text, q) or compose.enumeration(s.text, q, topic) for s in chosen):
+                return []
         best = chosen[0]
         names = [
             Scored(Hit(clause, 0.0, "list"), n, best.dense, best.cover, best.score)
