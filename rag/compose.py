@@ -580,8 +580,11 @@ def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, 
 # 营商环境等方面", "…、自然语言处理技术等一批关键共性技术". 高等, 平等, 同等 are words, not the close ("…协同等技术",
 # "…出让合同等文件" close on 协同, 合同).
 _ENUMERATION = re.compile(
-    r"([^，,。；;：:（）()等]+、[^，,。；;：:（）()等]+?)(?<![高平均对相])(?<![^协合]同)等(?!为一体|于|同于)(?:一批|一系列|多[个项种类])?([\u4e00-\u9fffA-Za-z]{1,12})"
-)
+    r"([^，,。；;：:（）()等]+、[^，,。；;：:（）()等]+?)(?:(?<![高平均对相])(?<![^协合]同)等(?!为一体|于|同于)(?:一批|一系列|多[个项种类])?"
+    r"|(?=[两二三四五六七八九十]大))([\u4e00-\u9fffA-Za-z]{1,12})"
+)  # or closed by its count: "智能芯片、智能语音及翻译、智能图像、智能器件四大核心产业"
+_CLOSING_COUNT = re.compile(r"([两二三四五六七八九十])大")
+_NUMERAL_VALUE = {"两": 2, **{c: n for n, c in enumerate("一二三四五六七八九十", 1)}}
 _LAST_JOINED = re.compile(r"(?<=.{2})(?:以及|和|及)(?=.{2})")  # "…、智慧教育和智慧安防": the last two joined
 COUNT_WINDOW = 16  # the question's words before and at its count that may name what is counted
 _COUNT_WORD = re.compile(r"(?:几|多少)\s*(大?(?:个方面|部分|方面|[个项条类种块点家所名位批]))")
@@ -614,6 +617,9 @@ def enumeration(text: str, q: Question, topic: dict[str, float]) -> tuple[str, i
             word = next((w for w in named if closing.startswith(w)), "")
             end = m.start(2) + len(word)
             closes = bool(word) and not _PART_OF.match(text, end)
+        said = _CLOSING_COUNT.match(closing)
+        if said and _NUMERAL_VALUE[said.group(1)] != len(members):
+            continue  # closed by a count its members do not make: no enumeration of them
         if closes and 2 <= len(members) <= RUN_LIMIT and not _names_asker(members, q):
             # "智慧教育和智慧安防" names two, "生活居住及配套" one: the last member much longer than the others, or
             # each half as long as the shortest member after the first (which carries the lead-in: "重点建设智慧政务")
@@ -752,19 +758,29 @@ def _enumeration_line(
     `heads_only`): the count, in the question's measure word, and the enumeration as the policy writes it.
     `named`: only an enumeration closing on the noun the question writes right after its count.
 
+    Of items enumerating, the one whose close writes most of the question's words at its count comes first
+    ("核心产业算几个" of "…、智能器件四大核心产业", not a better-scoring "…等核心技术").
+
     Example: "共性技术要重点拿下几项" -> "共四项：重点掌握混合增强智能新架构和新技术、…、自然语言处理技术等一批关键共性技术[1]。" """
     if any(states_count(s.text) for s in ordered):
         return ""
-    for s in sorted(ordered, key=lambda x: -x.score):
-        found = shared_head(s.text, q) or (None if heads_only else enumeration(s.text, q, topic))
-        if found is not None and named and not (counted_noun(q) and found[0].rsplit("等", 1)[-1].startswith(counted_noun(q))):
+    window = pairs(q.around_count[0][-COUNT_WINDOW:])
+    found: list[tuple[int, int, Scored, tuple[str, int]]] = []
+    for rank, s in enumerate(sorted(ordered, key=lambda x: -x.score)):
+        said = shared_head(s.text, q) or (None if heads_only else enumeration(s.text, q, topic))
+        if said is None or (named and not (counted_noun(q) and said[0].rsplit("等", 1)[-1].startswith(counted_noun(q)))):
             continue
-        if found is not None:
-            m = _COUNT_WORD.search(norm(q.text))
-            word = m.group(1) if m else (q.member_word or "项")
-            count = "两" if found[1] == 2 else int_to_cn(found[1])
-            return f"共{count}{word}：{found[0]}[{numbering.of(s.clause, s.text)}]。"
-    return ""
+        found.append((len(pairs(_CLOSE.split(said[0])[-1]) & window), -rank, s, said))
+    if not found:
+        return ""
+    _, _, s, (phrase, members) = max(found, key=lambda f: f[:2])
+    m = _COUNT_WORD.search(norm(q.text))
+    word = m.group(1) if m else (q.member_word or "项")
+    count = "两" if members == 2 else int_to_cn(members)
+    return f"共{count}{word}：{phrase}[{numbering.of(s.clause, s.text)}]。"
+
+
+_CLOSE = re.compile(r"等|、")  # what follows an enumeration's last 等 (or its last member): its close
 
 
 def _units_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> str:

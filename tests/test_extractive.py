@@ -903,6 +903,24 @@ def test_a_run_of_members_ending_alike_is_no_enumeration_when_its_last_member_go
     )
 
 
+def test_an_enumeration_closed_by_its_count_is_counted_and_the_close_naming_the_count_comes_first() -> None:
+    from rag.model import Hit
+
+    q = analyse("规划里的核心产业算几个", Catalog.of([], []))
+    weights = evidence.PairWeights.of(build_clauses()[0])
+    topic = evidence.topic_weights(q, weights)
+    # "…、智能器件四大核心产业": no 等, the count closes it; a count its members do not make closes nothing
+    text = "着力培育智能芯片、智能语音及翻译、智能图像、智能器件四大核心产业。"
+    assert compose.enumeration(text, q, topic) == ("着力培育智能芯片、智能语音及翻译、智能图像、智能器件四大核心产业", 4)
+    assert compose.enumeration("着力培育甲芯片、乙语音、丙图像两大核心产业。", q, topic) is None
+    # of two items enumerating, the one whose close writes what is counted (核心产业), not the better-scoring one
+    tech = _part("t", "专栏9", 0, "核心技术：甲数控系统、乙材料制备、丙增材制造、丁激光器等核心技术。")
+    core = _part("c", "二（二）", 0, text)
+    scored = [evidence.Scored(Hit(tech, 0.0, "dense"), 0, 0.0, 0.0, 9.0), evidence.Scored(Hit(core, 0.0, "dense"), 0, 0.0, 0.0, 8.0)]
+    line = compose.first_line(q, scored, compose.Numbering(), topic)
+    assert line.startswith("共四个：着力培育智能芯片、"), line
+
+
 def test_the_last_member_joined_by_and_counts_two_when_each_half_is_a_member() -> None:
     def counted(text: str) -> tuple[str, int] | None:
         return compose.enumeration(text, analyse("重点建几个方向", Catalog.of([], [])), {})
