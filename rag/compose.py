@@ -143,7 +143,8 @@ def trim(
     parts: Sequence[dict[str, float]] = (),
 ) -> str:
     """An item cut to the comma-pieces that bear on the topic (a fair share of its weighted character
-    pairs) or state an amount, gaps marked with ……; items up to LONG_ITEM characters are kept whole.
+    pairs) or state an amount, gaps marked with ……, a gap of one piece filled; items up to LONG_ITEM
+    characters are kept whole.
     A kept piece followed only by the item's last piece keeps it too: "其中对…的孵化器和众创空间，" says
     nothing without "再给予财政支持". With `periods` (a question asking when), a piece naming a period
     ("到2023年，") is kept with the piece that says what is due by then. With `defines` (a question asking
@@ -183,6 +184,8 @@ def trim(
             wanted.add(i + 1)
     if len(pieces) - 2 in wanted:
         wanted.add(len(pieces) - 1)
+    # one piece between two kept ones goes with them: "服务招商引资…，以闵行区政府下设平台公司为主，联动…" says who
+    wanted |= {i for i in range(1, len(pieces) - 1) if i - 1 in wanted and i + 1 in wanted}
     out, last = "", -1
     for i in sorted(wanted):
         out += ("……" if out and i != last + 1 else "") + pieces[i]

@@ -430,6 +430,18 @@ def test_trim_keeps_the_pieces_bearing_on_the_topic() -> None:
     assert out.startswith("到2027年") and out.endswith("产业规模达到3500亿元") and "……" in out
 
 
+def test_trim_keeps_one_piece_between_two_kept_ones() -> None:
+    # "服务招商引资，以区政府下设平台公司为主，联动开发区": the piece between says who runs it
+    filler = "，".join(f"推进{w}工作" for w in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳" * 2)
+    long = f"{filler}，服务招商引资，以区政府下设平台公司为主，联动开发区和工业区，{filler}。"
+    assert len(long) > compose.LONG_ITEM
+    out = compose.trim(long, {"招商": 3.0, "联动": 3.0})
+    assert "服务招商引资，以区政府下设平台公司为主，联动开发区和工业区" in out, out
+    # two pieces between are a gap
+    gap = f"{filler}，服务招商引资，以区政府下设平台公司为主，设立专项基金，联动开发区和工业区，{filler}。"
+    assert "设立专项基金" not in compose.trim(gap, {"招商": 3.0, "联动": 3.0})
+
+
 def test_trim_finishes_a_kept_sentence_and_keeps_an_asked_period() -> None:
     filler = "，".join(f"推进{w}工作" for w in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳" * 2)
     long = f"支持建设产业载体，{filler}，其中对企业占比超过60%的孵化器，再给予财政支持。"
