@@ -655,9 +655,14 @@ _COUNT = re.compile(r"(?<![前后第头末])([两二三四五六七八九十])(?
 
 
 def _count(text: str) -> int | None:
-    """Example: "四个“先导”分别是什么" -> 4; "分哪两块" -> 2; "有哪些" -> None"""
+    """Example: "四个“先导”分别是什么" -> 4; "分哪两块" -> 2; "有哪些" -> None; "搞个1+4 一共是几个" -> 5 (a
+    formula of figures names its members' sum; "3+X" names no count)"""
     m = _COUNT.search(text)
-    return None if m is None else "一两三四五六七八九十".index(m.group(1)) + 1 if m.group(1) != "二" else 2
+    if m is None:
+        said = [f.group(0) for f in _FORMULA.finditer(unicodedata.normalize("NFKC", text)) if re.fullmatch(r"[\d+\s]+", f.group(0))]
+        total = sum(map(int, re.findall(r"\d+", said[0]))) if len(said) == 1 else 0
+        return total if 2 <= total <= 10 else None
+    return "一两三四五六七八九十".index(m.group(1)) + 1 if m.group(1) != "二" else 2
 
 
 _EACH = re.compile(r"分别|各自|各是|各有|两地|[两二三几]个?(?:地方|城市|地区)")

@@ -397,6 +397,12 @@ def test_a_count_is_of_the_enumeration_that_closes_on_what_is_counted(bundled: P
     assert platforms.text.startswith("共五类：集聚一批高端的技术研发平台、"), platforms.text
 
 
+def test_a_formula_a_question_writes_counts_the_list_it_names(bundled: Pipeline) -> None:
+    # 沈阳's "实施“1+4”重大科技项目和重大工程" heads five numbered clauses: the count and their names
+    answer = bundled.ask("沈阳2030规划里的1+4 总共几个项目和工程 分别叫啥")
+    assert answer.text.startswith("共五个：新一代人工智能重大项目[1]；"), answer.text
+
+
 def test_a_part_of_one_long_word_is_answered_alone(bundled: Pipeline) -> None:
     # "独角兽有啥说法" asks one thing of one word; three characters name a thing, and the 湖北 plan writes it
     # (the whole question, its first part a paraphrase, scores under the floor)

@@ -356,6 +356,14 @@ def test_words_that_ask_for_each_member_ask_for_a_list_and_leave_the_topic(catal
     assert not {"分成", "每块", "各项"} & set(q.topic.split()) and "重点" in q.topic
 
 
+def test_a_formula_of_figures_is_the_count_of_its_members(catalog: Catalog) -> None:
+    # "1+4": one project and four works, five members; "3+X" and "1+3+N" name no count
+    assert analyse("那份规划说要搞个1+4 一共是几个项目工程", catalog).count == 5
+    assert analyse("先导区3+X那个布局 说的是啥", catalog).count is None
+    assert analyse("全省算力平台的“1+3+N”指什么", catalog).count is None
+    assert analyse("四个先导分别是什么", catalog).count == 4
+
+
 def test_the_measure_word_a_list_is_counted_in(catalog: Catalog) -> None:
     assert analyse("沈阳AI规划 基本原则有几条 分别是啥", catalog).member_word == "条"
     assert analyse("科研前瞻布局分成哪几块", catalog).member_word == "块"
