@@ -726,7 +726,10 @@ class Extractive:
         """"…要建多少个平台？人才目标呢": for each part of the question, its own best item, scored as if that
         part were asked alone, when it spells out the part's most specific word and answers (EVIDENCE_MIN)
         and is not chosen yet. "每年要出几个深度应用场景 培育几家细分领域龙头": the best item of the whole
-        question answers the second part and spells 每年 too; the first part's own best item is another."""
+        question answers the second part and spells 每年 too; the first part's own best item is another. A
+        part asked only with 啥/什么 ("…主要打啥零件") takes an item of the chosen clauses only: such a piece
+        mostly says on what the question asks, and another clause's item spelling one word of it
+        ("核心零部件") is beside the point."""
         q = r.question
         weights = evidence.pair_weights(self.index)
         extra: list[Scored] = []
@@ -750,6 +753,9 @@ class Extractive:
                 own = [s for s in spelled if not any(spells(s, f) for f in foci if f and f != focus)]
                 if own and own[0].score >= evidence.EVIDENCE_MIN:
                     spelled = own
+            if part in q.loose_parts:  # asked only with 啥/什么: said on about what the chosen clauses answer
+                cites = {s.clause.citation for s in chosen}
+                spelled = [s for s in spelled if s.clause.citation in cites]
             best = self._of_year(q, spelled)[:1]
             taken = {(s.clause.id, s.position) for s in chosen + extra}
             if best and best[0].score >= evidence.EVIDENCE_MIN and (best[0].clause.id, best[0].position) not in taken:

@@ -281,6 +281,7 @@ class Question:
     how_much: bool = False  # asks outright for an amount, ratio or count (多少, 几个, 比例, 封顶…)
     count: int | None = None  # how many things it says there are: "四个先导" -> 4, "哪两家" -> 2
     parts: tuple[str, ...] = ()  # the topics of its parts when it asks two things or more, else ()
+    loose_parts: tuple[str, ...] = ()  # those of `parts` asked only with 啥/什么 ("最后想靠AI推动啥")
     each_of_two: bool = False  # the parts are two things it joins and asks of each ("A和B 各自…")
     asks_opening: bool = False  # asks what a policy it names says first ("那份总规 开篇怎么说"): its preamble (序言)
     asks_goal: bool = False  # asks what something is to become ("要把沈阳建成个啥", "定位是什么"); read once, as
@@ -404,7 +405,7 @@ def analyse(question: str, catalog: Catalog) -> Question:
     said = _ASKS_UNITS.sub(" ", text)  # "电话多少" asks for the units' line, not an amount
     kinds = _kinds(text, said, found, policies if _ASKS_SAME.search(text) else distinct, ref)
     policies = tuple(dict.fromkeys(policies + tuple(implementing)))
-    parts = _parts(text, found, policies, catalog)
+    parts, loose = _parts(text, found, policies, catalog)
     joined = () if parts else _each_of_two(text, found, policies, catalog)
     return Question(
         text=question,
@@ -418,6 +419,7 @@ def analyse(question: str, catalog: Catalog) -> Question:
         how_much=bool(_HOW_MUCH.search(said)),
         count=_count(text),
         parts=parts or joined,
+        loose_parts=tuple(p for p in parts if p in loose),
         each_of_two=bool(joined) and not parts,
         asks_goal=bool(_ASKS_GOAL.search(text)),
         asks_opening=_asks_opening(text, policies, catalog),
@@ -581,15 +583,17 @@ def _bigrams(text: str) -> set[str]:
 _PART_ENDS = re.compile(r"[？?；;！!。，,、\s]+")
 
 
-def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: Catalog) -> tuple[str, ...]:
+def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: Catalog) -> tuple[tuple[str, ...], set[str]]:
     """The topic of each part of a question that asks two things or more: the pieces between question
     marks, commas and spaces that ask something (a question word) about something (a topic); () when
-    fewer than two pieces do.
+    fewer than two pieces do. And the topics of pieces that ask only with 啥 or 什么 ("游客那头能享受到啥"),
+    loosely: often what the first piece asks, said on.
 
-    Example: "德清到2022年要建多少个开放创新平台？人才目标呢" -> ("建 开放 创新 平台", "人才 目标")
+    Example: "德清到2022年要建多少个开放创新平台？人才目标呢" -> (("建 开放 创新 平台", "人才 目标"), set())
     At most MAX_PARTS are kept: each costs the answerer one more scoring of the retrieved items.
     """
     topics: dict[str, None] = {}
+    loose: set[str] = set()
     asks = bool(_ASKING_WORD.search(text))
     before, before_topic = "", None  # the piece before (a piece opening with 或者/还是/以及 sets it beside itself)
     for piece in _PART_ENDS.split(text):
@@ -608,7 +612,9 @@ def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
             before_topic = _topic(piece, found, policies, catalog)
             if before_topic:
                 topics[before_topic] = None
-    return tuple(list(topics)[:MAX_PARTS]) if len(topics) >= 2 else ()
+                if not joined and not _ASKS_FOR.search(piece):
+                    loose.add(before_topic)
+    return (tuple(list(topics)[:MAX_PARTS]), loose) if len(topics) >= 2 else ((), set())
 
 
 # Two things joined, each asked about ("智能机器人和智能装备两个产业 各自要建成啥", "航空港区跟经开区分别主攻啥"):
@@ -649,7 +655,8 @@ _ALTERNATIVE = re.compile(r"(?:或者|或是|还是|以及|还有|另外|同时)
 MAX_PARTS = 4
 
 
-_ASKING_WORD = re.compile("|".join([_HOW_MUCH.pattern, *(_KIND_PATTERNS[k] for k in KINDS[1:] if k != "comparison"), "呢", "谁", "咋|怎么|如何|怎样", "啥|什么"]))  # "鼓励谁…", "平台咋搭", "要干啥" ask
+_ASKS_FOR = re.compile("|".join([_HOW_MUCH.pattern, *(_KIND_PATTERNS[k] for k in KINDS[1:] if k != "comparison"), "呢", "谁", "咋|怎么|如何|怎样"]))  # "鼓励谁…", "平台咋搭" ask
+_ASKING_WORD = re.compile(f"{_ASKS_FOR.pattern}|啥|什么")  # "要干啥" asks, loosely
 # a numeral after 前/后/第/头 picks members out ("后三部分叫啥", "第三个行动"): it does not say how many there are
 _COUNT = re.compile(r"(?<![前后第头末])([两二三四五六七八九十])(?:个|大|项|类|家|方面|块|部分|条|种|所)")
 

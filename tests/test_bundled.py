@@ -385,6 +385,13 @@ def test_each_thing_a_question_asks_with_sha_is_answered_from_its_clause(bundled
     assert "完整产业链" in answer.text and "器芯协力的人工智能产品体系" in answer.text, answer.text
 
 
+def test_a_part_asked_only_with_sha_takes_no_other_clause(bundled: Pipeline) -> None:
+    # "主要打啥零件" says on what the device is for: 二（二）4's "核心零部件" (another clause) is beside the point
+    answer = bundled.ask("沈阳2030规划 激光熔融3D打印设备是干啥用的 主要打啥零件")
+    assert "大型金属结构件" in answer.text and "零部件" not in answer.text, answer.text
+    assert {c.clause.ref for c in answer.citations} == {"专栏15"}
+
+
 def test_a_count_is_of_the_enumeration_that_closes_on_what_is_counted(bundled: Pipeline) -> None:
     # the best clause enumerates six directions ("…智慧教育和智慧安防等方向") though its list heads five entries
     directions = bundled.ask("沈阳2030规划 智慧城市建设 重点有几个方向 各叫啥")

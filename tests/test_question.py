@@ -258,6 +258,10 @@ def test_a_question_asking_two_things_has_a_topic_for_each(catalog: Catalog) -> 
     # 啥 and 什么 ask as 哪些 does: "形成一条啥样的产业链 …又要打造个啥体系" asks two things
     q = analyse("无人机这些运载工具 要形成一条啥样的产业链 芯片传感器那边又要打造个啥体系", catalog)
     assert len(q.parts) == 2 and "产业链" in q.parts[0] and "体系" in q.parts[1]
+    assert q.loose_parts == q.parts  # asked only with 啥: loosely
+    mixed = analyse("政务增效这块 盯哪些热点难点 最后靠AI推动啥", catalog)
+    assert len(mixed.parts) == 2 and mixed.loose_parts == (mixed.parts[1],)
+    assert analyse("德清到2022年要建多少个开放创新平台？人才目标呢", catalog).loose_parts == ()
     assert analyse("补贴多少？" * 300, catalog).parts == ()  # one thing asked, however often
     many = "租金补贴多少？人才奖励多少？算力补助多少？数据奖补多少？场景资助多少？平台补贴多少？" * 20
     assert len(analyse(many, catalog).parts) == 4  # bounded whatever the question holds
