@@ -144,8 +144,10 @@ class Extractive:
         应用场景": the last of the article's four entries): said first, before the clause whole. Only for one
         clause named, a question asking one thing (not "A跟B 分别要干啥"), a clause of three items or more,
         and one item that spells out more of the question's topic than any other, a fair share of it
-        (PIECE_COVER), and is not the first item. None otherwise."""
-        if len(lookups) != 1 or r.question.parts or sum(1 for item in lookups[0].clause.items if item.role == "") < 3:
+        (PIECE_COVER), and is not the first item. None otherwise. A part asked only with 啥 ("…想让企业做到啥")
+        says on what the other asks: it is no second thing asked."""
+        q = r.question
+        if len(lookups) != 1 or len(set(q.parts) - set(q.loose_parts)) > 1 or sum(1 for item in lookups[0].clause.items if item.role == "") < 3:
             return None
         scored = sorted(evidence.score_items(self.index, r.question, r.vector, lookups), key=lambda s: (-s.cover, -s.score))
         if not scored or scored[0].cover < compose.PIECE_COVER or (len(scored) > 1 and scored[1].cover >= scored[0].cover):

@@ -392,6 +392,12 @@ def test_a_part_asked_only_with_sha_takes_no_other_clause(bundled: Pipeline) -> 
     assert {c.clause.ref for c in answer.citations} == {"专栏15"}
 
 
+def test_a_part_asked_only_with_sha_is_no_second_thing_asked_of_a_clause_named(bundled: Pipeline) -> None:
+    # 第十条 named: its item the question asks about comes first, though "让企业做到啥" says on
+    answer = bundled.ask("琶洲导则第十条 往哪些领域开放AI应用场景 想让企业做到啥")
+    assert answer.text.startswith("面向智慧城市、智能制造、智慧金融、智慧医疗等领域"), answer.text
+
+
 def test_a_count_is_of_the_enumeration_that_closes_on_what_is_counted(bundled: Pipeline) -> None:
     # the best clause enumerates six directions ("…智慧教育和智慧安防等方向") though its list heads five entries
     directions = bundled.ask("沈阳2030规划 智慧城市建设 重点有几个方向 各叫啥")
