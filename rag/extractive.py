@@ -744,9 +744,10 @@ class Extractive:
         def spells(s: Scored, focus: dict[str, float]) -> bool:
             return evidence.cover(focus, f"{evidence.context(s.clause)} {s.text}") >= 1.0
 
+        strict = [part for part in q.parts if part not in q.loose_parts]
         for part, focus in zip(q.parts, foci):
-            if not focus:
-                continue
+            if not focus or strict == [part]:  # the one thing asked besides what 啥 parts say on: the whole
+                continue  # question's items answer it ("花多少钱以上才能申请补助 参展之前要先干啥")
             alone = replace(q, topic=part)
             spelled = [s for s in evidence.score_items(self.index, alone, r.vector, r.hits) if spells(s, focus)]
             # an item of this part alone, when one answers: "智能机器人和智能装备 各自…" asks of each its own

@@ -392,6 +392,14 @@ def test_a_part_asked_only_with_sha_takes_no_other_clause(bundled: Pipeline) -> 
     assert {c.clause.ref for c in answer.citations} == {"专栏15"}
 
 
+def test_the_one_thing_asked_besides_a_sha_part_is_answered_by_the_question_s_own_items(bundled: Pipeline) -> None:
+    # "花多少钱以上才能申请补助" is what is asked; "参展之前要先干啥" says on: 第二十七条 (who applies for 本章's
+    # grants), found for 申请 alone, is no answer and no first line
+    answer = bundled.ask("黄埔AI公司去参加展销会 花多少钱以上才能申请补助 参展之前要先干啥")
+    assert "第二十七条" not in {c.clause.ref for c in answer.citations}, answer.text
+    assert "1万元以上" in answer.text.splitlines()[0], answer.text
+
+
 def test_a_part_asked_only_with_sha_is_no_second_thing_asked_of_a_clause_named(bundled: Pipeline) -> None:
     # 第十条 named: its item the question asks about comes first, though "让企业做到啥" says on
     answer = bundled.ask("琶洲导则第十条 往哪些领域开放AI应用场景 想让企业做到啥")
