@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 _WS = re.compile(r"\s+")
@@ -120,8 +121,13 @@ def tokenize_exact(text: str) -> list[str]:
 
     Example: "AI企业租房" -> ["ai", "企业", "租房"]
     """
-    text = unicodedata.normalize("NFKC", text).lower()
-    return [t for t in _jieba().lcut(text) if t.strip() and _WORDISH.search(t)]
+    return exact_words(tokenize_exact_raw(unicodedata.normalize("NFKC", text).lower()))
+
+
+def exact_words(raw: Sequence[str]) -> list[str]:
+    """The words of jieba's cut of a text (`tokenize_exact_raw`), punctuation and spaces dropped: a text cut
+    once serves both. Example: ["ai", "企业", "，", "租房"] -> ["ai", "企业", "租房"]"""
+    return [t for t in raw if t.strip() and _WORDISH.search(t)]
 
 
 def tokenize_exact_raw(text: str) -> list[str]:

@@ -23,14 +23,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pypinyin.pinyin_dict import pinyin_dict
 
 from .question import FUNCTION_WORDS
-from .text import known_word, tokenize_exact, tokenize_exact_raw
+from .text import exact_words, known_word, tokenize_exact_raw
 
 MIN_USES = 3  # the corrected word is written this often in the policies (README: "Typing slips of the same sound")
 MAX_TOKEN = 4  # longer words jieba does not know are names, not slips
@@ -69,7 +69,8 @@ class Speller:
         """The text with each slip replaced, and the (slip, word) pairs replaced."""
         fixes: dict[str, str] = {}
         rare = MAX_RARE  # pairs the policies write rarely are looked up in their texts: at most this many
-        for token in tokenize_exact(text):
+        cut = tokenize_exact_raw(unicodedata.normalize("NFKC", text).lower())  # once, for both passes
+        for token in exact_words(cut):
             if len(token) > MAX_TOKEN or known_word(token):
                 continue
             # a longer word jieba does not know may hold the slip ("博揽会"): each pair of it, the first that is one
@@ -85,21 +86,20 @@ class Speller:
                 if best is not None:
                     fixes[word] = best
                     break
-        for slip, word in self._slips_beside_words(text, rare):
+        for slip, word in self._slips_beside_words(cut, rare):
             fixes.setdefault(slip, word)
         out = unicodedata.normalize("NFKC", text) if fixes else text
         for slip, word in fixes.items():
             out = out.replace(slip, word)
         return out, tuple(fixes.items())
 
-    def _slips_beside_words(self, text: str, scans: int) -> list[tuple[str, str]]:
+    def _slips_beside_words(self, tokens: Sequence[str], scans: int) -> list[tuple[str, str]]:
         """Slips of one character that jieba cuts off the word they belong to ("传感气" read 传感 / 气): a
         character standing alone beside a two-character word, when the three together are no word, and the
         character changed to another of the same sound makes a three-character word jieba's dictionary knows
-        and the policies write at least MIN_USES times ("传感器"). `scans`: lookups of the policies' texts
-        left (MAX_RARE bounds them per question)."""
+        and the policies write at least MIN_USES times ("传感器"). `tokens`: jieba's cut of the question, every
+        character kept; `scans`: lookups of the policies' texts left (MAX_RARE bounds them per question)."""
         out: list[tuple[str, str]] = []
-        tokens = tokenize_exact_raw(unicodedata.normalize("NFKC", text))
         for a, b, after in zip(tokens, tokens[1:], [*tokens[2:], ""]):
             if sorted(map(len, (a, b))) != [1, 2] or not _HAN.fullmatch(a + b) or known_word(a + b):
                 continue
