@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .checks import AMOUNT, amounts, states_quantity
-from .clauses import int_to_cn
+from .clauses import cn_to_int, int_to_cn
 from .evidence import Scored, cover, name_item, pairs, states_goal
 from .items import PERIOD, PERIOD_WORD, PHONE_LABELS, leading_period, numbered, unnumbered
 from .measures import CAP_WORDS
@@ -557,7 +557,7 @@ _ASKS_ORDINAL = re.compile(r"第\s*几")
 ENTRY_DASHES = "—-－ "  # "——打造区域协同生态": an entry's dash is no part of its name
 
 
-def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> str:
+def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, said: _Enumerations) -> str:
     """A count of things answered with a whole list (the members' headings, see Extractive._whole_list):
     the count and the members. Example: "几条基本原则 分别是啥" -> "共四条：创新驱动[1]；融合发展[2]；开放合作[3]；统筹推进[4]。" """
     heads = [s for s in ordered if s.hit.why in ("list", "group")]
@@ -565,7 +565,7 @@ def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, 
     if not word or len(heads) < 2 or not all(s.hit.why == "group" or _titled(s) for s in heads) or q.count not in (None, len(heads)):
         return ""  # members without headings of their own ("第一条 为引导…") are not named by a line
     members = {s.clause.id for s in heads}  # clauses of their own (a list), or one clause naming its entries
-    if len(members) > 1 and any(s.clause.id in members and not _brought(s) and enumeration(s.text, q, topic) for s in ordered):
+    if len(members) > 1 and any(s.clause.id in members and not _brought(s) and said.closing(s) for s in ordered):
         return ""  # "共性技术要重点拿下几项": a member ("突破共性技术") enumerates what is counted, not the members
     depth = len(os.path.commonprefix([s.clause.path for s in heads]))  # a part without text is named by its heading
     # "分别是第几部分": the parts keep their numbers ("五、加大…金融支持力度")
@@ -587,7 +587,6 @@ _ENUMERATION = re.compile(
     r"|(?=[两二三四五六七八九十]大))([\u4e00-\u9fffA-Za-z]{1,12})"
 )  # or closed by its count: "智能芯片、智能语音及翻译、智能图像、智能器件四大核心产业"
 _CLOSING_COUNT = re.compile(r"([两二三四五六七八九十])大")
-_NUMERAL_VALUE = {"两": 2, **{c: n for n, c in enumerate("一二三四五六七八九十", 1)}}
 _LAST_JOINED = re.compile(r"(?<=.{2})(?:以及|和|及)(?=.{2})")  # "…、智慧教育和智慧安防": the last two joined
 COUNT_WINDOW = 16  # the question's words before and at its count that may name what is counted
 _COUNT_WORD = re.compile(r"(?:几|多少)\s*(大?(?:个方面|部分|方面|[个项条类种块点家所名位批]))")
@@ -621,7 +620,7 @@ def enumeration(text: str, q: Question, topic: dict[str, float]) -> tuple[str, i
             end = m.start(2) + len(word)
             closes = bool(word) and not _PART_OF.match(text, end)
         said = _CLOSING_COUNT.match(closing)
-        if said and _NUMERAL_VALUE[said.group(1)] != len(members):
+        if said and cn_to_int(said.group(1)) != len(members):
             continue  # closed by a count its members do not make: no enumeration of them
         if closes and 2 <= len(members) <= RUN_LIMIT and not _names_asker(members, q):
             # "智慧教育和智慧安防" names two, "生活居住及配套" one: the last member much longer than the others, or
@@ -732,12 +731,35 @@ def _count_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, to
     item enumerating either way; "" when none answers it."""
     # the best item found, not a list member it brought in (each listed at the score of the item found)
     best = max(ordered, key=lambda s: (s.score, not _brought(s))).clause.id if ordered else ""
+    said = _Enumerations(q, topic)  # each item's enumerations, read once for the four tries
     return (
-        _enumeration_line(q, [s for s in ordered if s.clause.id == best], numbering, topic, heads_only=True)
-        or _enumeration_line(q, ordered, numbering, topic, named=True)
-        or _members_line(q, ordered, numbering, topic)
-        or _enumeration_line(q, ordered, numbering, topic)
+        _enumeration_line(q, [s for s in ordered if s.clause.id == best], numbering, said, heads_only=True)
+        or _enumeration_line(q, ordered, numbering, said, named=True)
+        or _members_line(q, ordered, numbering, said)
+        or _enumeration_line(q, ordered, numbering, said)
     )
+
+
+class _Enumerations:
+    """The enumerations of chosen items a count line tries, each read once: members ending on the word
+    counted (`shared_head`) and one closing on what is counted (`enumeration`)."""
+
+    def __init__(self, q: Question, topic: dict[str, float]) -> None:
+        self.q, self.topic = q, topic
+        self._heads: dict[tuple[str, int], tuple[str, int] | None] = {}
+        self._closing: dict[tuple[str, int], tuple[str, int] | None] = {}
+
+    def head(self, s: Scored) -> tuple[str, int] | None:
+        key = (s.clause.id, s.position)
+        if key not in self._heads:
+            self._heads[key] = shared_head(s.text, self.q)
+        return self._heads[key]
+
+    def closing(self, s: Scored) -> tuple[str, int] | None:
+        key = (s.clause.id, s.position)
+        if key not in self._closing:
+            self._closing[key] = enumeration(s.text, self.q, self.topic)
+        return self._closing[key]
 
 
 LISTED = ("list", "list-part", "list-body", "group")  # how items a list or a count of parts brought in are found
@@ -749,12 +771,7 @@ def _brought(s: Scored) -> bool:
 
 
 def _enumeration_line(
-    q: Question,
-    ordered: Sequence[Scored],
-    numbering: Numbering,
-    topic: dict[str, float],
-    heads_only: bool = False,
-    named: bool = False,
+    q: Question, ordered: Sequence[Scored], numbering: Numbering, said: _Enumerations, heads_only: bool = False, named: bool = False
 ) -> str:
     """A count answered by the enumeration an item writes, best item first: one whose members all end on
     the word counted (`shared_head`) or one closing on what is counted (`enumeration`; not when
@@ -768,12 +785,13 @@ def _enumeration_line(
     if any(states_count(s.text) for s in ordered):
         return ""
     window = pairs(q.around_count[0][-COUNT_WINDOW:])
+    noun = counted_noun(q)
     found: list[tuple[int, int, Scored, tuple[str, int]]] = []
     for rank, s in enumerate(sorted(ordered, key=lambda x: -x.score)):
-        said = shared_head(s.text, q) or (None if heads_only else enumeration(s.text, q, topic))
-        if said is None or (named and not (counted_noun(q) and said[0].rsplit("等", 1)[-1].startswith(counted_noun(q)))):
+        enumerated = said.head(s) or (None if heads_only else said.closing(s))
+        if enumerated is None or (named and not (noun and _close(enumerated[0]).startswith(noun))):
             continue
-        found.append((len(pairs(_CLOSE.split(said[0])[-1]) & window), -rank, s, said))
+        found.append((len(pairs(_close(enumerated[0])) & window), -rank, s, enumerated))
     if not found:
         return ""
     _, _, s, (phrase, members) = max(found, key=lambda f: f[:2])
@@ -783,7 +801,13 @@ def _enumeration_line(
     return f"共{count}{word}：{phrase}[{numbering.of(s.clause, s.text)}]。"
 
 
-_CLOSE = re.compile(r"等|、")  # what follows an enumeration's last 等 (or its last member): its close
+def _close(phrase: str) -> str:
+    """What an enumeration closes on: after its last 等, or its own count ("…四大核心产业" -> "核心产业"); the
+    last member for members ending alike ("…和科技服务平台" -> "科技服务平台")."""
+    return _CLOSE.split(phrase)[-1]
+
+
+_CLOSE = re.compile(r"等|、|[两二三四五六七八九十]大")
 
 
 def _units_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> str:
