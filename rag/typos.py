@@ -10,7 +10,10 @@ as a slip when:
   in a word of three or four characters jieba does not know ("博揽会"), each pair of it is tried, and
 - one of its characters, changed to another of the same sound (tones aside), gives a word that jieba's
   dictionary knows and the policies write at least MIN_USES times; the character kept is no function
-  character (各是 is "each is", not a slip for 各市), and neither is a numeral ("前七部分" is not 前期).
+  character (各是 is "each is", not a slip for 各市), nor is a character changed at the pair's start (the
+  上 of "交通上用AI" is the locative, not a slip for 商用), and neither is a numeral ("前七部分" is not 前期);
+- the pair is no two words' edges: neither character makes, with its neighbour outside the pair, a word
+  the policies write on its own ("建实训基地" is 建 / 实训, not a slip for 坚实).
 
 The word the policies write most replaces it. Nothing is guessed where the policies offer no such word.
 
@@ -26,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 from pypinyin.pinyin_dict import pinyin_dict
 
@@ -70,8 +74,10 @@ class Speller:
         fixes: dict[str, str] = {}
         rare = MAX_RARE  # pairs the policies write rarely are looked up in their texts: at most this many
         cut = tokenize_exact_raw(unicodedata.normalize("NFKC", text).lower())  # once, for both passes
-        for token in exact_words(cut):
-            if len(token) > MAX_TOKEN or known_word(token):
+        said = "".join(cut)
+        starts = [0, *accumulate(map(len, cut))]
+        for start, token in zip(starts, cut):
+            if token not in exact_words([token]) or len(token) > MAX_TOKEN or known_word(token):
                 continue
             # a longer word jieba does not know may hold the slip ("博揽会"): each pair of it, the first that is one
             for i in range(len(token) - 1):
@@ -83,7 +89,7 @@ class Speller:
                 if self.written(word) if rare >= 0 else self.uses[word]:
                     continue
                 best = max(self._candidates(word), key=lambda c: (self.uses[c], c), default=None)
-                if best is not None:
+                if best is not None and not self._straddles(said, start + i):
                     fixes[word] = best
                     break
         for slip, word in self._slips_beside_words(cut, rare):
@@ -125,6 +131,15 @@ class Speller:
                 out.append((a + b, best))
         return out
 
+    def _straddles(self, said: str, at: int) -> bool:
+        """Whether the pair at `at` of the question is two words' edges, not one word slipped: one of its
+        characters makes, with the character beside it outside the pair, a word the policies write at least
+        MIN_USES times, and that jieba reads there as a word of its own: "中小学开课 建实训基地" has 实训, so 建实
+        is no slip for 坚实; "基本原责" has 本原 only across 基本 / 原则, and "行动计化" 动计 only inside 行动计划,
+        so 原责 and 计化 are slips."""
+        words = (said[at - 1 : at + 1] if at > 0 else "", said[at + 1 : at + 3])
+        return any(_WORD.fullmatch(w) and self.uses[w] >= MIN_USES and self._in_a_word(w, alone=True) for w in words)
+
     def written(self, word: str) -> bool:
         """Whether the policies write a pair as a word, or inside one: as often as a correction must be
         written (MIN_USES), or, where they write it less often, inside a word jieba reads there ("办公建筑"
@@ -132,6 +147,10 @@ class Speller:
         uses = self.uses[word]
         if uses >= MIN_USES or not uses:
             return bool(uses)
+        return self._in_a_word(word)
+
+    def _in_a_word(self, word: str, alone: bool = False) -> bool:
+        """Whether jieba reads `word` inside one word (`alone`: as one word) at any place the policies write it."""
         for text in self.texts:
             at = text.find(word)
             while at >= 0:
@@ -139,7 +158,9 @@ class Speller:
                 offset = 0
                 for token in tokenize_exact_raw(text[start : at + len(word) + _AROUND]):
                     if offset <= at - start and offset + len(token) >= at - start + len(word):
-                        return True
+                        if not alone or len(token) == len(word):
+                            return True
+                        break
                     offset += len(token)
                 at = text.find(word, at + 1)
         return False
@@ -147,7 +168,7 @@ class Speller:
     def _candidates(self, word: str) -> Iterable[str]:
         for i, ch in enumerate(word):
             kept = word[1 - i]
-            if kept in FUNCTION_WORDS:
+            if kept in FUNCTION_WORDS or (i == 0 and ch in FUNCTION_WORDS):
                 continue
             for sound in sounds(ch):
                 for other in self.by_sound.get(sound, ()):

@@ -85,3 +85,18 @@ def test_a_numeral_is_no_slip() -> None:
     spell = Speller.of(["做好前期工作，实行分级管理。"] * MIN_USES)
     for question in ("那份政策措施 总共几大部分 前七部分各支持啥", "若干政策分几大部分"):
         assert spell.correct(question) == (question, ())
+
+
+def test_a_function_character_opening_the_pair_is_the_function_word_itself() -> None:
+    # "交通上用AI": 上 is the locative after 交通, not a slip for 商; a closing one may be a slip (伦里 for 伦理)
+    spell = Speller.of(["推动人工智能商用落地。加强人工智能伦理研究。"] * MIN_USES)
+    assert spell.correct("交通上用AI 各打算干啥") == ("交通上用AI 各打算干啥", ())
+    assert spell.correct("AI伦里这事咋说") == ("AI伦理这事咋说", (("伦里", "伦理"),))
+
+
+def test_a_pair_across_two_words_is_no_slip_when_its_neighbour_makes_a_policy_word() -> None:
+    # "建实训基地": 实 belongs to 实训, a word the policies write on its own, so 建实 is no slip for 坚实;
+    # "基本原责": 本原 is written only across 基本 / 原则, so 原责 is the slip for 原则
+    spell = Speller.of(["打下坚实基础。建设人工智能实训基地。坚持以下基本原则。"] * MIN_USES)
+    assert spell.correct("中小学开课 建实训基地") == ("中小学开课 建实训基地", ())
+    assert spell.correct("遵循几条基本原责") == ("遵循几条基本原则", (("原责", "原则"),))
