@@ -589,7 +589,7 @@ _ENUMERATION = re.compile(
 _CLOSING_COUNT = re.compile(r"([两二三四五六七八九十])大")
 _LAST_JOINED = re.compile(r"(?<=.{2})(?:以及|和|及)(?=.{2})")  # "…、智慧教育和智慧安防": the last two joined
 COUNT_WINDOW = 16  # the question's words before and at its count that may name what is counted
-_COUNT_WORD = re.compile(r"(?:几|多少)\s*(大?(?:个方面|部分|方面|[个项条类种块点家所名位批]))")
+_COUNT_WORD = re.compile(r"(?:几|多少)\s*(大?(?:个方面|部分|方面|[个项条类种块点家所名位批样]))")
 
 
 def enumeration(text: str, q: Question, topic: dict[str, float]) -> tuple[str, int] | None:
@@ -611,8 +611,8 @@ def enumeration(text: str, q: Question, topic: dict[str, float]) -> tuple[str, i
         members = m.group(1).split("、")
         closing = m.group(2)
         end = m.end()
-        if len(noun) > 1:
-            closes = noun in closing
+        if len(noun) > 1:  # "几个方面" names no thing: an enumeration closing on the question's words answers it too
+            closes = noun in closing or (noun in _MEASURE_NOUNS and bool(pairs(closing) & window))
         elif pairs(closing) & window:
             closes = True
         else:  # closing on the noun counted, however common, and not on what it makes ("等技术的成套装备")
@@ -632,6 +632,9 @@ def enumeration(text: str, q: Question, topic: dict[str, float]) -> tuple[str, i
             end = next((e for s, e in word_spans(text) if s < end < e), end)  # not "…龙头骨干企" of 企业
             return text[m.start() : end].strip(), len(members)
     return None
+
+
+_MEASURE_NOUNS = ("方面", "部分")  # counted nouns that are measure words, naming no thing: "用在几个方面"
 
 
 _BEFORE_COUNT = re.compile(r"(?:一共|总共|共|都|又|还)?(?:有|是)?\s*$")

@@ -490,6 +490,11 @@ def test_a_count_an_enumeration_answers_is_said_with_the_enumeration_as_written(
     said = "重点掌握甲新技术、乙智能技术、丙建模技术等一批关键共性技术。"
     assert compose.enumeration(said, tech, {"共性": 3.0, "技术": 1.0}) == (said.rstrip("。"), 3)
     assert compose.enumeration("建成3家示范园区，推广甲、乙等共性技术。", tech, {"共性": 3.0}) is None  # a figure counts
+    # "几个方面" names no thing: an enumeration closing on the question's own words is what it counts
+    uses = analyse("智慧医疗那条 AI重点用在几个方面", catalog)
+    said = "推进人工智能在疫情防控、精准医疗、医院管理、新药研发等重点应用。"
+    assert compose.enumeration(said, uses, {"重点": 1.5, "医疗": 2.0}) == (said.rstrip("。"), 4)
+    assert compose.enumeration(said, analyse("在几个领域推进改革", catalog), {"重点": 1.5}) is None  # a noun it names must close it
 
 
 def test_a_count_of_things_named_after_the_count_is_of_the_members_ending_on_that_word() -> None:

@@ -407,6 +407,9 @@ def test_a_count_asked_is_split_from_what_it_counts_and_from_what_is_asked_besid
     assert q.around_count == ("行动计划 重点任务分几大行动", " 第三个行动里引龙头那项咋说")
     assert analyse("郑州规划 列了几个重点工程 都叫啥名", catalog).around_count[0].endswith("几个重点工程")
     assert analyse("北京有哪些AI支持政策", catalog).around_count == ("", "")
+    # 几样 counts as 几个 does ("列了几样要建的")
+    things = analyse("里面一共列了几样要建的 交易市场算进去吗", catalog)
+    assert things.asks_count and things.how_much and things.around_count[0].endswith("几样要建的")
     # a numeral after 前/后/第 picks members out; it is not how many there are
     assert analyse("正文分了几大部分 后三部分叫啥", catalog).count is None
     assert analyse("总共几大部分 前七部分各支持啥方向", catalog).count is None
