@@ -690,12 +690,16 @@ def shared_head(text: str, q: Question) -> tuple[str, int] | None:
     if not q.asks_count or q.count:
         return None
     words = counted_words(q)
+    quoted = _QUOTED_COUNTED.search(norm(q.text))
+    heads = [quoted.group(1)] if quoted else [words[i : i + 2] for i in range(len(words) - 1)]
     best: tuple[str, int] | None = None
-    for head in dict.fromkeys(words[i : i + 2] for i in range(len(words) - 1)):
-        run = re.compile(rf"{_MEMBER}{re.escape(head)}(?:{_JOINER}{_MEMBER}{re.escape(head)})+")
+    for head in dict.fromkeys(heads):
+        # members of a quoted ending are cut at 、 only: "参与多元化" is one member, though 与 joins others
+        member, joiner = (_QUOTED_MEMBER, "、") if quoted else (_MEMBER, _JOINER)
+        run = re.compile(rf"{member}{re.escape(head)}(?:{joiner}{member}{re.escape(head)})+")
         for m in run.finditer(text):
             count = len(re.findall(re.escape(head), m.group(0)))
-            start = max(text.rfind(c, 0, m.start()) for c in "，,。；;：:") + 1
+            start = max(text.rfind(c, 0, m.start()) for c in "，,。；;：:“") + 1
             if _PART_OF.match(text, m.end()) or _names_asker(re.split(_JOINER, m.group(0)), q):
                 continue
             if _GOES_ON.match(text, m.end()) or (text[m.start() - 1 : m.start()] == "、" and text.startswith("等", m.end())):
@@ -708,6 +712,9 @@ def shared_head(text: str, q: Question) -> tuple[str, int] | None:
     return best
 
 
+_QUOTED_MEMBER = r"[^、，,。；;：:（）()“”\s]{1,20}?"
+# what a count counts, quoted right after it: "一共带了几个“化”" (the members all end on 化), "几个'中心'"
+_QUOTED_COUNTED = re.compile(r"(?:几|多少)\s*大?(?:个|项|类|种|样)?\s*[“\"「『']([\u4e00-\u9fff]{1,4})[”\"」』']")
 _GOES_ON = re.compile(r"[^，,。；;：:、（）()\s]{0,2}、")  # the last member of a run goes on to another: "…产业园区、"
 
 

@@ -515,6 +515,11 @@ def test_a_count_of_things_named_after_the_count_is_of_the_members_ending_on_tha
     assert compose.shared_head("打造集甲系统、乙系统、丙系统等为一体的水系统，以及承载丁系统、戊系统的管廊。", systems) is None
     assert compose.shared_head("建设甲系统。", systems) is None  # one member counts nothing
     assert compose.shared_head(text, analyse("要建几类", catalog)) is None  # nothing written after the count
+    # an ending quoted after the count ("几个“化”") counts the members ending on it, cut at 、 only
+    endings = analyse("社区服务管理新体系 一共带了几个“化”", catalog)
+    said = "努力形成“社区网格化、平台信息化、服务人性化、参与多元化”的社区服务管理新体系。"
+    assert compose.shared_head(said, endings) == ("社区网格化、平台信息化、服务人性化、参与多元化", 4)
+    assert compose.shared_head("推进网格化管理和多元化服务。", endings) is None  # no run of them
 
 
 def test_same_or_different_is_said_only_when_asked(pipe: Pipeline) -> None:
