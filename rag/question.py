@@ -655,7 +655,7 @@ _ALTERNATIVE = re.compile(r"(?:或者|或是|还是|以及|还有|另外|同时)
 MAX_PARTS = 4
 
 
-_ASKS_FOR = re.compile("|".join([_HOW_MUCH.pattern, *(_KIND_PATTERNS[k] for k in KINDS[1:] if k != "comparison"), "呢", "谁", "咋|怎么|如何|怎样"]))  # "鼓励谁…", "平台咋搭" ask
+_ASKS_FOR = re.compile("|".join([_HOW_MUCH.pattern, *(_KIND_PATTERNS[k] for k in KINDS[1:] if k != "comparison"), "呢", "谁", "哪个|哪家|哪位|哪里|哪儿", "咋|怎么|如何|怎样"]))  # "鼓励谁…", "平台咋搭" ask
 _ASKING_WORD = re.compile(f"{_ASKS_FOR.pattern}|啥|什么")  # "要干啥" asks, loosely
 # a numeral after 前/后/第/头 picks members out ("后三部分叫啥", "第三个行动"): it does not say how many there are
 _COUNT = re.compile(r"(?<![前后第头末])([两二三四五六七八九十])(?:个|大|项|类|家|方面|块|部分|条|种|所)")

@@ -262,6 +262,9 @@ def test_a_question_asking_two_things_has_a_topic_for_each(catalog: Catalog) -> 
     mixed = analyse("政务增效这块 盯哪些热点难点 最后靠AI推动啥", catalog)
     assert len(mixed.parts) == 2 and mixed.loose_parts == (mixed.parts[1],)
     assert analyse("德清到2022年要建多少个开放创新平台？人才目标呢", catalog).loose_parts == ()
+    # 哪个 asks as 哪些 does: "…要联合哪个联盟" is a part of its own beside "…让谁来主导"
+    which = analyse("湖北AI总规里 国家标准让谁来主导 产学研合作要联合哪个联盟", catalog)
+    assert len(which.parts) == 2 and "联盟" in which.parts[1]
     assert analyse("补贴多少？" * 300, catalog).parts == ()  # one thing asked, however often
     many = "租金补贴多少？人才奖励多少？算力补助多少？数据奖补多少？场景资助多少？平台补贴多少？" * 20
     assert len(analyse(many, catalog).parts) == 4  # bounded whatever the question holds
