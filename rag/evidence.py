@@ -158,14 +158,15 @@ def named_measure(q: Question) -> Question:
     return replace(q, topic=" ".join(words))
 
 
-def focus_weights(q: Question, weights: PairWeights) -> dict[str, float]:
-    """The character pairs of the topic's most specific word: the one whose pairs are rarest on average.
+def focus_weights(q: Question, weights: PairWeights, within: str | None = None) -> dict[str, float]:
+    """The character pairs of the topic's most specific word: the one whose pairs are rarest on average;
+    of the words `within` spells out, when given (see `score_items`).
 
     Example: topic "试验区 建 交通 大脑" -> the pairs of "大脑" (rarer than 交通 or 试验区)
     """
     best: dict[str, float] = {}
     for word in q.topic.split():
-        found = {p: w for p in pairs(word) if (w := weights.weight(p)) > 0}
+        found = {p: w for p in pairs(word) if (w := weights.weight(p)) > 0 and (within is None or p in within)}
         if found and sum(found.values()) / len(found) > (sum(best.values()) / len(best) if best else 0.0):
             best = found
     return best
@@ -245,12 +246,18 @@ def name_item(text: str) -> bool:
     return bool(_NAME_ITEM.fullmatch(text.strip()))
 
 
-def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]) -> list[Scored]:
+def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit], within: Sequence[Hit] | None = None) -> list[Scored]:
     """Every answering item of every hit, scored, best first (headings and units notes are not scored). The
     item after an entry's name standing as an item of its own is read with that name, as it describes it:
-    "深港合作区要建成啥" is about the item after "深港科技创新合作区。", not the one after "盐田…基地。"."""
-    topic = topic_weights(q, pair_weights(index))
-    focus = focus_weights(q, pair_weights(index))
+    "深港合作区要建成啥" is about the item after "深港科技创新合作区。", not the one after "盐田…基地。".
+
+    `within`: all the clauses retrieved for the question (its scope's and other places'); a word of the
+    question none of them writes counts for no item. A rare word of the user's own ("要做出哪些产品", "帮上
+    忙") that only some unrelated clause writes says nothing of which item answers, and weighed as the
+    rarest of the topic it pulled every item below the evidence threshold."""
+    said = spelled(" ".join(f"{context(h.clause)} {h.clause.text}" for h in within)) if within is not None else None
+    topic = {p: w for p, w in topic_weights(q, pair_weights(index)).items() if said is None or p in said}
+    focus = focus_weights(q, pair_weights(index), said)
     v = np.asarray(vector, dtype=np.float32).reshape(-1)
     mean, spread = baseline(index.item_matrix, v)
     out: list[Scored] = []

@@ -218,8 +218,9 @@ class Extractive:
             if places := self._places_providing(r):
                 return Verdict(True, places=tuple((region, _with_bodies(items)) for region, items in places))
             return Verdict(False, self._not_covered(r, []), scope=False)
-        scored = evidence.score_items(self.index, q, r.vector, r.hits)
-        other = evidence.score_items(self.index, q, r.vector, r.elsewhere) if r.elsewhere else []
+        retrieved = (*r.hits, *r.elsewhere)
+        scored = evidence.score_items(self.index, q, r.vector, r.hits, retrieved)
+        other = evidence.score_items(self.index, q, r.vector, r.elsewhere, retrieved) if r.elsewhere else []
         if not evidence.answers(scored, other) and not self._a_part_answers(r):
             if parts := self._named_section(q):  # its items answer nothing, but a section counted is named
                 return Verdict(True, chosen=tuple(parts))
