@@ -964,3 +964,22 @@ def test_members_ending_on_the_word_counted_are_all_the_members_only_when_the_en
     platforms = analyse("要搭几种平台", catalog)
     said = "支持企业联合高校、科研院所建设甲研发平台，搭建乙开放平台、丙技术平台，促进集聚。"
     assert compose.shared_head(said, platforms) == ("支持企业联合高校、科研院所建设甲研发平台，搭建乙开放平台、丙技术平台", 3)
+
+
+def test_a_word_no_retrieved_clause_writes_counts_for_no_item(index: Index) -> None:
+    from rag import retrieve
+    from rag.model import Hit
+    from rag.question import Question
+
+    award = next(c for c in index.clauses if "赛事奖励" in c.text)
+    listing = next(c for c in index.clauses if "直接融资" in c.text)
+    # 直接融资 is written only in a clause not retrieved for the question: it says nothing of which item answers
+    q = Question("长沙赛事一等奖奖励多少 直接融资", topic="赛事 一等奖 直接融资")
+    vector = retrieve.query_vector(index, q.text)
+    hits = [Hit(award, 1.0, "dense")]
+    alone = evidence.score_items(index, q, vector, hits)
+    within = evidence.score_items(index, q, vector, hits, within=hits)
+    assert max(s.cover for s in alone) < 0.8 and max(s.cover for s in within) == pytest.approx(1.0)
+    # written in a clause retrieved (another place's, say), it still counts against the items that lack it
+    both = evidence.score_items(index, q, vector, hits, within=[*hits, Hit(listing, 0.5, "dense")])
+    assert max(s.cover for s in both) == pytest.approx(max(s.cover for s in alone))

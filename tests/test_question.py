@@ -356,6 +356,14 @@ def test_conjunctions_and_particles_leave_the_topic(catalog: Catalog) -> None:
     assert "同步" in analyse("数据和算力同步建设吗", catalog).topic.split()  # an adverb is not of a closed class
 
 
+def test_which_ones_of_a_count_ask_and_leave_the_topic(catalog: Catalog) -> None:
+    # "是哪四个": the numeral asks with 哪 (which four); "四个" is written in a handful of clauses, and taken for
+    # the topic's rarest word it decided which item answered
+    q = analyse("深圳四大AI核心产业是哪四个", catalog)
+    assert "四个" not in q.topic.split() and {"核心", "产业"} <= set(q.topic.split()) and q.count == 4
+    assert analyse("重点任务是哪三项", catalog).topic.split() == ["重点", "任务"]
+
+
 @pytest.mark.parametrize("question", ["长沙平台认定办法 重点任务分成哪几块 每块讲啥", "合肥试验区 重点任务有几项 各项是啥"])
 def test_words_that_ask_for_each_member_ask_for_a_list_and_leave_the_topic(catalog: Catalog, question: str) -> None:
     q = analyse(question, catalog)
