@@ -66,7 +66,8 @@ _PROSE_UNITS = re.compile(
     # a sentence or phrase that opens with the body leading it: "…工作机制，市工业和信息化局牵头、相关部门配合"
     rf"|(?:(?<=[，,；;。\s])|^){_BARE_ORG}(?:[、和及]{_ORG})*(?:会同[^，。；]{{1,30}}?)?(?:负责|牵头)(?=[、，,；;。\s]|$)"
 )
-_NAMES_ORG = re.compile(_ORG)
+# a body of government, or bodies an enumeration closes on ("依托新松公司、…敏像科技等单位"): who carries it out
+_NAMES_ORG = re.compile(rf"{_ORG}|等(?:单位|企业|机构|高校|院校|科研院所|院所|创新主体)")
 _XREF = re.compile(r"(?:参照|按照|依照|适用)(?:本(?:办法|细则|政策|措施|意见|方案))?第([一二三四五六七八九十百]+)条")
 
 

@@ -409,6 +409,20 @@ def test_a_quoted_name_is_written_as_it_stands_or_shortened_inside() -> None:
     assert not writes("世界\n之都", "世界之都")  # never across two clauses
 
 
+def test_a_clause_naming_the_bodies_it_relies_on_is_never_said_to_name_no_units() -> None:
+    from rag import items as clause_items
+    from rag.model import Hit
+
+    def first(text: str) -> str:
+        clause = Clause("sy-1", "sy", "沈阳规划", ("专栏6",), "专栏6", text, (0, len(text)), items=clause_items.split(text, ""))
+        ordered = [evidence.Scored(Hit(clause, 0.0, "dense"), i, 0.0, 0.0, 8.0) for i in range(len(clause.items))]
+        return compose.first_line(analyse("智能图像发展路径靠本地哪几家单位", Catalog.of([], [])), ordered, compose.Numbering(), {})
+
+    # "依托甲公司、乙科技等单位": the bodies asked for are named, in the clause's own words
+    assert "没有写明" not in first("发展路径：依托甲公司、乙科技等单位，开发新型视觉产品。")
+    assert first("发展路径：开发新型视觉产品，拓展应用领域。").startswith("相关条款没有写明责任单位")
+
+
 def test_a_count_answered_by_its_members_is_not_said_to_state_no_amount() -> None:
     from rag import items as clause_items
     from rag.model import Hit
