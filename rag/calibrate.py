@@ -1,10 +1,10 @@
 """Fit the answerer's evidence weights and thresholds by k-fold cross-validation on a gold set.
 
-    python -m rag.calibrate tests/gold/dev.jsonl tests/gold/dev_swaps.jsonl [--folds 5] [--json]
+    python -m rag.calibrate tests/gold/dev.jsonl tests/gold/dev_swaps.jsonl [--folds 5] [--json] [--thresholds-only]
 
 What is fitted (rag/evidence.py): COVER_WEIGHT and KIND_BONUS (how an item's score adds word overlap and
 kind fit to its cosine), EVIDENCE_MIN (the score below which the policies in scope do not answer),
-KEEP_WITHIN (how far below the best item an item may score and still be used), ELSEWHERE_GAP, and
+KEEP_WITHIN (how far below the best item an item may score and still be used), ELSEWHERE_GAP, COVER_GAP, and
 MAX_CLAUSES (rag/compose.py: how many clauses an answer's items come from). Every combination on a grid
 is run through the real answerer on every question (retrieval is done once per question and reused);
 a fold's parameters are those that do best on the other folds, and the figures reported for it are on
@@ -48,6 +48,7 @@ GRID = {
     "EVIDENCE_MIN": tuple(round(3.0 + 0.2 * i, 1) for i in range(21)),
     "KEEP_WITHIN": (1.5, 2.0, 2.5, 3.0),
     "ELSEWHERE_GAP": (1.5, 2.0, 2.5),
+    "COVER_GAP": (0.3, 0.4, 0.5, 1.1),  # 1.1: never (a cover is at most 1)
     "MAX_CLAUSES": (2, 3),  # rag/compose.py: clauses an answer's supporting items come from
 }
 _COMPOSE = ("MAX_CLAUSES",)  # constants of rag/compose.py, not of rag/evidence.py
@@ -221,12 +222,12 @@ SCORING = ("COVER_WEIGHT", "KIND_BONUS", "FOCUS_WEIGHT", "RANK_WEIGHT")  # the p
 def _memoized_scoring() -> Iterator[None]:
     """evidence.score_items remembered per (question, hits) while the weights stay the same."""
     original = evidence.score_items
-    memo: dict[tuple[str, tuple[str, ...]], list[evidence.Scored]] = {}
+    memo: dict[tuple[str, tuple[str, ...], tuple[str, ...] | None], list[evidence.Scored]] = {}
 
-    def remembered(index: Any, q: Any, vector: Any, hits: Sequence[Any]) -> list[evidence.Scored]:
-        key = (q.text, tuple(h.clause.id for h in hits))
+    def remembered(index: Any, q: Any, vector: Any, hits: Sequence[Any], within: Sequence[Any] | None = None) -> list[evidence.Scored]:
+        key = (q.text, tuple(h.clause.id for h in hits), None if within is None else tuple(h.clause.id for h in within))
         if key not in memo:
-            memo[key] = original(index, q, vector, hits)
+            memo[key] = original(index, q, vector, hits, within)
         return memo[key]
 
     evidence.score_items = remembered  # type: ignore[assignment]
@@ -302,7 +303,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--write-perturbed", type=Path, help="write the made unanswerable questions to this JSONL and stop")
     parser.add_argument("--auto-swaps", action="store_true", help="add unchecked place swaps (labels from the evidence only)")
+    parser.add_argument("--thresholds-only", action="store_true",
+                        help="keep the scoring weights (COVER_WEIGHT, KIND_BONUS, FOCUS_WEIGHT, RANK_WEIGHT) as they are and fit the rest")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.thresholds_only:  # a thirty-second of the grid: minutes, not an hour
+        GRID.update({name: (float(getattr(evidence, name)),) for name in SCORING})
     from .pipeline import Pipeline
 
     pipeline = Pipeline(replace(Settings.from_env(), llm_base_url=None))

@@ -839,7 +839,7 @@ def test_a_refusal_restates_the_users_own_words_without_the_place() -> None:
     assert compose.topic_words(named) == "“原则里讲攻短板的那条 怎么干”"
 
 
-def test_a_named_place_lacks_the_measure_only_where_others_spell_out_more_of_the_question() -> None:
+def test_a_named_place_lacks_the_measure_only_where_others_spell_out_more_of_the_question(monkeypatch: pytest.MonkeyPatch) -> None:
     from rag import items as clause_items
     from rag.model import Hit
 
@@ -857,6 +857,11 @@ def test_a_named_place_lacks_the_measure_only_where_others_spell_out_more_of_the
     assert evidence.answers(own, [scored("西安", 0.9, 6.5 + evidence.ELSEWHERE_GAP - 0.5)])
     low = [scored("马桥", 1.0, evidence.EVIDENCE_MIN - 0.1)]
     assert not evidence.answers(low, [scored("西安", 0.1, 1.0)])
+
+    # whatever the scores, another place's best item spelling out COVER_GAP more of the question: it lacks it
+    monkeypatch.setattr(evidence, "COVER_GAP", 0.3)
+    assert not evidence.answers(own, [scored("西安", 1.0, 6.0)])
+    assert evidence.answers(own, [scored("西安", 0.9, 6.0)])  # 0.2 more: not enough
 
 
 def test_the_answering_clause_keeps_its_items_near_the_best_though_under_the_floor() -> None:
