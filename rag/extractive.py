@@ -260,7 +260,16 @@ class Extractive:
             return Verdict(False, refusal, scope=True)
         if not chosen:  # nothing of the year asked answers it: no empty answer
             return Verdict(False, self._not_covered(r, scored), scope=bool(q.scope))
+        # a count of parts ("有几条"), not of things it names ("分几个阶段", "盯几类数据"), that the items do not answer
+        if q.asks_count and not compose.counted_noun(q) and not self._counts(q, chosen) and (parts := self._named_section(q)):
+            return Verdict(True, chosen=tuple(parts))
         return Verdict(True, chosen=tuple(_with_bodies(chosen)))
+
+    def _counts(self, q: Question, chosen: Sequence[Scored]) -> bool:
+        """Whether the items chosen for a count answer it: one states a count, or the answer's first line counts."""
+        if any(compose.states_count(s.text) for s in chosen):
+            return True
+        return compose.first_line(q, compose.in_order(list(chosen)), compose.Numbering(), self._keep(q)).startswith("共")
 
     def _place_check(self, r: Retrieved) -> Answer | None:
         q = r.question
@@ -544,11 +553,21 @@ class Extractive:
         words = [w for w in q.topic.split() if (found := [keep.get(p, 0.0) for p in evidence.pairs(w)]) and sum(found) / len(found) >= 1.0]
         spans = {s.clause.citation: self._entry_spans(s.clause) for s in names}  # once per clause: it reads all its parts
         named_in = {citation: _entry_names(entries) for citation, entries in spans.items()}
-        naming = {id(s): [w for w in words if w in s.text and not any(w in o for o in named_in[s.clause.citation] if o != s.text)] for s in names}
+        # read by character pairs, so that a slip in the name still names it ("板雪岗" names 坂雪岗科技城 by 雪岗)
+        asked = {p for w in words for p in evidence.pairs(w)}
+        name_pairs = {citation: {o: evidence.pairs(o) for o in found} for citation, found in named_in.items()}
+        naming = {
+            id(s): [p for p in asked & evidence.pairs(s.text) if not any(p in ps for o, ps in name_pairs[s.clause.citation].items() if o != s.text)]
+            for s in names
+        }
         said = [s for s in names if naming[id(s)] and len(named_in[s.clause.citation]) >= 2]
         # a question of several parts may ask each of its own entry ("政务服务…做到啥程度 信用方面要打造啥"): the
-        # entry is the one asked about only when no single part names it ("光明那个基地 重点领域有哪些 主打哪些产品")
-        if len(said) != 1 or any(w in part.split() for w in naming[id(said[0])] for part in q.parts):
+        # entry is the one asked about unless two parts name entries of the clause ("坂雪岗科技城 打算弄成个啥
+        # 主攻哪些产业" asks both of 坂雪岗; "光明那个基地 重点领域有哪些 主打哪些产品" too)
+        if len(said) != 1:
+            return chosen
+        in_names = set().union(*name_pairs[said[0].clause.citation].values())
+        if sum(1 for part in q.parts if evidence.pairs(part) & asked & in_names) >= 2:
             return chosen
         name = said[0]
         entries = {(c.id, n): k for c, n, k in spans[name.clause.citation]}
@@ -1025,8 +1044,8 @@ class Extractive:
 
     def _named_section(self, q: Question) -> list[Scored]:
         """A question counting the parts of a section it names by its heading, in the one policy it names
-        ("深圳行动计划最后那部分保障措施 有几条") when no item answers it: the section's parts, as a clause named
-        is looked up. The heading is the one of the policy whose words the question writes up to its count
+        ("深圳行动计划最后那部分保障措施 有几条") when no item answers it, or the items found neither state nor
+        enumerate a count: the section's parts, as a clause named is looked up. The heading is the one of the policy whose words the question writes up to its count
         for the longest run (HEADING_RUN characters and half the heading at least, none of them the policy's
         title's), when no other heading shares as long a run; [] otherwise."""
         if len(q.policies) != 1 or not q.asks_count:

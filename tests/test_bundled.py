@@ -578,6 +578,9 @@ def test_an_entry_named_in_a_clause_of_several_entries_is_answered_alone_and_who
     assert "高性能服务器" in answer.text, answer.text
     # what the box says of the other bases (坪山's, 龙华's plans) is not asked
     assert "机器人产业集聚基地" not in answer.text and "国际科技成果转移转化区" not in answer.text, answer.text
+    # named with a slip (板雪岗 for 坂雪岗) and asked two things of it, the entry is still the one asked about
+    slipped = bundled.ask("板雪岗科技城 在深圳AI行动计划里打算弄成个啥 主攻哪些产业")
+    assert "研发孵化基地" in slipped.text and "国际科技成果转移转化区" not in slipped.text, slipped.text
 
 
 def test_a_clause_whose_title_the_question_writes_is_answered_whole_when_asked_how(bundled: Pipeline) -> None:
