@@ -4,8 +4,9 @@
 
 What is fitted (rag/evidence.py): COVER_WEIGHT and KIND_BONUS (how an item's score adds word overlap and
 kind fit to its cosine), EVIDENCE_MIN (the score below which the policies in scope do not answer),
-KEEP_WITHIN (how far below the best item an item may score and still be used), ELSEWHERE_GAP, COVER_GAP, and
-MAX_CLAUSES (rag/compose.py: how many clauses an answer's items come from). Every combination on a grid
+KEEP_WITHIN (how far below the best item an item may score and still be used), ELSEWHERE_GAP, COVER_GAP,
+MAX_CLAUSES and OTHER_CLAUSE_COVER (rag/compose.py: how many clauses an answer's items come from, and how
+much less of the question an item of another clause than the best's may spell out). Every combination on a grid
 is run through the real answerer on every question (retrieval is done once per question and reused);
 a fold's parameters are those that do best on the other folds, and the figures reported for it are on
 the fold itself, which took no part in choosing them.
@@ -50,8 +51,9 @@ GRID = {
     "ELSEWHERE_GAP": (1.5, 2.0, 2.5),
     "COVER_GAP": (0.3, 0.4, 0.5, 1.1),  # 1.1: never (a cover is at most 1)
     "MAX_CLAUSES": (2, 3),  # rag/compose.py: clauses an answer's supporting items come from
+    "OTHER_CLAUSE_COVER": (0.0, 0.1, 0.2, 1.1),  # rag/compose.py; 1.1: any cover
 }
-_COMPOSE = ("MAX_CLAUSES",)  # constants of rag/compose.py, not of rag/evidence.py
+_COMPOSE = ("MAX_CLAUSES", "OTHER_CLAUSE_COVER")  # constants of rag/compose.py, not of rag/evidence.py
 _EVIDENCE_AT = list(GRID).index("EVIDENCE_MIN")  # on a tie, the lower threshold (fewer refusals) wins
 SWAPS_PER_QUESTION = 2
 EVIDENCE_SHARED = 0.5  # a swapped-in place whose clause shares this much of the evidence may answer it

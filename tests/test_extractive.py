@@ -1002,3 +1002,23 @@ def test_a_word_no_retrieved_clause_writes_counts_for_no_item(index: Index) -> N
     # written in a clause retrieved (another place's, say), it still counts against the items that lack it
     both = evidence.score_items(index, q, vector, hits, within=[*hits, Hit(listing, 0.5, "dense")])
     assert max(s.cover for s in both) == pytest.approx(max(s.cover for s in alone))
+
+
+def test_another_clause_comes_in_only_spelling_out_about_as_much_of_the_question(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rag import items as clause_items
+    from rag.model import Hit
+
+    monkeypatch.setattr(compose, "OTHER_CLAUSE_COVER", 0.1)
+
+    def item(cid: str, cover: float, score: float) -> evidence.Scored:
+        text = f"{cid}条款支持企业建设算力平台。"
+        c = Clause(cid, "d", "某市政策", (), cid, text, (0, len(text)), items=clause_items.split(text))
+        return evidence.Scored(Hit(c, 0.0, "dense"), 0, 0.0, cover, score)
+
+    best, near, spelled = item("甲", 0.9, 9.0), item("乙", 0.5, 8.8), item("丙", 0.85, 8.5)
+    one = analyse("算力平台补贴多少", Catalog.of([], []))
+    # a neighbour scoring near by meaning but spelling out much less of the question stays out
+    assert [s.clause.id for s in compose.choose(one, [best, near, spelled], 6.0, 1.0)] == ["甲", "丙"]
+    # a question asking two things may need another clause for its other part
+    two = analyse("算力平台补贴多少 人才公寓怎么申请", Catalog.of([], []))
+    assert len(two.parts) == 2 and [s.clause.id for s in compose.choose(two, [best, near], 6.0, 1.0)] == ["甲", "乙"]
