@@ -1,6 +1,6 @@
 """Fit the answerer's evidence weights and thresholds by k-fold cross-validation on a gold set.
 
-    python -m rag.calibrate tests/gold/dev.jsonl tests/gold/dev_swaps.jsonl [--folds 5] [--json] [--thresholds-only]
+    python -m rag.calibrate tests/gold/dev.jsonl tests/gold/dev_swaps.jsonl [--folds 5] [--json] [--with-weights]
 
 What is fitted (rag/evidence.py): COVER_WEIGHT and KIND_BONUS (how an item's score adds word overlap and
 kind fit to its cosine), EVIDENCE_MIN (the score below which the policies in scope do not answer),
@@ -305,10 +305,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--write-perturbed", type=Path, help="write the made unanswerable questions to this JSONL and stop")
     parser.add_argument("--auto-swaps", action="store_true", help="add unchecked place swaps (labels from the evidence only)")
-    parser.add_argument("--thresholds-only", action="store_true",
-                        help="keep the scoring weights (COVER_WEIGHT, KIND_BONUS, FOCUS_WEIGHT, RANK_WEIGHT) as they are and fit the rest")  # fmt: skip
+    parser.add_argument("--with-weights", action="store_true",
+                        help="fit the scoring weights (COVER_WEIGHT, KIND_BONUS, FOCUS_WEIGHT, RANK_WEIGHT) too: "
+                             "32 times the grid, hours instead of minutes")  # fmt: skip
     args = parser.parse_args(argv)
-    if args.thresholds_only:  # a thirty-second of the grid: minutes, not an hour
+    if not args.with_weights:  # the weights as set in rag/evidence.py; the thresholds are fitted
         GRID.update({name: (float(getattr(evidence, name)),) for name in SCORING})
     from .pipeline import Pipeline
 

@@ -362,6 +362,8 @@ def test_which_ones_of_a_count_ask_and_leave_the_topic(catalog: Catalog) -> None
     q = analyse("深圳四大AI核心产业是哪四个", catalog)
     assert "四个" not in q.topic.split() and {"核心", "产业"} <= set(q.topic.split()) and q.count == 4
     assert analyse("重点任务是哪三项", catalog).topic.split() == ["重点", "任务"]
+    # "哪几样", "这部分": which ones, and where in the policy, not what about
+    assert analyse("拓展应用场景这部分 最后想提升哪几样", catalog).topic.split() == ["拓展", "应用", "场景", "提升"]
 
 
 @pytest.mark.parametrize("question", ["长沙平台认定办法 重点任务分成哪几块 每块讲啥", "合肥试验区 重点任务有几项 各项是啥"])
