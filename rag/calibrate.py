@@ -224,10 +224,10 @@ SCORING = ("COVER_WEIGHT", "KIND_BONUS", "FOCUS_WEIGHT", "RANK_WEIGHT")  # the p
 def _memoized_scoring() -> Iterator[None]:
     """evidence.score_items remembered per (question, hits) while the weights stay the same."""
     original = evidence.score_items
-    memo: dict[tuple[str, tuple[str, ...], tuple[str, ...] | None], list[evidence.Scored]] = {}
+    memo: dict[tuple[str, tuple[str, ...], str | None], list[evidence.Scored]] = {}
 
-    def remembered(index: Any, q: Any, vector: Any, hits: Sequence[Any], within: Sequence[Any] | None = None) -> list[evidence.Scored]:
-        key = (q.text, tuple(h.clause.id for h in hits), None if within is None else tuple(h.clause.id for h in within))
+    def remembered(index: Any, q: Any, vector: Any, hits: Sequence[Any], within: str | None = None) -> list[evidence.Scored]:
+        key = (q.text, tuple(h.clause.id for h in hits), within)
         if key not in memo:
             memo[key] = original(index, q, vector, hits, within)
         return memo[key]

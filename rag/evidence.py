@@ -253,18 +253,23 @@ def name_item(text: str) -> bool:
     return bool(_NAME_ITEM.fullmatch(text.strip()))
 
 
-def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit], within: Sequence[Hit] | None = None) -> list[Scored]:
+def written_by(hits: Sequence[Hit]) -> str:
+    """What clauses write, with their headings, in the form `cover` reads: made once per question and passed
+    to `score_items` as `within` for each group of hits it scores."""
+    return spelled(" ".join(f"{context(h.clause)} {h.clause.text}" for h in hits))
+
+
+def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit], within: str | None = None) -> list[Scored]:
     """Every answering item of every hit, scored, best first (headings and units notes are not scored). The
     item after an entry's name standing as an item of its own is read with that name, as it describes it:
     "深港合作区要建成啥" is about the item after "深港科技创新合作区。", not the one after "盐田…基地。".
 
-    `within`: all the clauses retrieved for the question (its scope's and other places'); a word of the
-    question none of them writes counts for no item. A rare word of the user's own ("要做出哪些产品", "帮上
+    `within`: what all the clauses retrieved for the question write (`written_by` of its scope's and other
+    places' hits); a word of the question none of them writes counts for no item. A rare word of the user's own ("要做出哪些产品", "帮上
     忙") that only some unrelated clause writes says nothing of which item answers, and weighed as the
     rarest of the topic it pulled every item below the evidence threshold."""
-    said = spelled(" ".join(f"{context(h.clause)} {h.clause.text}" for h in within)) if within is not None else None
-    topic = {p: w for p, w in topic_weights(q, pair_weights(index)).items() if said is None or p in said}
-    focus = focus_weights(q, pair_weights(index), said)
+    topic = {p: w for p, w in topic_weights(q, pair_weights(index)).items() if within is None or p in within}
+    focus = focus_weights(q, pair_weights(index), within)
     v = np.asarray(vector, dtype=np.float32).reshape(-1)
     mean, spread = baseline(index.item_matrix, v)
     out: list[Scored] = []
@@ -354,8 +359,9 @@ def answers(scored: Sequence[Scored], elsewhere: Sequence[Scored] = ()) -> bool:
     "AI试验区建设"."""
     if best(scored) < EVIDENCE_MIN:
         return False
-    if elsewhere and elsewhere[0].cover - max(s.cover for s in scored) >= COVER_GAP:
+    spelled_out = max(s.cover for s in scored)
+    if elsewhere and elsewhere[0].cover - spelled_out >= COVER_GAP:
         return False
     if best(scored) >= best(elsewhere) - ELSEWHERE_GAP:
         return True
-    return elsewhere[0].cover <= max(s.cover for s in scored)
+    return elsewhere[0].cover <= spelled_out

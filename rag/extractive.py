@@ -218,7 +218,7 @@ class Extractive:
             if places := self._places_providing(r):
                 return Verdict(True, places=tuple((region, _with_bodies(items)) for region, items in places))
             return Verdict(False, self._not_covered(r, []), scope=False)
-        retrieved = (*r.hits, *r.elsewhere)
+        retrieved = evidence.written_by((*r.hits, *r.elsewhere))  # once for both
         scored = evidence.score_items(self.index, q, r.vector, r.hits, retrieved)
         other = evidence.score_items(self.index, q, r.vector, r.elsewhere, retrieved) if r.elsewhere else []
         if not evidence.answers(scored, other) and not self._a_part_answers(r):
@@ -261,7 +261,7 @@ class Extractive:
         if not chosen:  # nothing of the year asked answers it: no empty answer
             return Verdict(False, self._not_covered(r, scored), scope=bool(q.scope))
         # a count of parts ("有几条"), not of things it names ("分几个阶段", "盯几类数据"), that the items do not answer
-        if q.asks_count and not compose.counted_noun(q) and not self._counts(q, chosen) and (parts := self._named_section(q)):
+        if q.asks_count and not compose.counted_noun(q) and (parts := self._named_section(q)) and not self._counts(q, chosen):
             return Verdict(True, chosen=tuple(parts))
         return Verdict(True, chosen=tuple(_with_bodies(chosen)))
 

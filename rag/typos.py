@@ -77,7 +77,7 @@ class Speller:
         said = "".join(cut)
         starts = [0, *accumulate(map(len, cut))]
         for start, token in zip(starts, cut):
-            if token not in exact_words([token]) or len(token) > MAX_TOKEN or known_word(token):
+            if not exact_words([token]) or len(token) > MAX_TOKEN or known_word(token):  # a word, not a pause
                 continue
             # a longer word jieba does not know may hold the slip ("博揽会"): each pair of it, the first that is one
             for i in range(len(token) - 1):

@@ -997,10 +997,10 @@ def test_a_word_no_retrieved_clause_writes_counts_for_no_item(index: Index) -> N
     vector = retrieve.query_vector(index, q.text)
     hits = [Hit(award, 1.0, "dense")]
     alone = evidence.score_items(index, q, vector, hits)
-    within = evidence.score_items(index, q, vector, hits, within=hits)
+    within = evidence.score_items(index, q, vector, hits, within=evidence.written_by(hits))
     assert max(s.cover for s in alone) < 0.8 and max(s.cover for s in within) == pytest.approx(1.0)
     # written in a clause retrieved (another place's, say), it still counts against the items that lack it
-    both = evidence.score_items(index, q, vector, hits, within=[*hits, Hit(listing, 0.5, "dense")])
+    both = evidence.score_items(index, q, vector, hits, within=evidence.written_by([*hits, Hit(listing, 0.5, "dense")]))
     assert max(s.cover for s in both) == pytest.approx(max(s.cover for s in alone))
 
 
