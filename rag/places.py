@@ -94,6 +94,8 @@ def _gazetteer() -> tuple[dict[str, _Entry], dict[str, str]]:
             for alias in rest.split():
                 add(alias, _Entry(city, None, province_of.get(city)))
             continue
+        if head.startswith("^"):  # one-character short forms: read apart, by `_single_names`
+            continue
         if head.startswith("!"):  # countries: places no policy of the index can be about
             for country in rest.split():
                 add(country, _Entry(country, None, None))
@@ -140,13 +142,25 @@ def _inside_words() -> frozenset[str]:
     return frozenset(alias for head, rest in _lines() if head.startswith("~") for alias in rest.split())
 
 
+@lru_cache(maxsize=1)
+def _single_names() -> dict[str, str]:
+    """One-character short form -> the province or city it names: {"渝": "重庆市", …} (the "^" lines)."""
+    return {alias: head[1:].strip() for head, rest in _lines() if head.startswith("^") for alias in rest.split()}
+
+
+@lru_cache(maxsize=1)
+def _single_pattern() -> re.Pattern[str]:
+    """A one-character short form standing as a word of its own: no Chinese character on either side."""
+    return re.compile(rf"(?<![\u4e00-\u9fff])[{''.join(_single_names())}](?![\u4e00-\u9fff])")
+
+
 def usual_names(text: str) -> str:
     """`text` with each city's other name written as its usual one, for searching: a policy says 成都, and
     蓉城 would match its 在蓉 and 来蓉 (talent clauses) by meaning.
 
     Example: usual_names("蓉城的AI企业租房有补贴吗") -> "成都的AI企业租房有补贴吗"
     """
-    other = _other_names()
+    other = _other_names() | {alias: short(name) for alias, name in _single_names().items()}
     if not any(alias in text for alias in other):  # most questions: no scan for places
         return text
     for m in reversed(find(text)):  # the names found as places, not every string that spells one
@@ -201,6 +215,11 @@ def find(text: str) -> list[Mention]:
             out.append(Mention(m.group(0), entry.city, m.start(), area=entry.name))
         else:
             out.append(Mention(m.group(0), entry.name, m.start()))
+    taken = [(m.start, m.start + len(m.text)) for m in out] + [(m.start(), m.end()) for m in groups]
+    for m in _single_pattern().finditer(masked):
+        if not any(a <= m.start() < b for a, b in taken):
+            name = _single_names()[m.group(0)]
+            out.append(Mention(m.group(0), name, m.start()))
     # a place named inside a group's member ("苏州…对长三角要起啥作用": 苏州市 of 江苏省) is asked about, and
     # the group only says what about, as when the member itself is named
     named = {mention.name for mention in out} | {p for mention in out if (p := province_of(mention.name))}

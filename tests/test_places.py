@@ -86,7 +86,6 @@ def test_countries_are_checked_against_one_reading_of_the_text(monkeypatch) -> N
 def test_other_names_of_a_city_name_the_city() -> None:
     assert [(m.text, m.name, m.area) for m in places.find("蓉城的算力券 申城呢")] == [("蓉城", "成都市", None), ("申城", "上海市", None)]
     assert places.names("鹏城实验室") == ["深圳市"] and places.province_of("成都市") == "四川省"
-    assert places.find("渝 智慧医疗") == []  # a one-character name is an ordinary character too
     assert places.usual_names("蓉城的AI企业租房有补贴吗 申城呢") == "成都的AI企业租房有补贴吗 上海呢"
     assert places.usual_names("北京城市副中心") == "北京城市副中心"  # 京城 inside 北京城: 北京 is the place
     assert places.find("长江城市群 卫星城 在沪上市") == []
@@ -94,3 +93,14 @@ def test_other_names_of_a_city_name_the_city() -> None:
     assert places.names("星城长沙的AI政策 江城呢") == ["长沙市", "武汉市"]
     assert places.usual_names("山城推AI新基建 商都郑州呢") == "重庆推AI新基建 郑州郑州呢"
     assert places.find("电商都在做 发展卫星城") == []
+
+
+def test_one_character_short_forms_name_a_place_only_as_words_of_their_own() -> None:
+    assert [(m.text, m.name) for m in places.find("渝 AI公司的新产品 穗 琶洲那份导则")] == [("渝", "重庆市"), ("穗", "广州市"), ("琶洲", "广州市")]
+    assert places.names("鄂 AI意见里的芯片攻关") == ["湖北省"] and places.names("津AI人才") == ["天津市"]
+    assert places.usual_names("渝 AI公司的新产品") == "重庆 AI公司的新产品"  # searched as the policies write it
+    # inside words they are ordinary characters, or name the place as part of a longer name found first
+    assert places.find("沪府办发〔2017〕66号 在蓉企业 汉字 在沪上市") == []
+    assert [m.text for m in places.find("成渝 AI 京津冀")] == ["成渝", "成渝", "京津冀", "京津冀", "京津冀"]
+    # characters that stand alone as common words are no short form: 新 (新疆), 云 (云南), 台 (台湾)
+    assert places.find("有没有 新 AI政策 云 服务 台 账") == []
