@@ -617,7 +617,7 @@ def enumeration(text: str, q: Question, topic: dict[str, float]) -> tuple[str, i
 
     Example: ("在财税金融、人才引进、创新创业等方面，探索…", q of "在几个方面搞改革") -> ("在财税金融、人才引进、创新创业等方面", 3)
     """
-    if not q.asks_count or q.count or states_count(text):
+    if not q.asks_count or q.count or states_count_asked(q, text):
         return None
     asked = _COUNT_WORD.search(norm(q.text))
     noun = asked.group(1).lstrip("大个") if asked else ""
@@ -750,6 +750,19 @@ def states_count(text: str) -> bool:
     return _counts(amount_phrase(text), COUNTERS)
 
 
+def states_count_asked(q: Question, text: str) -> bool:
+    """Whether a text states the count a question asks: a count (`states_count`) in the question's measure
+    word, or of the noun it counts. "5家国家级工业设计中心" states no count of "几个先导工程"."""
+    return states_count(text) and _counts_asked(q, amount_phrase(text))
+
+
+def _counts_asked(q: Question, phrase: str) -> bool:
+    noun = counted_noun(q)
+    if not noun or not q.counter:
+        return True
+    return _counts(phrase, q.counter, CN_NUMERALS) or bool(pairs(noun) & pairs(phrase))
+
+
 def _count_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> str:
     """A count answered by members: those ending on the word counted in the best item's clause, else an
     enumeration closing on the noun written right after the count ("重点建几个方向" of "重点建设智慧政务、…和
@@ -808,7 +821,7 @@ def _enumeration_line(
     ("核心产业算几个" of "…、智能器件四大核心产业", not a better-scoring "…等核心技术").
 
     Example: "共性技术要重点拿下几项" -> "共四项：重点掌握混合增强智能新架构和新技术、…、自然语言处理技术等一批关键共性技术[1]。" """
-    if any(states_count(s.text) for s in ordered):
+    if any(states_count_asked(q, s.text) for s in ordered):
         return ""
     window = pairs(q.around_count[0][-COUNT_WINDOW:])
     noun = counted_noun(q)
@@ -938,6 +951,8 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
         return "相关条款没有规定具体数额或比例，条款内容如下：" if q.how_much else ""
     if q.counter and not any(_counts(p, COUNTERS, CN_NUMERALS) for _, p in stated):
         return ""  # "形成几个基地" is not answered by "总面积约81平方公里": only a count answers a count
+    if q.counter and not any(_counts_asked(q, p) for _, p in stated):
+        return ""  # nor "几个先导工程" by "5家国家级工业设计中心": another thing, counted in another measure word
     picked = _amounts_asked(q, stated, topic or {})
     if len(picked) == 1:  # one tier of several is said with the others: "10万元；20万元；30万元—50万元"
         picked = _tiers_of(picked[0], stated)

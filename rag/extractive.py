@@ -260,14 +260,15 @@ class Extractive:
             return Verdict(False, refusal, scope=True)
         if not chosen:  # nothing of the year asked answers it: no empty answer
             return Verdict(False, self._not_covered(r, scored), scope=bool(q.scope))
-        # a count of parts ("有几条"), not of things it names ("分几个阶段", "盯几类数据"), that the items do not answer
-        if q.asks_count and not compose.counted_noun(q) and (parts := self._named_section(q)) and not self._counts(q, chosen):
+        # a count of parts ("有几条", "几个先导工程" of parts most of which are named …先导工程), not of things they
+        # name ("分几个阶段", "盯几类数据"), that the items do not answer
+        if q.asks_count and (parts := self._named_section(q)) and _parts_counted(q, parts) and not self._counts(q, chosen):
             return Verdict(True, chosen=tuple(parts))
         return Verdict(True, chosen=tuple(_with_bodies(chosen)))
 
     def _counts(self, q: Question, chosen: Sequence[Scored]) -> bool:
         """Whether the items chosen for a count answer it: one states a count, or the answer's first line counts."""
-        if any(compose.states_count(s.text) for s in chosen):
+        if any(compose.states_count_asked(q, s.text) for s in chosen):
             return True
         return compose.first_line(q, compose.in_order(list(chosen)), compose.Numbering(), self._keep(q)).startswith("共")
 
@@ -621,7 +622,7 @@ class Extractive:
             return []
         if q.how_much:
             topic = self._keep(q)
-            if any(compose.states_count(s.text) or compose.shared_head(s.text, q) or compose.enumeration(s.text, q, topic) for s in chosen):
+            if any(compose.states_count_asked(q, s.text) or compose.shared_head(s.text, q) or compose.enumeration(s.text, q, topic) for s in chosen):
                 return []
         best = chosen[0]
         names = [
@@ -650,7 +651,7 @@ class Extractive:
         such item enumerates what is counted (compose.enumeration). Members ending on the word counted
         (compose.shared_head) are looked for first, in the best item's clause; another clause's enumeration
         does not outrank the best item's."""
-        if not q.asks_count or q.count or any(compose.states_count(s.text) for s in chosen):
+        if not q.asks_count or q.count or any(compose.states_count_asked(q, s.text) for s in chosen):
             return []  # a figure stated is the count
         topic = self._keep(q)
         ranked = sorted(chosen, key=lambda s: -s.score)
@@ -1382,6 +1383,13 @@ def _policy_parts(q: Question, topic: dict[str, float], title: str, doc: Sequenc
     whole = sorted((c for c in doc if c.part <= 1), key=lambda c: c.span[0])
     parts = _parts_under((), whole)
     return [first for _, first in parts.values()] if 2 <= len(parts) <= compose.RUN_LIMIT else []
+
+
+def _parts_counted(q: Question, parts: Sequence[Scored]) -> bool:
+    """Whether a section's parts are what a question counts: it writes no noun after its count ("有几条"), or
+    most of the parts' first items write that noun ("几个先导工程" of "实施智能制造…先导工程", …)."""
+    noun = compose.counted_noun(q)
+    return not noun or 2 * sum(evidence.cover(dict.fromkeys(evidence.pairs(noun), 1.0), s.text) == 1.0 for s in parts) > len(parts)
 
 
 def _group_list(depth: int, groups: Sequence[Clause], best: Scored) -> list[Scored]:

@@ -616,3 +616,19 @@ def test_a_named_clause_asked_about_one_of_its_entries_says_that_entry_first(bun
     assert any(line.startswith("《广州人工智能与数字经济试验区产业导则》第十条：") for line in lines[1:])  # then whole
     # a question asking what a clause says gets the clause, with nothing before it
     assert bundled.ask("中关村十五条措施第六条讲的是什么？").text.startswith("《北京市关于加快中关村科学城")
+
+
+def test_a_count_of_a_section_s_parts_named_for_what_they_are_is_not_a_figure_counting_another_thing(bundled: Pipeline) -> None:
+    # 武汉先导区方案 三（四）'s six parts are each named "实施…先导工程"; a part states "5家国家级工业设计中心", a
+    # count of design centres in 家, which is not what "几个先导工程" counts
+    answer = bundled.ask("武汉先导区实施方案 深化人工智能融合应用这部分 有几个先导工程")
+    first = answer.text.splitlines()[0]
+    assert first.startswith("共六个：实施智能网联汽车“双智试点”先导工程[1]；"), first
+    assert "智慧城市“数智治理”先导工程" in first and "5家" not in first, first
+
+
+def test_a_place_written_as_its_one_character_short_form_scopes_the_answer(bundled: Pipeline) -> None:
+    # "渝" on its own is 重庆: the answer is 重庆's, or a refusal scoped to 重庆, never another city's clause
+    answer = bundled.ask("渝 AI企业的新产品卖不动 政府有没有约定购买或者风险补偿")
+    assert "重庆" in answer.text, answer.text
+    assert answer.citations and "重庆" in answer.citations[0].clause.doc_title, [c.clause.doc_title for c in answer.citations]
