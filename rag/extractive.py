@@ -765,10 +765,14 @@ class Extractive:
         def spells(s: Scored, focus: dict[str, float]) -> bool:
             return evidence.cover(focus, f"{evidence.context(s.clause)} {s.text}") >= 1.0
 
+        if q.how_much and any(len(amounts(s.text)) >= len(q.parts) and all(spells(s, f) for f in foci if f) for s in chosen):
+            return []  # one item states a figure for each part, and names each: "国家级和市级的 分别能补多少"
         strict = [part for part in q.parts if part not in q.loose_parts]
         for part, focus in zip(q.parts, foci):
             if not focus or strict == [part]:  # the one thing asked besides what 啥 parts say on: the whole
                 continue  # question's items answer it ("花多少钱以上才能申请补助 参展之前要先干啥")
+            if _names_what_is_asked(part, q.text):
+                continue  # "…列了几个“人工智能+” 分别是哪些行业": 行业 is what the answer's items are, not a topic
             alone = replace(q, topic=part)
             spelled = [s for s in evidence.score_items(self.index, alone, r.vector, r.hits) if spells(s, focus)]
             # an item of this part alone, when one answers: "智能机器人和智能装备 各自…" asks of each its own
@@ -1383,6 +1387,14 @@ def _policy_parts(q: Question, topic: dict[str, float], title: str, doc: Sequenc
     whole = sorted((c for c in doc if c.part <= 1), key=lambda c: c.span[0])
     parts = _parts_under((), whole)
     return [first for _, first in parts.values()] if 2 <= len(parts) <= compose.RUN_LIMIT else []
+
+
+def _names_what_is_asked(part: str, question: str) -> bool:
+    """Whether a part of a question is only the noun a question word asks for ("哪些行业", "什么平台"): it
+    says what kind of thing the answer names, and no item of its own answers it."""
+    words = part.split()
+    said = norm(question)
+    return len(words) == 1 and bool(re.search(rf"(?:哪些|哪几|哪|什么|啥)\s*[个类项种家条样所位批]?\s*{re.escape(words[0])}", said))
 
 
 def _parts_counted(q: Question, parts: Sequence[Scored]) -> bool:

@@ -632,3 +632,12 @@ def test_a_place_written_as_its_one_character_short_form_scopes_the_answer(bundl
     answer = bundled.ask("渝 AI企业的新产品卖不动 政府有没有约定购买或者风险补偿")
     assert "重庆" in answer.text, answer.text
     assert answer.citations and "重庆" in answer.citations[0].clause.doc_title, [c.clause.doc_title for c in answer.citations]
+
+
+def test_one_item_stating_each_part_s_figure_is_the_whole_answer(bundled: Pipeline) -> None:
+    # 七24 gives 国家级 and 市级 their own figures in one sentence: no part needs an item of its own, and the
+    # 行动计划's item that only shares the word 示范 is not added for the second part
+    answer = bundled.ask("天津的大数据试点示范项目 国家级的和市级的各补多少钱")
+    assert "500万元、200万元" in answer.text, answer.text
+    assert {c.clause.doc_title for c in answer.citations} == {"天津市关于进一步支持发展智能制造的政策措施"}, answer.text
+

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag import checks, compose, evidence
+from rag import checks, compose, evidence, extractive
 from rag.config import Settings
 from rag.model import Answer, Clause, Document
 from rag.pipeline import Pipeline
@@ -1022,3 +1022,10 @@ def test_another_clause_comes_in_only_spelling_out_about_as_much_of_the_question
     # a question asking two things may need another clause for its other part
     two = analyse("算力平台补贴多少 人才公寓怎么申请", Catalog.of([], []))
     assert len(two.parts) == 2 and [s.clause.id for s in compose.choose(two, [best, near], 6.0, 1.0)] == ["甲", "乙"]
+
+
+def test_a_part_naming_only_what_kind_of_thing_is_asked_gets_no_item_of_its_own() -> None:
+    assert extractive._names_what_is_asked("行业", "列了几个“人工智能+” 分别是哪些行业")
+    assert extractive._names_what_is_asked("平台", "要建什么平台")
+    assert not extractive._names_what_is_asked("行业", "行业龙头有哪些")  # a topic word: the question asks of it
+    assert not extractive._names_what_is_asked("国家级 市级", "国家级的和市级的 分别是哪些")
