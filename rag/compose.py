@@ -287,7 +287,12 @@ def choose(q: Question, scored: Sequence[Scored], floor: float, within: float) -
 
     good = [s for s in scored if s.score >= (own if s.clause.id == first else max(floor, top - within)) and bears(s)]  # the best at least
     if q.kind == "list" or "list" in q.kinds:
-        siblings = [s for s in scored if s.clause.id == first and s.score >= min(max(floor, top - 2 * within), own)]
+        # a list's members stand under the best of them; when the best item spells out the whole question and
+        # enumerates ("具备产品营销、个性订制、…等功能的…系统"), it is the list asked for, and its clause's
+        # sentences that do not spell the question out too are not members of it
+        whole = _lists_all_asked(q, scored[0])
+        siblings = [s for s in scored if s.clause.id == first and s.score >= min(max(floor, top - 2 * within), own)
+                    and (not whole or s.cover >= SPELLED_OUT or s.score >= own)]  # fmt: skip
         good = siblings + [s for s in good if s.clause.id != first]
     clauses: list[str] = []
     out: list[Scored] = []
@@ -300,6 +305,23 @@ def choose(q: Question, scored: Sequence[Scored], floor: float, within: float) -
     limit = MAX_ITEMS * 2 if "list" in q.kinds else MAX_ITEMS
     out = with_runs(_with_lead_items(out[:limit]))
     return out if set(q.kinds) & {"units", "date", "definition", "lookup"} else with_tiers(_with_amounts(out, q.asks_rate))
+
+
+ENUMERATED = 3  # members joined by 、 that make an item a list of its own
+
+
+def _lists_all_asked(q: Question, best: Scored) -> bool:
+    """Whether the best item is the whole answer to a list question of one part: it spells out all of the
+    question's words and enumerates."""
+    return len(q.parts) < 2 and best.cover >= SPELLED_OUT and _enumerates(best.text)
+
+
+SPELLED_OUT = 0.999  # an item's cover of the question's words at which it spells them all out
+
+
+def _enumerates(text: str) -> bool:
+    """Whether an item names ENUMERATED members or more in one run joined by 、: "具备产品营销、个性订制、担保支付…等功能" """
+    return any(len(run.split("、")) >= ENUMERATED for run in re.split(r"[，,。；;：:]", text))
 
 
 def with_runs(chosen: list[Scored]) -> list[Scored]:

@@ -641,3 +641,11 @@ def test_one_item_stating_each_part_s_figure_is_the_whole_answer(bundled: Pipeli
     assert "500万元、200万元" in answer.text, answer.text
     assert {c.clause.doc_title for c in answer.citations} == {"天津市关于进一步支持发展智能制造的政策措施"}, answer.text
 
+
+
+def test_an_item_spelling_out_a_list_question_and_enumerating_comes_without_its_clause_s_other_sentences(bundled: Pipeline) -> None:
+    # 沈阳规划 二（五）4 is a paragraph on 智慧旅游: one sentence lists the system's functions; the others (预警
+    # 机制, 平台项目) are not members of that list
+    answer = bundled.ask("沈阳的AI规划里 智慧旅游应用系统要具备哪些功能")
+    assert "产品营销、个性订制、担保支付" in answer.text, answer.text
+    assert "预警预测机制" not in answer.text, answer.text
