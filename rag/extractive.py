@@ -52,8 +52,9 @@ PER_PLACE = 2  # items per place in a "哪些城市" answer
 PER_BLOCK = 3  # items per place (or policy) in a comparison: a side of "各打算咋发展" takes more than one item
 ENTRY_DASH = "—"  # an entry of a plan's list written as a dash paragraph: "——济南高新区定位于…"
 MENTIONED_WORDS = 6  # words of what a question says is mentioned, at most (each try scans the policies' texts)
+MENTIONED_CHARS = 3  # a shorter phrase is mentioned only right after the verb ("提到专利池"): "说要啃…这个难点" is no mention of 难点
 ASKS_WHOM_TO_ASK = re.compile(r"咨询|电话|联系|找谁")  # the 政策咨询 entry's office and number are asked
-MENTIONS = re.compile(r"提到|提及|提过|提了|写到|写了|写过|说到|说过|讲到|讲过|涉及|出现")  # "哪些地方提到X" asks who writes X
+MENTIONS = re.compile(r"提到|提及|提过|提了|提出|写到|写了|写过|说到|说过|说要|说了要|讲到|讲过|涉及|出现")  # "哪些地方提到X" asks who writes X
 CROSS_DEPTH = 4  # clauses searched per region for a "哪些城市" question
 
 
@@ -1123,11 +1124,12 @@ class Extractive:
         after = [w for w in words if w in re.split(r"[\s，,。？?！!；;、]", text[verb.end() :], maxsplit=1)[0]][:MENTIONED_WORDS]
         focus = evidence.focus_weights(q, evidence.pair_weights(self.index))
         candidates = ["".join(after[i:]) for i in range(len(after))] + ["".join(words)]
+        next_words = re.sub(r"\s+", "", text[verb.end() :])  # a two-character phrase is written right there
         plain = self.index.plain_texts()  # type: ignore[attr-defined]
-        phrase = next(
-            (p for p in candidates if len(p) >= 2 and p in said and all(f in p for f in focus) and any(p in t for t in plain)),
-            None,
-        )
+        def mentioned(p: str) -> bool:
+            return p in said and (len(p) >= MENTIONED_CHARS or p in next_words[: len(p) + 2]) and all(f in p for f in focus)
+
+        phrase = next((p for p in candidates if mentioned(p) and any(p in t for t in plain)), None)
         if phrase is None:
             return {}
         found: dict[str, list[Scored]] = {}

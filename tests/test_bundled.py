@@ -649,3 +649,15 @@ def test_an_item_spelling_out_a_list_question_and_enumerating_comes_without_its_
     answer = bundled.ask("沈阳的AI规划里 智慧旅游应用系统要具备哪些功能")
     assert "产品营销、个性订制、担保支付" in answer.text, answer.text
     assert "预警预测机制" not in answer.text, answer.text
+
+
+def test_which_places_say_they_will_do_something_are_those_whose_policies_write_it(bundled: Pipeline) -> None:
+    # "说要…" asks who writes it, as "提到…" does: 治理委员会 is written by 济南 and 西安; 深圳's and 广州's 专家咨询
+    # 委员会 share words with it but are other bodies
+    answer = bundled.ask("哪些地方说要组建人工智能治理委员会")
+    first = answer.text.splitlines()[0]
+    assert "济南市" in first and "西安市" in first, first
+    assert "深圳市" not in first and "广州市" not in first, first
+    # a phrase of two characters is every plan's word, no mention: "说要啃的难点" is answered by meaning
+    plain = bundled.ask("哪些城市的AI规划说要去啃综合深度推理这个难点")
+    assert "沈阳市" in plain.text.splitlines()[0], plain.text
