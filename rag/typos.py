@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from pypinyin.pinyin_dict import pinyin_dict
 
@@ -94,6 +94,8 @@ class Speller:
                     break
         for slip, word in self._slips_beside_words(cut, rare):
             fixes.setdefault(slip, word)
+        for slip, word in self._words_slipped_into_words(cut, rare):
+            fixes.setdefault(slip, word)
         out = unicodedata.normalize("NFKC", text) if fixes else text
         for slip, word in fixes.items():
             out = out.replace(slip, word)
@@ -129,6 +131,34 @@ class Speller:
             best = max(words, key=lambda w: (counts[w], w))
             if not counts[a + b] and counts[best] >= MIN_USES:
                 out.append((a + b, best))
+        return out
+
+    def _words_slipped_into_words(self, tokens: Sequence[str], scans: int) -> list[tuple[str, str]]:
+        """Slips that make another word ("智能编成" for 智能编程, "智能安放" for 智能安防): of two two-character
+        words side by side, the second, when the policies never write the two together and, with one of its
+        characters changed to another of the same sound, write the two together at least MIN_USES times
+        (and jieba's dictionary knows the changed word). A word anyone writes is otherwise left alone: the
+        policies' own phrase is what tells the slip. `scans` bounds the lookups of the policies' texts."""
+        out: list[tuple[str, str]] = []
+        for a, b in pairwise(tokens):
+            if not (_WORD.fullmatch(a) and _WORD.fullmatch(b)) or _NUMERAL.search(a + b) or self.uses[a[1] + b[0]] < 1:
+                continue
+            words = [
+                b[:i] + other + b[i + 1 :]
+                for i, ch in enumerate(b)
+                if ch not in FUNCTION_WORDS and b[1 - i] not in FUNCTION_WORDS
+                for sound in sounds(ch)
+                for other in self.by_sound.get(sound, ())
+                if other != ch
+            ]
+            words = [w for w in dict.fromkeys(words) if known_word(w) and self.uses[w] >= MIN_USES and self.uses[a[1] + w[0]] >= MIN_USES]
+            if not words or scans <= 0:
+                continue
+            scans -= 1
+            counts = {w: sum(t.count(a + w) for t in self.texts) for w in (b, *words)}
+            best = max(words, key=lambda w: (counts[w], w))
+            if not counts[b] and counts[best] >= MIN_USES:
+                out.append((b, best))
         return out
 
     def _straddles(self, said: str, at: int) -> bool:

@@ -100,3 +100,15 @@ def test_a_pair_across_two_words_is_no_slip_when_its_neighbour_makes_a_policy_wo
     spell = Speller.of(["打下坚实基础。建设人工智能实训基地。坚持以下基本原则。"] * MIN_USES)
     assert spell.correct("中小学开课 建实训基地") == ("中小学开课 建实训基地", ())
     assert spell.correct("遵循几条基本原责") == ("遵循几条基本原则", (("原责", "原则"),))
+
+
+def test_a_slip_that_makes_another_word_is_read_by_the_phrase_the_policies_write() -> None:
+    # 安放 and 编成 are words anyone writes, but the policies never write 智能安放 or 智能编成 and often write
+    # 智能安防 and 智能编程: the second word slipped into another of the same sound
+    spell = Speller.of(["发展智能安防产品。", "支持智能编程机器人。", "安放设备。", "编成手册。"] * MIN_USES)
+    assert spell.correct("西安智能安放产品") == ("西安智能安防产品", (("安放", "安防"),))
+    assert spell.correct("哪里提了智能编成") == ("哪里提了智能编程", (("编成", "编程"),))
+    # a phrase the policies write as the question does is left alone, and so is one they write too rarely
+    assert spell.correct("安放设备") == ("安放设备", ())
+    rare = Speller.of(["发展智能安防产品。"] + ["安防设备。"] * MIN_USES)  # 智能安防 written once
+    assert rare.correct("智能安放产品") == ("智能安放产品", ())
