@@ -72,6 +72,7 @@ class Scored:
     dense: float
     cover: float
     score: float
+    core: float = -1.0  # cover of the question's words less the noun it asks for ("建啥载体": 载体); -1: as cover
 
     @property
     def clause(self) -> Clause:
@@ -269,6 +270,8 @@ def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]
     忙") that only some unrelated clause writes says nothing of which item answers, and weighed as the
     rarest of the topic it pulled every item below the evidence threshold."""
     topic = {p: w for p, w in topic_weights(q, pair_weights(index)).items() if within is None or p in within}
+    asked = asked_nouns(q.text)
+    core = {p: w for p, w in topic.items() if p not in asked}
     focus = focus_weights(q, pair_weights(index), within)
     v = np.asarray(vector, dtype=np.float32).reshape(-1)
     mean, spread = baseline(index.item_matrix, v)
@@ -291,8 +294,21 @@ def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]
             cov = _share(topic, said)
             bonus = KIND_BONUS if kind_fit(q, hit.clause, item, text) else 0.0
             specific = FOCUS_WEIGHT * _share(focus, said) if FOCUS_WEIGHT else 0.0
-            out.append(Scored(hit, n, dense, cov, dense + COVER_WEIGHT * cov + specific + bonus + prior))
+            out.append(Scored(hit, n, dense, cov, dense + COVER_WEIGHT * cov + specific + bonus + prior, _share(core, said) if asked else -1.0))
     return sorted(out, key=lambda s: -s.score)
+
+
+_ASKED_NOUN = re.compile(r"(?:啥|什么|哪些|哪几[个类种项家样条所位批]?|哪[个类种家项样])\s*([\u4e00-\u9fff]{2})")
+
+
+def asked_nouns(text: str) -> set[str]:
+    """The nouns a question asks for by a question word ("建啥载体", "有哪些平台"): what kind of thing the
+    answer names, not what it is about. Example: asked_nouns("郑州AI+金融建啥载体") -> {"载体"}"""
+    return {m.group(1) for m in _ASKED_NOUN.finditer(norm(text))}
+
+
+def core_cover(s: Scored) -> float:
+    return s.cover if s.core < 0 else s.core
 
 
 def baseline(matrix: np.ndarray | None, v: np.ndarray) -> tuple[float, float]:
@@ -359,9 +375,9 @@ def answers(scored: Sequence[Scored], elsewhere: Sequence[Scored] = ()) -> bool:
     "AI试验区建设"."""
     if best(scored) < EVIDENCE_MIN:
         return False
-    spelled_out = max(s.cover for s in scored)
-    if elsewhere and elsewhere[0].cover - spelled_out >= COVER_GAP:
+    spelled_out = max(map(core_cover, scored))
+    if elsewhere and core_cover(elsewhere[0]) - spelled_out >= COVER_GAP:
         return False
     if best(scored) >= best(elsewhere) - ELSEWHERE_GAP:
         return True
-    return elsewhere[0].cover <= spelled_out
+    return core_cover(elsewhere[0]) <= spelled_out

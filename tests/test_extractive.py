@@ -6,6 +6,8 @@ ones hold for the bundled embedder over thousands of items, see rag/calibrate.py
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rag import checks, compose, evidence, extractive
@@ -862,6 +864,13 @@ def test_a_named_place_lacks_the_measure_only_where_others_spell_out_more_of_the
     monkeypatch.setattr(evidence, "COVER_GAP", 0.3)
     assert not evidence.answers(own, [scored("西安", 1.0, 6.0)])
     assert evidence.answers(own, [scored("西安", 0.9, 6.0)])  # 0.2 more: not enough
+    # the noun a question asks for ("建啥载体") says what kind of thing answers, not what about: another place
+    # writing it (…等载体建设) spells out no more of what is asked than the place's own 金融港 and 平台
+    other = replace(scored("西安", 1.0, 6.0), core=0.7)
+    assert evidence.answers(own, [other])
+    assert evidence.asked_nouns("郑州 AI+金融 建啥载体") == {"载体"}
+    assert evidence.asked_nouns("有哪些平台 各有什么作用") == {"平台", "作用"}
+    assert evidence.asked_nouns("给不给房租补贴") == set()
 
 
 def test_the_answering_clause_keeps_its_items_near_the_best_though_under_the_floor() -> None:
