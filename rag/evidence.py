@@ -230,7 +230,9 @@ def kind_fit(q: Question, clause: Clause, item: Item, text: str) -> bool:
 
 
 ENTRY_TITLE = 16  # characters of an entry's name standing as an item of its own: "深港科技创新合作区。"
-_NAME_ITEM = re.compile(rf"[^，,；;：:。！？!?]{{2,{ENTRY_TITLE}}}。?")
+COUPLET = 6  # characters of each half of a name written as a couplet: "技术引领，人才先行。"
+_NAME_ITEM = re.compile(rf"[^，,；;：:。！？!?]{{2,{ENTRY_TITLE}}}。?|(?:——)?[^，,；;：:。！？!?—]{{2,{COUPLET}}}，[^，,；;：:。！？!?]{{2,{COUPLET}}}。?")
+# or a couplet of two short phrases, as principles are named: "技术引领，人才先行。"
 
 
 def entry_title(clause: Clause, n: int) -> bool:

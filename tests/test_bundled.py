@@ -661,3 +661,11 @@ def test_which_places_say_they_will_do_something_are_those_whose_policies_write_
     # a phrase of two characters is every plan's word, no mention: "说要啃的难点" is answered by meaning
     plain = bundled.ask("哪些城市的AI规划说要去啃综合深度推理这个难点")
     assert "沈阳市" in plain.text.splitlines()[0], plain.text
+
+
+def test_a_principle_named_as_a_couplet_is_an_entry_a_question_can_name(bundled: Pipeline) -> None:
+    # 重庆方案 二 names its principles as couplets ("技术引领，人才先行。") before what each means: a question
+    # naming one by its words gets that principle, not the one before it
+    answer = bundled.ask("重庆试验区实施方案 建设原则中技术和人才那一条说了什么")
+    assert "技术引领，人才先行" in answer.text and "人工智能硬核技术" in answer.text, answer.text
+    assert "赋能融合，示范牵引" not in answer.text, answer.text

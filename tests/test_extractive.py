@@ -1038,3 +1038,10 @@ def test_a_part_naming_only_what_kind_of_thing_is_asked_gets_no_item_of_its_own(
     assert extractive._names_what_is_asked("平台", "要建什么平台")
     assert not extractive._names_what_is_asked("行业", "行业龙头有哪些")  # a topic word: the question asks of it
     assert not extractive._names_what_is_asked("国家级 市级", "国家级的和市级的 分别是哪些")
+
+
+def test_a_short_name_or_a_couplet_of_two_short_phrases_names_an_entry() -> None:
+    assert evidence.name_item("深港科技创新合作区。") and evidence.name_item("——优化协同创新机制。")
+    assert evidence.name_item("技术引领，人才先行。")  # a principle's name
+    assert not evidence.name_item("加快建设智能金融大数据中心，提升数据处理能力。")  # a sentence, not a name
+    assert not evidence.name_item("坚持创新，协同，开放。")
