@@ -311,9 +311,12 @@ ENUMERATED = 3  # members joined by 、 that make an item a list of its own
 
 
 def _lists_all_asked(q: Question, best: Scored) -> bool:
-    """Whether the best item is the whole answer to a list question of one part: it spells out all of the
-    question's words and enumerates."""
-    return len(q.parts) < 2 and best.cover >= SPELLED_OUT and _enumerates(best.text)
+    """Whether the best item is the whole answer to a list question of one part about one thing: it spells
+    out all of the question's words and enumerates. Not for a count ("分了几块 每块干啥" asks what each part
+    does), a comparison or a "哪些城市" question (a place's other items may name more of what is asked)."""
+    if len(q.parts) >= 2 or q.asks_count or q.comparison or q.cross:
+        return False
+    return best.cover >= SPELLED_OUT and _enumerates(best.text)
 
 
 SPELLED_OUT = 0.999  # an item's cover of the question's words at which it spells them all out
