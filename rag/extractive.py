@@ -1395,15 +1395,17 @@ def _names_what_is_asked(part: str, question: str) -> bool:
     """Whether a part of a question is only the noun a question word asks for ("哪些行业", "什么平台"): it
     says what kind of thing the answer names, and no item of its own answers it."""
     words = part.split()
-    said = norm(question)
-    return len(words) == 1 and bool(re.search(rf"(?:哪些|哪几|哪|什么|啥)\s*[个类项种家条样所位批]?\s*{re.escape(words[0])}", said))
+    return len(words) == 1 and words[0][:2] in evidence.asked_nouns(question)
 
 
 def _parts_counted(q: Question, parts: Sequence[Scored]) -> bool:
     """Whether a section's parts are what a question counts: it writes no noun after its count ("有几条"), or
     most of the parts' first items write that noun ("几个先导工程" of "实施智能制造…先导工程", …)."""
     noun = compose.counted_noun(q)
-    return not noun or 2 * sum(evidence.cover(dict.fromkeys(evidence.pairs(noun), 1.0), s.text) == 1.0 for s in parts) > len(parts)
+    if not noun:
+        return True
+    named = [all(p in evidence.spelled(s.text) for p in evidence.pairs(noun)) for s in parts]
+    return 2 * sum(named) > len(parts)
 
 
 def _group_list(depth: int, groups: Sequence[Clause], best: Scored) -> list[Scored]:
