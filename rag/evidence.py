@@ -72,7 +72,7 @@ class Scored:
     dense: float
     cover: float
     score: float
-    core: float = -1.0  # cover of the question's words less the noun it asks for ("建啥载体": 载体); -1: as cover
+    core: float | None = None  # cover of the question's words less the nouns it asks for ("建啥载体": 载体); None: as cover
 
     @property
     def clause(self) -> Clause:
@@ -272,7 +272,7 @@ def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]
     忙") that only some unrelated clause writes says nothing of which item answers, and weighed as the
     rarest of the topic it pulled every item below the evidence threshold."""
     topic = {p: w for p, w in topic_weights(q, pair_weights(index)).items() if within is None or p in within}
-    asked = asked_nouns(q.text)
+    asked = q.asked_nouns
     core = {p: w for p, w in topic.items() if p not in asked}
     focus = focus_weights(q, pair_weights(index), within)
     v = np.asarray(vector, dtype=np.float32).reshape(-1)
@@ -296,21 +296,12 @@ def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]
             cov = _share(topic, said)
             bonus = KIND_BONUS if kind_fit(q, hit.clause, item, text) else 0.0
             specific = FOCUS_WEIGHT * _share(focus, said) if FOCUS_WEIGHT else 0.0
-            out.append(Scored(hit, n, dense, cov, dense + COVER_WEIGHT * cov + specific + bonus + prior, _share(core, said) if asked else -1.0))
+            out.append(Scored(hit, n, dense, cov, dense + COVER_WEIGHT * cov + specific + bonus + prior, _share(core, said) if asked else None))
     return sorted(out, key=lambda s: -s.score)
 
 
-_ASKED_NOUN = re.compile(r"(?:啥|什么|哪些|哪几[个类种项家样条所位批]?|哪[个类种家项样])\s*([\u4e00-\u9fff]{2})")
-
-
-def asked_nouns(text: str) -> set[str]:
-    """The nouns a question asks for by a question word ("建啥载体", "有哪些平台"): what kind of thing the
-    answer names, not what it is about. Example: asked_nouns("郑州AI+金融建啥载体") -> {"载体"}"""
-    return {m.group(1) for m in _ASKED_NOUN.finditer(norm(text))}
-
-
 def core_cover(s: Scored) -> float:
-    return s.cover if s.core < 0 else s.core
+    return s.cover if s.core is None else s.core
 
 
 def baseline(matrix: np.ndarray | None, v: np.ndarray) -> tuple[float, float]:

@@ -772,7 +772,7 @@ class Extractive:
         for part, focus in zip(q.parts, foci):
             if not focus or strict == [part]:  # the one thing asked besides what 啥 parts say on: the whole
                 continue  # question's items answer it ("花多少钱以上才能申请补助 参展之前要先干啥")
-            if _names_what_is_asked(part, q.text):
+            if _names_what_is_asked(part, q):
                 continue  # "…列了几个“人工智能+” 分别是哪些行业": 行业 is what the answer's items are, not a topic
             alone = replace(q, topic=part)
             spelled = [s for s in evidence.score_items(self.index, alone, r.vector, r.hits) if spells(s, focus)]
@@ -1391,11 +1391,11 @@ def _policy_parts(q: Question, topic: dict[str, float], title: str, doc: Sequenc
     return [first for _, first in parts.values()] if 2 <= len(parts) <= compose.RUN_LIMIT else []
 
 
-def _names_what_is_asked(part: str, question: str) -> bool:
+def _names_what_is_asked(part: str, q: Question) -> bool:
     """Whether a part of a question is only the noun a question word asks for ("哪些行业", "什么平台"): it
     says what kind of thing the answer names, and no item of its own answers it."""
     words = part.split()
-    return len(words) == 1 and words[0][:2] in evidence.asked_nouns(question)
+    return len(words) == 1 and words[0][:2] in q.asked_nouns
 
 
 def _parts_counted(q: Question, parts: Sequence[Scored]) -> bool:

@@ -154,13 +154,19 @@ def _single_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<![\u4e00-\u9fff])[{''.join(_single_names())}](?![\u4e00-\u9fff])")
 
 
+@lru_cache(maxsize=1)
+def _usual_of() -> dict[str, str]:
+    """Other name or one-character short form -> the short name a policy writes: {"蓉城": "成都", "渝": "重庆"}"""
+    return _other_names() | {alias: short(name) for alias, name in _single_names().items()}
+
+
 def usual_names(text: str) -> str:
     """`text` with each city's other name written as its usual one, for searching: a policy says 成都, and
     蓉城 would match its 在蓉 and 来蓉 (talent clauses) by meaning.
 
     Example: usual_names("蓉城的AI企业租房有补贴吗") -> "成都的AI企业租房有补贴吗"
     """
-    other = _other_names() | {alias: short(name) for alias, name in _single_names().items()}
+    other = _usual_of()
     if not any(alias in text for alias in other):  # most questions: no scan for places
         return text
     for m in reversed(find(text)):  # the names found as places, not every string that spells one

@@ -330,6 +330,12 @@ class Question:
         return asked[0]
 
     @property
+    def asked_nouns(self) -> frozenset[str]:
+        """The nouns it asks for by a question word ("建啥载体", "有哪些平台"): what kind of thing the answer
+        names, not what it is about. Example: "郑州AI+金融建啥载体" -> {"载体"}"""
+        return frozenset(m.group(1) for m in _ASKED_NOUN.finditer(unicodedata.normalize("NFKC", self.text)))
+
+    @property
     def asks_count(self) -> bool:
         """Whether it asks how many of something there are ("分几个阶段建", "有多少项"), whatever else it asks."""
         return bool(_COUNT_ASKED.search(unicodedata.normalize("NFKC", self.text)))
@@ -657,6 +663,7 @@ _ALTERNATIVE = re.compile(r"(?:或者|或是|还是|以及|还有|另外|同时)
 MAX_PARTS = 4
 
 
+_ASKED_NOUN = re.compile(r"(?:啥|什么|哪些|哪几[个类种项家样条所位批]?|哪[个类种家项样])\s*([\u4e00-\u9fff]{2})")  # see asked_nouns
 _ASKS_FOR = re.compile("|".join([_HOW_MUCH.pattern, *(_KIND_PATTERNS[k] for k in KINDS[1:] if k != "comparison"), "呢", "谁", "哪个|哪家|哪位|哪里|哪儿", "咋|怎么|如何|怎样"]))  # "鼓励谁…", "平台咋搭" ask
 _ASKING_WORD = re.compile(f"{_ASKS_FOR.pattern}|啥|什么")  # "要干啥" asks, loosely
 # a numeral after 前/后/第/头 picks members out ("后三部分叫啥", "第三个行动"): it does not say how many there are

@@ -14,7 +14,7 @@ from rag import checks, compose, evidence, extractive
 from rag.config import Settings
 from rag.model import Answer, Clause, Document
 from rag.pipeline import Pipeline
-from rag.question import Catalog, analyse
+from rag.question import Catalog, Question, analyse
 from rag.store import Index, in_memory
 
 BJ = "北京市关于加快中关村科学城人工智能创新引领发展的十五条措施"
@@ -868,9 +868,9 @@ def test_a_named_place_lacks_the_measure_only_where_others_spell_out_more_of_the
     # writing it (…等载体建设) spells out no more of what is asked than the place's own 金融港 and 平台
     other = replace(scored("西安", 1.0, 6.0), core=0.7)
     assert evidence.answers(own, [other])
-    assert evidence.asked_nouns("郑州 AI+金融 建啥载体") == {"载体"}
-    assert evidence.asked_nouns("有哪些平台 各有什么作用") == {"平台", "作用"}
-    assert evidence.asked_nouns("给不给房租补贴") == set()
+    assert Question(text="郑州 AI+金融 建啥载体").asked_nouns == {"载体"}
+    assert Question(text="有哪些平台 各有什么作用").asked_nouns == {"平台", "作用"}
+    assert Question(text="给不给房租补贴").asked_nouns == set()
 
 
 def test_the_answering_clause_keeps_its_items_near_the_best_though_under_the_floor() -> None:
@@ -1034,10 +1034,10 @@ def test_another_clause_comes_in_only_spelling_out_about_as_much_of_the_question
 
 
 def test_a_part_naming_only_what_kind_of_thing_is_asked_gets_no_item_of_its_own() -> None:
-    assert extractive._names_what_is_asked("行业", "列了几个“人工智能+” 分别是哪些行业")
-    assert extractive._names_what_is_asked("平台", "要建什么平台")
-    assert not extractive._names_what_is_asked("行业", "行业龙头有哪些")  # a topic word: the question asks of it
-    assert not extractive._names_what_is_asked("国家级 市级", "国家级的和市级的 分别是哪些")
+    assert extractive._names_what_is_asked("行业", Question(text="列了几个“人工智能+” 分别是哪些行业"))
+    assert extractive._names_what_is_asked("平台", Question(text="要建什么平台"))
+    assert not extractive._names_what_is_asked("行业", Question(text="行业龙头有哪些"))  # a topic word: the question asks of it
+    assert not extractive._names_what_is_asked("国家级 市级", Question(text="国家级的和市级的 分别是哪些"))
 
 
 def test_a_short_name_or_a_couplet_of_two_short_phrases_names_an_entry() -> None:
