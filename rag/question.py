@@ -604,6 +604,7 @@ def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
     loose: set[str] = set()
     asks = bool(_ASKING_WORD.search(text))
     before, before_topic = "", None  # the piece before (a piece opening with 或者/还是/以及 sets it beside itself)
+    said: list[str] = []  # the pieces since the last asking one that ask nothing ("德清 智能金融增加值 到2020")
     for piece in _PART_ENDS.split(text):
         if len(topics) >= MAX_PARTS:  # a long question is not read piece by piece past what is kept (a joined
             break  # piece adds two topics at once, so the count can pass MAX_PARTS without meeting it)
@@ -618,11 +619,22 @@ def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
         before, before_topic = piece, None
         if _ASKING_WORD.search(piece) or joined:
             before_topic = _topic(piece, found, policies, catalog)
+            if said and before_topic and not _names_thing(before_topic):  # "…智能金融增加值 到2020 2022分别定多少": it
+                before_topic = _topic(" ".join([*said, piece]), found, policies, catalog)  # asks of what those before say
+            said = []
             if before_topic:
                 topics[before_topic] = None
                 if not joined and not _ASKS_FOR.search(piece):
                     loose.add(before_topic)
+        else:
+            said.append(piece)
     return (tuple(list(topics)[:MAX_PARTS]), loose) if len(topics) >= 2 else ((), set())
+
+
+def _names_thing(topic: str) -> bool:
+    """Whether a piece's topic names a thing: a word of two characters or more ("定" of "分别定多少" names none;
+    a piece whose topic is empty, "讲的啥", asks of the whole question and is not read as a part)."""
+    return any(len(w) >= 2 for w in topic.split())
 
 
 # Two things joined, each asked about ("智能机器人和智能装备两个产业 各自要建成啥", "航空港区跟经开区分别主攻啥"):

@@ -270,6 +270,16 @@ def test_a_question_asking_two_things_has_a_topic_for_each(catalog: Catalog) -> 
     assert len(analyse(many, catalog).parts) == 4  # bounded whatever the question holds
 
 
+def test_a_piece_naming_nothing_asks_of_the_pieces_before_it(catalog: Catalog) -> None:
+    # "…分别定多少" names no thing: it asks of what the words before it name
+    q = analyse("沈阳 智能制造产值 到2025 2030分别定多少 专利数量呢", catalog)
+    assert len(q.parts) == 2 and "产值" in q.parts[0] and "专利" in q.parts[1]
+    # a piece that names a thing of its own keeps its own topic; one asking of the whole ("讲的啥") is no part
+    q = analyse("成都细则报项目 人工成本能算进投入多少 跨年的项目能算几年", catalog)
+    assert len(q.parts) == 2 and "报" not in q.parts[0].split()
+    assert analyse("深圳AI行动计划的专栏6 讲的啥 分几块", catalog).parts == ()
+
+
 def test_a_piece_set_beside_the_one_before_is_a_part_of_its_own(catalog: Catalog) -> None:
     # "A 或者 B 有啥说法": one question word asks about both A and B
     q = analyse("德清企业搞技术改造 或者申请专利 有啥支持", catalog)
