@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from .checks import AMOUNT, amounts, states_quantity
@@ -902,7 +902,10 @@ def _units_of_parts(q: Question, ordered: Sequence[Scored], topic: dict[str, flo
     with_units = [s for s in ordered if s.item.units]
     if len(with_units) < 2:
         return []
-    picked = _each_part(q, with_units, topic, lambda s: (s.text, s.score))
+    # a part a note spells ("…问哪个处 电话多少": 电话 of 咨询电话) asks for what notes say, not of another thing
+    notes = [pairs(units_phrase(s.item.units)) for s in with_units]
+    things = tuple(part for part in q.parts if not any(pairs(part) <= said for said in notes))
+    picked = _each_part(replace(q, parts=things), with_units, topic, lambda s: (s.text, s.score))
     if len(picked) < 2 or len({s.item.units for s in picked}) < 2:
         return []
     return in_order(picked)
@@ -949,7 +952,7 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
     if q.years and (len(q.years) > 1 or len(q.parts) < 2):
         # the figure of each year asked ("到2025年和2030年分别…"), from a sentence or a table row; a question
         # asking two things of one year ("到2022年企业要多少家 产业规模多大") gets each thing's figure below
-        lines = [line for y in q.years if (line := _amount_of_year(y, ordered, numbering, q.counter))]
+        lines = _figures_of_years(q, ordered, numbering, topic or {})
         if lines:
             return "；".join(lines) + "。"
     dated = [s for s in ordered if q.years and of_year(s) and amount_phrase(s.text)]
@@ -1038,18 +1041,34 @@ BARE_WORDS = 4  # an amount phrase with no more Chinese characters than this bes
 NAMING_CHARS = 24  # what is kept of the words naming it
 
 
+def _figures_of_years(q: Question, ordered: Sequence[Scored], numbering: Numbering, topic: dict[str, float]) -> list[str]:
+    """The figure of each year asked, one line a year from its best item; a question asking two things or
+    more ("智能金融增加值 到2020 2022分别定多少 发明专利累计授权呢") gets each part's item, when the parts get
+    different items stating a figure for every year asked, its years in turn."""
+    dated = [s for s in ordered if all(_figure_of_year(y, s) for y in q.years)]
+    each = _each_part(q, dated, topic, lambda s: (s.text, s.score)) if topic and dated else []
+    if len(each) >= 2:
+        return [f"{line}[{numbering.of(s.clause, s.text)}]" for s in each for y in q.years if (line := _figure_of_year(y, s))]
+    return [line for y in q.years if (line := _amount_of_year(y, ordered, numbering, q.counter))]
+
+
 def _amount_of_year(year: int, ordered: Sequence[Scored], numbering: Numbering, counter: str | None = None) -> str:
     """The best item of that year stating an amount (counting in the measure word asked, when one does), as
     "到2025年，…30家以上…[n]"; "" when none does."""
     for s in sorted(ordered, key=lambda x: (not (counter and _counts(x.text, counter)), -x.score)):
-        if s.item.role == "row":
-            cell = row_value(s.clause, s.text, year)
-            if cell:
-                return f"{cell}[{numbering.of(s.clause, s.text)}]"
-        elif year in years_spoken(said(s)) and (phrase := amount_phrase(s.text)):
-            when = period(s.clause, s.position) or leading_period(s.text) or f"{year}年"
-            prefix = f"{when}，" if when not in phrase else ""
-            return f"{prefix}{phrase}[{numbering.of(s.clause, s.text)}]"
+        if line := _figure_of_year(year, s):
+            return f"{line}[{numbering.of(s.clause, s.text)}]"
+    return ""
+
+
+def _figure_of_year(year: int, s: Scored) -> str:
+    """What an item states for a year: a table row's cell of that year's column, or the amount of a sentence
+    of that year with its period ("到2025年，…30家以上…"); "" when it states none."""
+    if s.item.role == "row":
+        return row_value(s.clause, s.text, year)
+    if year in years_spoken(said(s)) and (phrase := amount_phrase(s.text)):
+        when = period(s.clause, s.position) or leading_period(s.text) or f"{year}年"
+        return f"{when}，{phrase}" if when not in phrase else phrase
     return ""
 
 

@@ -740,6 +740,37 @@ def test_one_year_asked_of_two_things_gets_each_things_figure_and_the_period_onc
     assert "300家" in line and "200亿元" in line and line.count("到2022年") == 1
 
 
+def test_two_years_asked_of_two_things_get_each_things_figures() -> None:
+    from rag.model import Hit
+
+    text = "类别 | 指标 | 单位 | 2020年 | 2022年\n经济 | 智能物流增加值 | 亿元 | 25 | 35\n创新 | 专利授权量 | 件 | 900 | 1100"
+    c = _part("t", "二（三）表", 0, text)
+    rows = [evidence.Scored(Hit(c, 0.0, "dense"), n, 0.0, 0.0, 9.0 - n) for n in (1, 2)]
+    assert all(s.item.role == "row" for s in rows)
+    q = analyse("某县 智能物流增加值 到2020 2022分别定多少 专利授权量呢", Catalog.of([], []))
+    weights = evidence.PairWeights.of([c, *build_clauses()[0]])
+    line = compose.first_line(q, compose.in_order(rows), compose.Numbering(), evidence.topic_weights(q, weights))
+    assert all(f in line for f in ("25亿元", "35亿元", "900件", "1100件")), line
+
+
+def test_a_part_asking_what_a_units_note_says_gets_no_units_of_its_own() -> None:
+    from rag.items import Item
+    from rag.model import Hit
+
+    # a measure with its consulting office, and another office's entry whose own words write 咨询电话
+    measure = "对新引进的领军人才给予奖励。"
+    entry = "市住建处，咨询电话：87654321"
+    text = measure + entry
+    notes = ((("政策咨询部门", "市人事处"), ("咨询电话", "12345678")), (("政策咨询部门", "市住建处"), ("咨询电话", "87654321")))
+    c = replace(_part("units", "三", 0, text), items=(Item(0, len(measure), notes[0]), Item(len(measure), len(text), notes[1])))
+    scored = [evidence.Scored(Hit(c, 0.0, "dense"), n, 0.0, 0.0, 9.0 - n) for n in (0, 1)]
+    q = analyse("新引进领军人才奖励找哪个处 电话多少", Catalog.of([], []))
+    assert len(q.parts) == 2 and q.parts[1] == "电话"  # a part the notes spell: it asks for the note
+    weights = evidence.PairWeights.of([c, *build_clauses()[0]])
+    line = compose.first_line(q, compose.in_order(scored), compose.Numbering(), evidence.topic_weights(q, weights))
+    assert "市人事处" in line and "市住建处" not in line, line
+
+
 def test_tiers_written_as_sentences_of_their_own_come_whole_but_a_neighbouring_measure_does_not() -> None:
     from rag.model import Hit
 
