@@ -41,6 +41,9 @@ _YEAR_IN_TEXT = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*(?:年|[-—–~～至]
 _SHORT_SPAN = re.compile(
     r"(?<![\d.])[1-3]\d\s*(?:到|至|[-—–~～])\s*[1-3]\d(?![\d.])(?=\s*(?:年|[\u4e00-\u9fffA-Za-z]{0,6}?(?:规划|总规|计划|方案|意见|政策|措施|办法|细则|导则)))"
 )
+# a year written with its last two digits ("到22年", "20年和22年各要几家"), from 2015 to 2040: not a span of years
+# ("近20年", "20年以上", "20年内", "80年代")
+_SHORT_YEAR = re.compile(r"(?<![\d.第近满超])(1[5-9]|[23]\d|40)\s*年(?![代内多余来间以])")
 _SPAN_END = re.compile(r"(?<![\d.])(?:19|20)\d\d\s*[-—–~～至]\s*((?:19|20)\d\d)(?![\d.])")
 
 
@@ -406,6 +409,7 @@ def analyse(question: str, catalog: Catalog) -> Question:
     if ref and name and not policies:  # "开放创新平台认定管理暂行办法第五条": the name before the clause number
         policies = tuple(lookup.match_docs({p.id: p.title for p in catalog.policies}, name)[:1])
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
+    years += tuple(y for y in _short_years(text) if y not in years)
     implementing = _implementing(policies, catalog)
     # a policy named with its own implementing rules ("若干政策…四五七条实施细则") is one thing asked about, not two
     # to compare, unless the question asks how they differ
@@ -435,6 +439,12 @@ def analyse(question: str, catalog: Catalog) -> Question:
 
 
 _OPENING = re.compile(r"\s*(?:的|里|里面|中)?\s*(?:开头|开篇|前言|引言|序言)")
+
+
+def _short_years(text: str) -> tuple[int, ...]:
+    """The years a question writes with their last two digits, outside a policy's period written short.
+    Example: "德清规划 20年和22年各要几家" -> (2020, 2022); "广州20到22年的行动计划" -> ()"""
+    return tuple(dict.fromkeys(2000 + int(y) for y in _SHORT_YEAR.findall(_SHORT_SPAN.sub(" ", text))))
 
 
 def _asks_opening(text: str, policies: Sequence[str], catalog: Catalog) -> bool:
@@ -619,8 +629,10 @@ def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
         before, before_topic = piece, None
         if _ASKING_WORD.search(piece) or joined:
             before_topic = _topic(piece, found, policies, catalog)
-            if said and before_topic and not _names_thing(before_topic):  # "…智能金融增加值 到2020 2022分别定多少": it
-                before_topic = _topic(" ".join([*said, piece]), found, policies, catalog)  # asks of what those before say
+            # "…智能金融增加值 到2020 2022分别定多少", "年产值过亿的企业 20年和22年各要几家": it asks of what those before
+            # say; a piece naming nothing that asks what, not how much ("讲的啥"), asks of the whole question
+            if said and not _names_thing(before_topic) and (before_topic or _HOW_MUCH.search(piece)):
+                before_topic = _topic(" ".join([*said, piece]), found, policies, catalog)
             said = []
             if before_topic:
                 topics[before_topic] = None
@@ -632,8 +644,7 @@ def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
 
 
 def _names_thing(topic: str) -> bool:
-    """Whether a piece's topic names a thing: a word of two characters or more ("定" of "分别定多少" names none;
-    a piece whose topic is empty, "讲的啥", asks of the whole question and is not read as a part)."""
+    """Whether a piece's topic names a thing: a word of two characters or more ("定" of "分别定多少" names none)."""
     return any(len(w) >= 2 for w in topic.split())
 
 
@@ -739,7 +750,7 @@ def _topic(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
     scene = [g for g in places.GROUPS if 0 <= text.find(g) <= first]
     for name in sorted(mentioned, key=len, reverse=True) + scene:
         out = out.replace(name, " ")
-    out = _SHORT_SPAN.sub(" ", out)  # before the type words it is written with go
+    out = _SHORT_YEAR.sub(" ", _SHORT_SPAN.sub(" ", out))  # before the type words it is written with go
     for m in _type_words(out):
         out = out.replace(m.group(0), " ")
     out = re.sub(r"第\s*[一二三四五六七八九十百零〇两\d]+\s*[条章节项点]|专栏\s*\d+|[（(][一二三四五六七八九十\d]+[)）]", " ", out)

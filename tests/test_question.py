@@ -462,6 +462,16 @@ def test_years_are_those_written_as_years_not_inside_names() -> None:
     assert years_spoken("2019年至2023年") == {2019, 2023}
 
 
+def test_a_year_written_with_two_digits_is_a_year_not_a_topic_word(catalog: Catalog) -> None:
+    q = analyse("苏州到24年 智能车联网要覆盖多少路口", catalog)
+    assert q.years == (2024,) and "24" not in q.topic.split()
+    q = analyse("规划里的企业数 19年和21年各要几家 孵化器呢", catalog)
+    assert q.years == (2019, 2021) and len(q.parts) == 2 and "企业" in q.parts[0]  # the piece of years asks of 企业
+    assert analyse("广州20到22年的行动计划 打算咋弄", catalog).years == ()  # the policy's period, written short
+    for spans in ("企业成立20年以上有补贴吗", "近20年的政策", "80年代", "3年内给多少"):
+        assert analyse(spans, catalog).years == (), spans  # spans of years, not years
+
+
 def test_a_policy_s_period_written_short_is_no_topic_word(catalog: Catalog) -> None:
     # "20到22年", "19-23行动计划": the years of the policy named, not what is asked; a range of amounts stays
     assert analyse("AI跟区块链一块儿用 广州那份20到22年的行动计划 打算咋弄", catalog).topic == "人工智能 区块 链 一块儿 用"
