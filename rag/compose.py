@@ -689,9 +689,21 @@ def _counted_nouns(q: Question) -> tuple[str, ...]:
     m = _COUNT_WORD.search(q.around_count[0])
     if m is None:
         return ()
-    before = _BEFORE_COUNT.sub("", q.around_count[0][: m.start()])[-2:]
-    found = (counted_noun(q), before)
+    ahead = q.around_count[0][: m.start()]
+    before = _BEFORE_COUNT.sub("", ahead)[-2:]
+    # the noun its measure word counts, written a few words before it: "芯片企业 点名了几家" counts 企业
+    classed = next((w for w in _CLASSED.get(m.group(1), ()) if w in ahead[-COUNT_WINDOW:]), "")
+    found = (counted_noun(q), before, classed)
     return tuple(w for w in found if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", w))
+
+
+# the nouns a measure word counts (家 counts firms and bodies, 所 schools and institutes, 名 and 位 people)
+_CLASSED = {
+    "家": ("企业", "公司", "机构", "单位", "银行", "医院", "高校", "院所"),
+    "所": ("学校", "高校", "大学", "医院", "院所", "机构"),
+    "名": ("人才", "专家", "院士", "学生"),
+    "位": ("人才", "专家", "院士"),
+}
 
 
 def counted_noun(q: Question) -> str:
@@ -850,15 +862,17 @@ def _enumeration_line(
         return ""
     window = pairs(q.around_count[0][-COUNT_WINDOW:])
     noun = counted_noun(q)
-    found: list[tuple[int, int, Scored, tuple[str, int]]] = []
+    classed = tuple(w for w in _counted_nouns(q) if any(w in nouns for nouns in _CLASSED.values()))
+    found: list[tuple[bool, int, int, Scored, tuple[str, int]]] = []
     for rank, s in enumerate(sorted(ordered, key=lambda x: -x.score)):
         enumerated = said.head(s) or (None if heads_only else said.closing(s))
         if enumerated is None or (named and not (noun and _close(enumerated[0]).startswith(noun))):
             continue
-        found.append((len(pairs(_close(enumerated[0])) & window), -rank, s, enumerated))
+        close = _close(enumerated[0])  # one closing on the noun counted ("…华翼微电子等企业") before one that only writes it
+        found.append((close.startswith(classed) if classed else False, len(pairs(close) & window), -rank, s, enumerated))
     if not found:
         return ""
-    _, _, s, (phrase, members) = max(found, key=lambda f: f[:2])
+    *_, s, (phrase, members) = max(found, key=lambda f: f[:3])
     m = _COUNT_WORD.search(norm(q.text))
     word = m.group(1) if m else (q.member_word or "项")
     count = "两" if members == 2 else int_to_cn(members)

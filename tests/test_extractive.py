@@ -962,6 +962,20 @@ def test_a_count_in_a_measure_word_is_of_the_enumeration_closing_on_the_noun_cou
     assert counted("这份方案要推广几类技术", "集成应用具有深度感知、智慧决策、自动执行等技术的成套装备。") is None
 
 
+def test_a_count_of_firms_is_of_the_enumeration_closing_on_the_firms_not_one_naming_them_later() -> None:
+    from rag.model import Hit
+
+    # "几家" counts firms, named a few words before it ("芯片企业 点名了几家"); of two items enumerating, the one
+    # closing on 企业 answers, not a better-matching one whose close only writes 芯片…企业 further on
+    text = ("推动甲半导体、乙国际、丙电子、丁微电子等企业开发面向边缘计算场景的方案。"
+            "大力引进语音识别、图像识别以及智能汽车等专用领域智能芯片创新企业。")  # fmt: skip
+    c = _part("firms", "二（一）2", 0, text)
+    scored = [evidence.Scored(Hit(c, 0.0, "dense"), n, 0.0, 0.0, 9.0 - n) for n in (0, 1)]
+    q = analyse("搞边缘计算方案的芯片企业 点名了几家", Catalog.of([], []))
+    line = compose.first_line(q, compose.in_order(scored), compose.Numbering(), {"芯片": 2.0, "方案": 1.5})
+    assert line.startswith("共四家") and "丁微电子" in line, line
+
+
 def test_what_a_question_counts_runs_on_through_latin_letters() -> None:
     # "几家本地AI龙头…": the counted words go on past "AI", so the words near the count name what is counted
     q = analyse("方案点名鼓励了几家本地AI龙头去扛国家项目 是哪些", Catalog.of([], []))
