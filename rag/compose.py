@@ -304,7 +304,11 @@ def choose(q: Question, scored: Sequence[Scored], floor: float, within: float) -
         out.append(s)
     limit = MAX_ITEMS * 2 if "list" in q.kinds else MAX_ITEMS
     out = with_runs(_with_lead_items(out[:limit]))
-    return out if set(q.kinds) & {"units", "date", "definition", "lookup"} else with_tiers(_with_amounts(out, q.asks_rate))
+    if set(q.kinds) & {"units", "date", "definition", "lookup"}:
+        return out
+    # a measure's amount said in the next sentence is brought for a question asking a figure, not for one
+    # asking what is done ("智能医疗要发展哪些" of "…医用可穿戴设备。到2025年，培育2个…解决方案")
+    return with_tiers(_with_amounts(out, q.asks_rate) if q.how_much or "amount" in q.kinds else out)
 
 
 ENUMERATED = 3  # members joined by 、 that make an item a list of its own

@@ -976,6 +976,21 @@ def test_a_count_of_firms_is_of_the_enumeration_closing_on_the_firms_not_one_nam
     assert line.startswith("共四家") and "丁微电子" in line, line
 
 
+def test_the_next_sentence_s_amount_comes_with_a_measure_only_when_a_figure_is_asked() -> None:
+    from rag.model import Hit
+
+    text = "支持举办不同主题的挑战赛等活动。对举办赛事活动成效显著的，给予最高500万元资金支持。"
+    c = _part("contest", "二（三）", 0, text)
+    measure = next(i for i, item in enumerate(c.items) if "挑战赛" in c.item_text(item))
+    chosen = [evidence.Scored(Hit(c, 0.0, "dense"), measure, 0.0, 0.0, 9.0)]
+
+    def said(question: str) -> list[str]:
+        return [s.text for s in compose.choose(analyse(question, Catalog.of([], [])), chosen, 0.0, 1.0)]
+
+    assert any("500万元" in t for t in said("办挑战赛能拿多少钱"))  # the amount of the measure asked
+    assert not any("500万元" in t for t in said("要举办哪些活动"))  # what is done: the amount is beside it
+
+
 def test_what_a_question_counts_runs_on_through_latin_letters() -> None:
     # "几家本地AI龙头…": the counted words go on past "AI", so the words near the count name what is counted
     q = analyse("方案点名鼓励了几家本地AI龙头去扛国家项目 是哪些", Catalog.of([], []))
