@@ -760,7 +760,9 @@ class Extractive:
         # a part's most specific word among those that tell it from the other parts: "四区协同里 航空港区跟经开区
         # 分别主攻啥" asks of 航空港区 and of 经开区, and 四区, rarer, is in both
         shared = set.intersection(*(set(part.split()) for part in q.parts)) if q.parts else set()
-        own_words = [" ".join(w for w in part.split() if w not in shared) or part for part in q.parts]
+        glued = [_glued(part, shared, weights) for part in q.parts]
+        shared = set.intersection(*(set(words) for words in glued)) if q.parts else set()
+        own_words = [" ".join(w for w in words if w not in shared) or part for part, words in zip(q.parts, glued)]
         foci = [evidence.focus_weights(replace(q, topic=words), weights) for words in own_words]
 
         def spells(s: Scored, focus: dict[str, float]) -> bool:
@@ -1389,6 +1391,23 @@ def _policy_parts(q: Question, topic: dict[str, float], title: str, doc: Sequenc
     whole = sorted((c for c in doc if c.part <= 1), key=lambda c: c.span[0])
     parts = _parts_under((), whole)
     return [first for _, first in parts.values()] if 2 <= len(parts) <= compose.RUN_LIMIT else []
+
+
+def _glued(part: str, shared: set[str], weights: evidence.PairWeights) -> list[str]:
+    """A part's words, a word of one character written with the word after it when that word is one every
+    part writes (`shared`) and the policies write the pair they make: "产业 子 基金" -> ["产业", "子基金"], so that
+    "天使投资基金…？产业子基金呢" asks of the 子基金, not of 基金, which both parts write."""
+    words = part.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if len(words[i]) == 1 and i + 1 < len(words) and words[i + 1] in shared and weights.weight(words[i] + words[i + 1][0]) > 0:
+            out.append(words[i] + words[i + 1])
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return out
 
 
 def _names_what_is_asked(part: str, q: Question) -> bool:

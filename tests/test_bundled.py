@@ -234,6 +234,13 @@ def test_each_part_gets_its_own_best_item_though_another_part_s_item_spells_its_
     assert unsupported_numbers(answer, "") == []
 
 
+def test_a_part_asking_of_a_kind_of_what_both_parts_name_gets_its_own_item(bundled: Pipeline) -> None:
+    # "天使投资基金" and "产业子基金" both write 基金: the second part is the 子基金's own item, not the first's
+    answer = bundled.ask("长沙市设的AI天使投资基金规模多少？子基金呢")
+    first = answer.text.splitlines()[0]
+    assert "1亿元" in first and "100亿元" in first, first
+
+
 def test_a_list_counted_as_the_question_counts_it_is_the_enumeration_that_says_the_count(bundled: Pipeline) -> None:
     # "六大相关产业" is listed inline in one item of the three-year plan; the long-term plan's section on
     # 相关产业 scores higher by meaning but names two of them and no count

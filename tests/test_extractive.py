@@ -1100,6 +1100,16 @@ def test_a_part_naming_only_what_kind_of_thing_is_asked_gets_no_item_of_its_own(
     assert not extractive._names_what_is_asked("国家级 市级", Question(text="国家级的和市级的 分别是哪些"))
 
 
+def test_a_one_character_word_before_a_word_every_part_writes_is_read_with_it() -> None:
+    text = "设立天使投资基金，规模1亿元。发起设立产业发展子基金，规模100亿元。"
+    others = [_part(f"o{n}", "一", 0, "支持企业建设开放创新平台。") for n in range(3)]
+    weights = evidence.PairWeights.of([_part("fund", "三（六）", 0, text), *others])
+    # "…天使投资基金？产业子基金呢": both parts write 基金; the second asks of the 子基金
+    assert extractive._glued("产业 子 基金", {"基金"}, weights) == ["产业", "子基金"]
+    assert extractive._glued("产业 子 基金", set(), weights) == ["产业", "子", "基金"]  # 基金 tells no part apart
+    assert extractive._glued("国 标行 基金", {"基金"}, weights) == ["国", "标行", "基金"]  # a pair no policy writes
+
+
 def test_a_short_name_or_a_couplet_of_two_short_phrases_names_an_entry() -> None:
     assert evidence.name_item("深港科技创新合作区。") and evidence.name_item("——优化协同创新机制。")
     assert evidence.name_item("技术引领，人才先行。")  # a principle's name
