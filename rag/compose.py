@@ -693,12 +693,19 @@ def _counted_nouns(q: Question) -> tuple[str, ...]:
     m = _COUNT_WORD.search(q.around_count[0])
     if m is None:
         return ()
-    ahead = q.around_count[0][: m.start()]
-    before = _BEFORE_COUNT.sub("", ahead)[-2:]
-    # the noun its measure word counts, written a few words before it: "芯片企业 点名了几家" counts 企业
-    classed = next((w for w in _CLASSED.get(m.group(1), ()) if w in ahead[-COUNT_WINDOW:]), "")
-    found = (counted_noun(q), before, classed)
+    before = _BEFORE_COUNT.sub("", q.around_count[0][: m.start()])[-2:]
+    found = (counted_noun(q), before, classed_noun(q))
     return tuple(w for w in found if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", w))
+
+
+def classed_noun(q: Question) -> str:
+    """The noun a count's measure word classes (`_CLASSED`), written a few words before the count or right
+    after it: "芯片企业 点名了几家" -> "企业"; "" when the question writes none."""
+    m = _COUNT_WORD.search(q.around_count[0])
+    if m is None:
+        return ""
+    near = f"{q.around_count[0][: m.start()][-COUNT_WINDOW:]} {counted_words(q)}"
+    return next((w for w in _CLASSED.get(m.group(1), ()) if w in near), "")
 
 
 # the nouns a measure word counts (家 counts firms and bodies, 所 schools and institutes, 名 and 位 people)
@@ -866,14 +873,14 @@ def _enumeration_line(
         return ""
     window = pairs(q.around_count[0][-COUNT_WINDOW:])
     noun = counted_noun(q)
-    classed = tuple(w for w in _counted_nouns(q) if any(w in nouns for nouns in _CLASSED.values()))
+    classed = classed_noun(q)
     found: list[tuple[bool, int, int, Scored, tuple[str, int]]] = []
     for rank, s in enumerate(sorted(ordered, key=lambda x: -x.score)):
         enumerated = said.head(s) or (None if heads_only else said.closing(s))
         if enumerated is None or (named and not (noun and _close(enumerated[0]).startswith(noun))):
             continue
         close = _close(enumerated[0])  # one closing on the noun counted ("…华翼微电子等企业") before one that only writes it
-        found.append((close.startswith(classed) if classed else False, len(pairs(close) & window), -rank, s, enumerated))
+        found.append((bool(classed) and close.startswith(classed), len(pairs(close) & window), -rank, s, enumerated))
     if not found:
         return ""
     *_, s, (phrase, members) = max(found, key=lambda f: f[:3])
