@@ -91,6 +91,10 @@ class Numbering:
             self._quotes[clause.id].append(quote)
         return self._n[clause.id]
 
+    def number(self, clause_id: str) -> int:
+        """The number a clause has been given; one past the last for a clause not numbered yet."""
+        return self._n.get(clause_id, len(self._n) + 1)
+
     def citations(self) -> tuple[Citation, ...]:
         return tuple(Citation(n, self._clauses[cid], tuple(self._quotes[cid])) for cid, n in self._n.items())
 
@@ -519,6 +523,8 @@ def compose(q: Question, chosen: Sequence[Scored], topic: dict[str, float], rela
     head = first_line(q, ordered, w.numbering, topic) or announcing_line(ordered, w.numbering)
     if head:
         w.lines.append(head)
+    # the clauses the first line cites come first, in the order it cites them: [1] before [2]
+    ordered = sorted(ordered, key=lambda s: w.numbering.number(s.clause.id))
     for s in ordered:
         alone = sum(o.clause.id == s.clause.id for o in ordered) == 1
         if (s.hit.why == "group" or s.hit.why == "list" and alone) and f"[{w.numbering.of(s.clause, s.text)}]" in head:
@@ -624,11 +630,13 @@ def _members_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, 
     return f"共{'两' if len(heads) == 2 else int_to_cn(len(heads))}{word}：" + "；".join(names) + "。"
 
 
+# a member's character, or a short aside it writes in brackets: "中国电信产业园（苏州）基地"
+_IN_MEMBER = r"[^，,。；;：:（）()等]|[（(][^，,。；;：:（）()等]{1,8}[）)]"
 # Members named in one enumeration, joined by 、 and closed by 等 and what they are: "在财税金融、人才引进、…、
 # 营商环境等方面", "…、自然语言处理技术等一批关键共性技术". 高等, 平等, 同等 are words, not the close ("…协同等技术",
 # "…出让合同等文件" close on 协同, 合同).
 _ENUMERATION = re.compile(
-    r"([^，,。；;：:（）()等]+、[^，,。；;：:（）()等]+?)(?:(?<![高平均对相])(?<![^协合]同)等(?!为一体|于|同于)(?:一批|一系列|多[个项种类])?"
+    rf"((?:{_IN_MEMBER})+、(?:{_IN_MEMBER})+?)(?:(?<![高平均对相])(?<![^协合]同)等(?!为一体|于|同于)(?:一批|一系列|多[个项种类])?"
     r"|(?=[两二三四五六七八九十]大))([\u4e00-\u9fffA-Za-z]{1,12})"
 )  # or closed by its count: "智能芯片、智能语音及翻译、智能图像、智能器件四大核心产业"
 _CLOSING_COUNT = re.compile(r"([两二三四五六七八九十])大")
@@ -738,7 +746,7 @@ _RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]*")
 _MEMBER = r"[^、，,。；;：:（）()和及与等“”\s]{1,20}?"
 # members naming what another noun is or holds, not the things counted: "集A系统、B系统等为一体的水智理系统",
 # "承载A系统、B系统的全景综合管廊"
-_PART_OF = re.compile(r"等?为一体|的")
+_PART_OF = re.compile(r"等?为(?:一体|[双两二三四五六七八九十])|的")
 _JOINER = r"(?:、|，|,|以及|和|及|与)"
 
 
@@ -982,9 +990,10 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
             return "；".join(lines) + "。"
     dated = [s for s in ordered if q.years and of_year(s) and amount_phrase(s.text)]
     top = max(dated or ordered, key=lambda s: s.score).clause
-    stated = [(s, p) for s in ordered if s.clause.id == top.id and (p := amount_phrase(s.text))]
-    if q.counter and not any(_counts(p, q.counter) for _, p in stated):  # "多少个" of a long clause: its other parts
-        stated = [(s, p) for s in ordered if s.clause.citation == top.citation and _counts(p := amount_phrase(s.text), q.counter)] or stated
+    # the best clause's items, in every part a long clause is cut into (one citation: "《郑州…规划》一")
+    stated = [(s, p) for s in ordered if s.clause.citation == top.citation and (p := amount_phrase(s.text))]
+    if q.counter:  # "多少家": the items counting in it, else the best part's ("未来10年" of another part answers no count)
+        stated = [sp for sp in stated if _counts(sp[1], q.counter)] or [sp for sp in stated if sp[0].clause.id == top.id]
     if not stated:  # the best clause may state it in a sentence that was not chosen, one that bears on the
         # question (PIECE_COVER): not "全省80%以上人工智能企业集中在郑州市" of a 产业现状 clause for "超算中心…补多少"
         hit = next(s.hit for s in ordered if s.clause.id == top.id)
@@ -1009,7 +1018,8 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
     picked = _amounts_asked(q, stated, topic or {})
     if len(picked) == 1:  # one tier of several is said with the others: "10万元；20万元；30万元—50万元"
         picked = _tiers_of(picked[0], stated)
-    return _said_amounts(picked, numbering) + "。"
+    asked = {p for part in q.parts for p in pairs(part) if (topic or {}).get(p, 0.0) >= 1.0}
+    return _said_amounts([(s, _with_asked(s.text, phrase, asked)) for s, phrase in picked], numbering) + "。"
 
 
 def _amounts_asked(q: Question, stated: list[tuple[Scored, str]], topic: dict[str, float]) -> list[tuple[Scored, str]]:
@@ -1020,9 +1030,19 @@ def _amounts_asked(q: Question, stated: list[tuple[Scored, str]], topic: dict[st
     stated = counted or stated  # "多少个…几个": the items counting in 个, not a neighbour's 500亿元
     order = {sp: -i for i, sp in enumerate(stated)}  # on a tie, the first in the best clause's order
     each = _each_part(q, stated, topic, lambda sp: (sp[0].text, order[sp]))
-    if len(each) >= 2:  # in the order the question asks them
+    if each:  # in the order the question asks them; one item when only one part names a thing an item states
         return each
     return [max(stated, key=lambda sp: (cover(topic, sp[0].text), order[sp])) if topic else stated[0]]
+
+
+def _with_asked(text: str, phrase: str, asked: set[str]) -> str:
+    """An amount phrase that spells out nothing a part of the question asks, with the phrase before it in
+    its item when that one does ("每年按啥标准奖 奖几年": "每年以企业对地方贡献为标准给予全额奖励，最长不超过3年")."""
+    at = text.find(phrase)
+    before = unnumbered(re.split(r"[，,。；;：:]", text[:at].rstrip("，, "))[-1].strip()) if at > 0 else ""
+    if before and len(before) <= NAMING_CHARS and not pairs(phrase) & asked and pairs(before) & asked:
+        return f"{before}，{phrase}"
+    return phrase
 
 
 def _counts(phrase: str, counter: str, numerals: str = r"\d") -> bool:
