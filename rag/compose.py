@@ -68,6 +68,10 @@ _PROSE_UNITS = re.compile(
 )
 # a body of government, or bodies an enumeration closes on ("依托新松公司、…敏像科技等单位"): who carries it out
 _NAMES_ORG = re.compile(rf"{_ORG}|等(?:单位|企业|机构|高校|院校|科研院所|院所|创新主体)")
+# bodies an enumeration names and closes on: "依托沈阳自动化所、47所、…及沈阳拓荆公司等IC装备优势企业"
+_ORG_LIST = re.compile(r"[^，,。；;：:]*、[^，,。；;：:]*等[^，,。；;：:、]{0,10}?(?:单位|企业|机构|高校|院校|科研院所|院所|创新主体|公司)")
+# a question asking who answers for a measure, not which bodies take part in it ("靠哪些单位")
+_ASKS_DUTY = re.compile(r"责任|牵头|负责|配合|主管|管|落实|实施|承办|部门|[局委厅办处]|咨询|电话|找谁|联系")
 _XREF = re.compile(r"(?:参照|按照|依照|适用)(?:本(?:办法|细则|政策|措施|意见|方案))?第([一二三四五六七八九十百]+)条")
 
 
@@ -921,6 +925,10 @@ def _units_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, to
         said = said or next(((s, p) for s in best_first if (p := prose_units(s.clause.text))), None)
         if said is not None:
             return f"{said[1]}[{numbering.of(said[0].clause, said[0].text)}]。"
+        if not _ASKS_DUTY.search(q.text):  # "IC装备靠哪些单位": the bodies an item enumerates are who it is
+            listed = next(((s, m.group(0).strip()) for s in best_first if (m := _ORG_LIST.search(s.text))), None)
+            if listed is not None:
+                return f"{listed[1]}[{numbering.of(listed[0].clause, listed[0].text)}]。"
         if any(_NAMES_ORG.search(s.clause.text) for s in ordered):
             return ""  # a body the clause names in other words may be the one asked for: no line to say it is not
         return "相关条款没有写明责任单位，条款内容如下："
