@@ -123,7 +123,7 @@ class Extractive:
             return compose.entry_answer(entry, number)
         if lookups:
             quoted = [(h.clause, h.clause.text) for h in lookups]
-            return lookup_answer(lookups, compose.cross_references(quoted, self._clauses_by_doc()), self._asked_item(r, lookups))
+            return lookup_answer(lookups, compose.cross_references(quoted, self._clauses_by_doc()), self._asked_item(r, lookups), q.ref)
         keep = self._keep(q)
         if q.comparison and self._compares(q):
             answer = compose.compare(q, self._blocks(r), keep)
@@ -1277,7 +1277,7 @@ def _entry_number(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = (), asked: Scored | None = None) -> Answer:
+def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = (), asked: Scored | None = None, ref: str | None = None) -> Answer:
     """A question naming a clause ("第六条讲的是什么") gets the clause itself, whole, and any clause it
     refers to ("参照第一条"); the item the question's other words ask about (`asked`) first.
 
@@ -1291,7 +1291,7 @@ def lookup_answer(hits: Sequence[Hit], related: Sequence[Clause] = (), asked: Sc
     for h in hits:
         n = numbering.of(h.clause, h.clause.text)
         parts.append(f"{h.clause.citation}：{h.clause.text.strip()}[{n}]")
-    lead = _shared_heading(hits)
+    lead = None if ref and all(_numbered(h.clause.ref, ref) for h in hits) else _shared_heading(hits)
     if lead is not None:  # "第七条 依托单位应具备以下条件" heads its items (一)(二): say it first
         parts.insert(0, f"《{hits[0].clause.doc_title}》{lead}[{numbering.of(hits[0].clause, hits[0].clause.text)}]")
     for clause in related:
@@ -1468,6 +1468,20 @@ def _spells_heading(topic: dict[str, float], heading: str, members: Sequence[Cla
     return said >= ANNOUNCED_COVER and all(said >= evidence.cover(topic, c.text) for c in members)
 
 _HEADING_REF = re.compile(r"^(第[一二三四五六七八九十百零〇两\d]+条|[（(][一二三四五六七八九十]+[）)])\s*\S")
+
+
+_LAST_NUMBER = re.compile(r"(?:(\d+)|[（(]?([一二三四五六七八九十]+)[)）]?)$")
+
+
+def _numbered(clause_ref: str, ref: str) -> bool:
+    """Whether a clause is itself the entry a question names, not one of its items: its reference ends on the
+    number asked ("三（二）9" for "第九项"; "第七条（一）" is an item of "第七条")."""
+    asked = re.fullmatch(r"第([一二三四五六七八九十百零〇两\d]+)[条项点]", ref)
+    m = _LAST_NUMBER.search(clause_ref)
+    if asked is None or m is None:
+        return False
+    number = int(m.group(1)) if m.group(1) else cn_to_int(m.group(2))
+    return number is not None and number == (int(asked.group(1)) if asked.group(1).isdigit() else cn_to_int(asked.group(1)))
 
 
 def _shared_heading(hits: Sequence[Hit]) -> str | None:
