@@ -1115,3 +1115,59 @@ def test_a_short_name_or_a_couplet_of_two_short_phrases_names_an_entry() -> None
     assert evidence.name_item("技术引领，人才先行。")  # a principle's name
     assert not evidence.name_item("加快建设智能金融大数据中心，提升数据处理能力。")  # a sentence, not a name
     assert not evidence.name_item("坚持创新，协同，开放。")
+
+
+def test_a_count_reads_members_with_bracketed_asides_and_not_members_named_as_another_thing() -> None:
+    catalog = Catalog.of([], [])
+    q = analyse("点了几个现成的数据中心 都叫啥", catalog)
+    said = "充分利用甲超算中心、乙数据中心、丙产业园（苏州）基地、丁研发社区等众多数据中心优势，争取建设区域数据中心。"
+    assert compose.enumeration(said, q, {"数据": 2.0, "中心": 1.0}) == (said.split("，")[0], 4)
+    # "以A和B为双核心": the two are counted as cores, not as what the question counts
+    assert compose.shared_head("以甲计算中心和乙研究中心为双核心，构建科研范式。", analyse("有几个中心", catalog)) is None
+
+
+def test_an_amount_spelling_out_nothing_asked_comes_with_the_phrase_that_does() -> None:
+    text = "引进企业总部的，最高给予10%的奖励。每年以企业对地方贡献为标准给予全额奖励，最长不超过3年。"
+    asked = evidence.pairs("每年标准")
+    assert compose._with_asked(text, "最长不超过3年", asked) == "每年以企业对地方贡献为标准给予全额奖励，最长不超过3年"
+    assert compose._with_asked(text, "最长不超过3年", evidence.pairs("贷款")) == "最长不超过3年"  # the phrase before says nothing asked
+    assert compose._with_asked("24.对国家级示范项目，分别给予最高500万元、200万元补助。", "分别给予最高500万元、200万元补助", evidence.pairs("国家级")) == (
+        "对国家级示范项目，分别给予最高500万元、200万元补助"  # without the entry's number
+    )
+
+
+def test_a_long_clause_cut_in_parts_answers_each_part_of_a_how_much_question() -> None:
+    from rag.model import Hit
+
+    first = _part("p1", "一", 1, "产业初步形成集聚发展态势，核心企业近100家，关联企业近千家。")
+    second = _part("p2", "一", 2, "研发应用智能平台。3家企业成为国家级智能制造企业。")
+    scored = [evidence.Scored(Hit(second, 0.0, "dense"), 1, 0.0, 0.0, 9.0), evidence.Scored(Hit(first, 0.0, "dense"), 0, 0.0, 0.0, 7.0)]
+    q = analyse("成都AI核心企业大概多少家 国家级智能制造企业有几家", Catalog.of([], []))
+    topic = {"核心": 1.6, "企业": 0.8, "国家": 1.6, "家级": 2.8, "制造": 1.9}
+    numbering = compose.Numbering()
+    line = compose.first_line(q, compose.in_order(scored), numbering, topic)
+    assert "核心企业近100家" in line and "3家企业成为国家级智能制造企业" in line
+    # the bullets follow the first line's numbers: [1] first
+    answer = compose.compose(q, scored, topic)
+    bullets = [ln for ln in answer.text.splitlines() if ln.startswith("·")]
+    assert bullets[0].endswith("[1]")
+
+
+def test_which_bodies_a_measure_relies_on_is_answered_by_the_bodies_an_item_enumerates() -> None:
+    from rag import items as clause_items
+    from rag.model import Hit
+
+    text = "发展路径：依托甲研究所、乙公司及丙公司等装备优势企业，联合国内外优势企业。"
+    c = Clause("sy", "sy", "某市规划", (), None, text, (0, len(text)), ref="专栏4", items=clause_items.split(text))
+    scored = [evidence.Scored(Hit(c, 0.0, "dense"), 0, 0.0, 0.0, 9.0)]
+    relies = analyse("智能芯片这块 装备靠哪些单位", Catalog.of([], []))
+    assert compose.first_line(relies, scored, compose.Numbering()) == "依托甲研究所、乙公司及丙公司等装备优势企业[1]。"
+    duty = analyse("智能芯片这块 哪些单位负责", Catalog.of([], []))  # who answers for it: no unit is written
+    assert compose.first_line(duty, scored, compose.Numbering()) != "依托甲研究所、乙公司及丙公司等装备优势企业[1]。"
+
+
+def test_a_looked_up_entry_is_itself_what_is_named_not_an_item_of_it() -> None:
+    assert extractive._numbered("三（二）9", "第九项")
+    assert extractive._numbered("四8", "第八条")
+    assert not extractive._numbered("第七条（一）", "第七条")  # an item of the article named
+    assert not extractive._numbered("三（二）9", "第十项")
