@@ -925,7 +925,9 @@ def _units_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, to
         said = said or next(((s, p) for s in best_first if (p := prose_units(s.clause.text))), None)
         if said is not None:
             return f"{said[1]}[{numbering.of(said[0].clause, said[0].text)}]。"
-        if not _ASKS_DUTY.search(q.text):  # "IC装备靠哪些单位": the bodies an item enumerates are who it is
+        # "IC装备靠哪些单位": the bodies an item enumerates are who it is; a question asking more besides
+        # ("靠哪几家单位 要做出哪些技术") is answered by the items whole
+        if not q.parts and not _ASKS_DUTY.search(q.text):
             listed = next(((s, m.group(0).strip()) for s in best_first if (m := _ORG_LIST.search(s.text))), None)
             if listed is not None:
                 return f"{listed[1]}[{numbering.of(listed[0].clause, listed[0].text)}]。"

@@ -414,6 +414,9 @@ def test_the_measure_word_a_list_is_counted_in(catalog: Catalog) -> None:
     de = analyse("德清那俩特色小镇 地理信息的跟通航的 分别要打造成啥", catalog)
     assert de.each_of_two and "地理信息" in de.parts[0] and "通航" in de.parts[1] and "那俩" not in de.topic
     assert not analyse("上海和济南 AI创新平台各定了要建多少个", catalog).each_of_two
+    # "各多少" asks a figure of each as 分别 does
+    each = analyse("智能物流和智能文创的增加值 目标各多少亿", catalog)
+    assert each.each_of_two and "物流" in each.parts[0] and "文创" in each.parts[1]
     # a count in a word no amount is asked in: its members' word ("分几大块", "一共几部分")
     assert analyse("重点任务分几大块 分别是啥", catalog).member_word == "块"
     assert analyse("重点任务一共几部分", catalog).member_word == "部分"
