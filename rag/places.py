@@ -155,6 +155,14 @@ def _single_pattern() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _single_beside_pattern() -> re.Pattern[str]:
+    """A one-character short form beside a word that joins or places it ("跟穗…", "沪上…"): a place when jieba
+    also cuts it as a word of its own (not 沪 of 沪府, nor 穗 of 稻穗)."""
+    chars = "".join(_single_names())
+    return re.compile(rf"(?<=[跟和与同及])[{chars}]|[{chars}](?=上(?!市)|的)")  # not "在沪上市" (listing)
+
+
+@lru_cache(maxsize=1)
 def _usual_of() -> dict[str, str]:
     """Other name or one-character short form -> the short name a policy writes: {"蓉城": "成都", "渝": "重庆"}"""
     return _other_names() | {alias: short(name) for alias, name in _single_names().items()}
@@ -224,6 +232,11 @@ def find(text: str) -> list[Mention]:
     taken = [(m.start, m.start + len(m.text)) for m in out] + [(m.start(), m.end()) for m in groups]
     for m in _single_pattern().finditer(masked):
         if not any(a <= m.start() < b for a, b in taken):
+            name = _single_names()[m.group(0)]
+            out.append(Mention(m.group(0), name, m.start()))
+    for m in _single_beside_pattern().finditer(masked):  # "跟穗20-22那份", "沪上的实施意见": a word of its own
+        spans = word_spans(masked) if spans is None else spans
+        if (m.start(), m.end()) in spans and not any(a <= m.start() < b for a, b in taken) and all(x.start != m.start() for x in out):
             name = _single_names()[m.group(0)]
             out.append(Mention(m.group(0), name, m.start()))
     # a place named inside a group's member ("苏州…对长三角要起啥作用": 苏州市 of 江苏省) is asked about, and

@@ -101,6 +101,9 @@ def test_one_character_short_forms_name_a_place_only_as_words_of_their_own() -> 
     assert places.usual_names("渝 AI公司的新产品") == "重庆 AI公司的新产品"  # searched as the policies write it
     # inside words they are ordinary characters, or name the place as part of a longer name found first
     assert places.find("沪府办发〔2017〕66号 在蓉企业 汉字 在沪上市") == []
+    # beside a word joining or placing it, one cut as a word of its own is a place: "沪上的…", "跟穗…"
+    assert places.names("教育这块 沪上的实施意见跟穗20-22那份行动计划") == ["上海市", "广州市"]
+    assert places.find("稻穗的颜色 和粤语") == []  # inside words still ordinary characters
     assert [m.text for m in places.find("成渝 AI 京津冀")] == ["成渝", "成渝", "京津冀", "京津冀", "京津冀"]
     # characters that stand alone as common words are no short form: 新 (新疆), 云 (云南), 台 (台湾)
     assert places.find("有没有 新 AI政策 云 服务 台 账") == []
