@@ -989,7 +989,10 @@ class Extractive:
                 hit = {m.id for m in members}
         if announced or headed:  # the list in its own order, (一) first
             members = sorted(members, key=lambda c: c.span[0])
-        if not members or not (len(hit) >= 2 or q.count == len(members) or announced or headed):
+        # two members among the items chosen ask for the list, unless each answers its own part of a question
+        # asking two things ("推广有啥优先 技术转移输出方有奖励没": 7. and 4., not 4.–7. with 5. and 6. as bare headings)
+        by_hits = len(hit) >= 2 and len(q.parts) < 2
+        if not members or not (by_hits or q.count == len(members) or announced or headed):
             return chosen
         firsts = [next((i for i, item in enumerate(c.items) if item.role in ("heading", "")), None) for c in members]
         named = [c for c, pos in zip(members, firsts) if pos is not None and evidence.cover(topic, c.item_text(c.items[pos])) > 0]

@@ -1171,3 +1171,19 @@ def test_a_looked_up_entry_is_itself_what_is_named_not_an_item_of_it() -> None:
     assert extractive._numbered("四8", "第八条")
     assert not extractive._numbered("第七条（一）", "第七条")  # an item of the article named
     assert not extractive._numbered("三（二）9", "第十项")
+
+
+def test_two_members_each_answering_a_part_of_the_question_do_not_bring_in_their_whole_list() -> None:
+    from rag.extractive import Extractive
+    from rag.model import Hit
+
+    members, docs = _section_list(
+        ["促进科技企业孵化", "促进公共平台发展", "促进应用场景建设", "促进创新产品推广"],
+        ["加大对技术转移输出方奖励力度。", "建设公共技术平台。", "开放应用场景。", "优先支持重大科技成果纳入首台套目录。"],
+    )
+    chosen = [evidence.Scored(Hit(members[0], 0.0, "dense"), 1, 0.0, 0.0, 9.0), evidence.Scored(Hit(members[3], 0.0, "dense"), 1, 0.0, 0.0, 8.0)]
+    two = analyse("重大科技成果推广有啥优先 技术转移输出方有奖励没", Catalog.of([], []))
+    assert len(two.parts) == 2
+    assert Extractive(docs)._whole_list(two, chosen, chosen) == chosen  # not 促进公共平台发展 and 促进应用场景建设 as bare headings
+    one = analyse("要促进哪些工作", Catalog.of([], []))  # one thing asked: the list the two members belong to
+    assert len(Extractive(docs)._whole_list(one, chosen, chosen)) > len(chosen)
