@@ -1187,3 +1187,15 @@ def test_two_members_each_answering_a_part_of_the_question_do_not_bring_in_their
     assert Extractive(docs)._whole_list(two, chosen, chosen) == chosen  # not 促进公共平台发展 and 促进应用场景建设 as bare headings
     one = analyse("要促进哪些工作", Catalog.of([], []))  # one thing asked: the list the two members belong to
     assert len(Extractive(docs)._whole_list(one, chosen, chosen)) > len(chosen)
+
+
+def test_a_date_question_gets_the_date_a_chosen_clause_states_in_a_sentence_not_chosen() -> None:
+    from rag import items as clause_items
+    from rag.model import Hit
+
+    text = "关于征求意见的通知。各有关单位：我局起草了实施方案，现向社会公开征求意见。如有修改意见，请于2023年3月30日前反馈至市经信局。"
+    c = Clause("wh", "wh", "某市方案", (), None, text, (0, len(text)), ref="序言", items=clause_items.split(text))
+    chosen = [evidence.Scored(Hit(c, 0.0, "dense"), 0, 0.0, 0.0, 9.0)]
+    line = compose.first_line(analyse("征求意见 要在几号前交", Catalog.of([], [])), chosen, compose.Numbering())
+    assert "2023年3月30日[1]" in line
+    assert "2023年3月30日" not in compose.first_line(analyse("征求意见 要交给谁", Catalog.of([], [])), chosen, compose.Numbering())
