@@ -236,7 +236,8 @@ class Extractive:
         chosen = self._with_entry_rest(chosen)
         chosen += self._run_on(chosen)
         chosen += self._each_year(q, dated, chosen, floor)
-        chosen += self._each_part(r, chosen)
+        taken = {(s.clause.id, s.position) for s in chosen}  # a part's own item comes with the run of "；" parts it is
+        chosen += [s for s in compose.with_runs(self._each_part(r, chosen)) if (s.clause.id, s.position) not in taken]  # one of
         chosen = self._with_entry_rest(chosen, dashes=False)  # a part's own item may be an entry's name, or what it names
         chosen = self._named_entry(q, chosen)
         chosen += self._amount_of(q, chosen, scored)
