@@ -236,8 +236,9 @@ class Extractive:
         chosen = self._with_entry_rest(chosen)
         chosen += self._run_on(chosen)
         chosen += self._each_year(q, dated, chosen, floor)
-        taken = {(s.clause.id, s.position) for s in chosen}  # a part's own item comes with the run of "；" parts it is
-        chosen += [s for s in compose.with_runs(self._each_part(r, chosen)) if (s.clause.id, s.position) not in taken]  # one of
+        # a part's own item comes with the run of "；" parts it is one of ("申报书；营业执照…；投入证明材料；…")
+        taken = {(s.clause.id, s.position) for s in chosen}
+        chosen += [s for s in compose.with_runs(self._each_part(r, chosen)) if (s.clause.id, s.position) not in taken]
         chosen = self._with_entry_rest(chosen, dashes=False)  # a part's own item may be an entry's name, or what it names
         chosen = self._named_entry(q, chosen)
         chosen += self._amount_of(q, chosen, scored)
