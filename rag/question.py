@@ -24,7 +24,7 @@ from functools import cached_property, lru_cache
 from . import lookup, places
 from .clauses import cn_to_int
 from .model import Clause, Document
-from .text import STOPWORDS, closed_class, tokenize_exact
+from .text import STOPWORDS, closed_class, known_word, tokenize_exact
 
 # ---------------------------------------------------------------- what the index holds
 
@@ -644,8 +644,10 @@ def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
 
 
 def _names_thing(topic: str) -> bool:
-    """Whether a piece's topic names a thing: a word of two characters or more ("定" of "分别定多少" names none)."""
-    return any(len(w) >= 2 for w in topic.split())
+    """Whether a piece's topic names a thing: a word of two characters or more that jieba's dictionary has,
+    or that writes letters or figures ("定" of "分别定多少" names none, nor "能奖" of "能奖多少", a modal and a verb
+    jieba's guess joined)."""
+    return any(len(w) >= 2 and (known_word(w) or not re.fullmatch(r"[\u4e00-\u9fff]+", w)) for w in topic.split())
 
 
 # Two things joined, each asked about ("智能机器人和智能装备两个产业 各自要建成啥", "航空港区跟经开区分别主攻啥"):

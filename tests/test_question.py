@@ -274,6 +274,9 @@ def test_a_piece_naming_nothing_asks_of_the_pieces_before_it(catalog: Catalog) -
     # "…分别定多少" names no thing: it asks of what the words before it name
     q = analyse("沈阳 智能制造产值 到2025 2030分别定多少 专利数量呢", catalog)
     assert len(q.parts) == 2 and "产值" in q.parts[0] and "专利" in q.parts[1]
+    # nor does a word no dictionary has, jieba's guess joining a modal and a verb ("能奖多少")
+    q = analyse("天津企业评上节能和绿色发展的示范 能奖多少？国家级绿色制造示范呢", catalog)
+    assert len(q.parts) == 2 and "节能" in q.parts[0] and "国家级" in q.parts[1]
     # a piece that names a thing of its own keeps its own topic; one asking of the whole ("讲的啥") is no part
     q = analyse("成都细则报项目 人工成本能算进投入多少 跨年的项目能算几年", catalog)
     assert len(q.parts) == 2 and "报" not in q.parts[0].split()
