@@ -1014,7 +1014,9 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
         stated = [(Scored(hit, i, 0.0, 0.0, 0.0), p) for i, item in enumerate(top.items)
                   if item.role in ("", "row") and (p := amount_phrase(text := top.item_text(item)))
                   and (not topic or cover(topic, text) >= PIECE_COVER)]  # fmt: skip
-    if not stated:  # the best clause states none: the best chosen item of another clause that does
+    # the best clause states none: the best chosen item of another clause that does, for a question asking a
+    # figure outright ("补多少"), not one that only writes a word of amounts ("想做大规模 …按啥政策支持")
+    if not stated and q.how_much:
         stated = [(s, p) for s in sorted(ordered, key=lambda x: -x.score) if (p := amount_phrase(s.text))]
     if q.years:  # a year-specific question prefers the figure of that year
         stated = [(s, p) for s, p in stated if of_year(s)] or stated

@@ -1199,3 +1199,19 @@ def test_a_date_question_gets_the_date_a_chosen_clause_states_in_a_sentence_not_
     line = compose.first_line(analyse("征求意见 要在几号前交", Catalog.of([], [])), chosen, compose.Numbering())
     assert "2023年3月30日[1]" in line
     assert "2023年3月30日" not in compose.first_line(analyse("征求意见 要交给谁", Catalog.of([], [])), chosen, compose.Numbering())
+
+
+def test_another_clauses_figure_answers_only_a_question_asking_a_figure_outright() -> None:
+    from rag import items as clause_items
+    from rag.model import Hit
+
+    best_text = "支持人工智能企业上规模，加大研发投入和技术改造投入，按照我市有关意见给予支持。"
+    other_text = "对建设科技创新服务平台实际投入500万元以上的，按其投入的30%给予补助。"
+    best = Clause("hz5", "hz", "某市政策", (), None, best_text, (0, len(best_text)), ref="五", items=clause_items.split(best_text))
+    other = Clause("hz3", "hz", "某市政策", (), None, other_text, (0, len(other_text)), ref="三", items=clause_items.split(other_text))
+    chosen = [evidence.Scored(Hit(best, 0.0, "dense"), 0, 0.0, 0.0, 9.0), evidence.Scored(Hit(other, 0.0, "dense"), 0, 0.0, 0.0, 8.0)]
+    weak = analyse("企业想做大规模 研发技改多投钱 按啥政策支持", Catalog.of([], []))  # 规模 is a word of amounts, no figure asked
+    assert "amount" in weak.kinds and not weak.how_much
+    assert "30%" not in compose.first_line(weak, compose.in_order(chosen), compose.Numbering(), {"规模": 2.0, "研发": 1.3})
+    outright = analyse("企业搞研发技改 能补多少", Catalog.of([], []))
+    assert "30%" in compose.first_line(outright, compose.in_order(chosen), compose.Numbering(), {"研发": 1.3})
