@@ -597,7 +597,10 @@ def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, top
     if q.how_much or ("amount" in kinds and not kinds & {"list", "definition"}):
         lines.append(_count_line(q, ordered, numbering, topic or {}) or _amount_line(q, ordered, numbering, topic or {}))
     elif "list" in kinds or q.asks_count:  # "重点任务一共几部分": a count of the members listed
-        lines.append(_count_line(q, ordered, numbering, topic or {}))
+        counted = _count_line(q, ordered, numbering, topic or {})
+        said = said_big_count(q, ordered, numbering)  # "几大重点应用场景 是按哪几块分的": the count said, then the members
+        lines += [said] if said and not any(big in counted for big in _BIG_COUNT.findall(said)) else []
+        lines.append(counted)
     lines = [line for line in lines if line]
     if not lines and "yesno" in kinds:
         lines.append("有相关规定：")
@@ -904,6 +907,29 @@ def _enumeration_line(
     word = m.group(1) if m else (q.member_word or "项")
     count = "两" if members == 2 else int_to_cn(members)
     return f"共{count}{word}：{phrase}[{numbering.of(s.clause, s.text)}]。"
+
+
+_BIG_COUNT_ASKED = re.compile(r"几大\s*((?:(?!几大)[\u4e00-\u9fff]){2,})")
+_BIG_COUNT = re.compile(r"[两二三四五六七八九十]+大")
+
+
+def said_big_count(q: Question, ordered: Sequence[Scored], numbering: Numbering) -> str:
+    """Each count asked as "几大X" that an item states in the same words, with the phrase that says it, best item
+    first: "几大重点应用场景" -> "聚焦在经济生产、群众生活、政务服务等领域的十大重点应用场景[1]。"; "" when none does.
+    The members, when the question asks them too, are another line."""
+    lines = []
+    for m in _BIG_COUNT_ASKED.finditer(norm(q.text)):
+        noun = m.group(1)
+        for s in sorted(ordered, key=lambda x: -x.score):
+            found = next((c for c in _BIG_COUNT.finditer(s.text) if s.text.startswith(noun[:2], c.end())), None)
+            if found is None:
+                continue
+            end = found.end() + len(os.path.commonprefix([s.text[found.end() :], noun]))
+            start = max(s.text.rfind(ch, 0, found.start()) for ch in "，,。；;：:") + 1
+            line = f"{s.text[start:end].strip()}[{numbering.of(s.clause, s.text)}]"
+            lines += [line] if line not in lines else []
+            break
+    return "；".join(lines) + "。" if lines else ""
 
 
 def _close(phrase: str) -> str:

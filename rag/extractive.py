@@ -273,7 +273,8 @@ class Extractive:
         """Whether the items chosen for a count answer it: one states a count, or the answer's first line counts."""
         if any(compose.states_count_asked(q, s.text) for s in chosen):
             return True
-        return compose.first_line(q, compose.in_order(list(chosen)), compose.Numbering(), self._keep(q)).startswith("共")
+        said = compose.first_line(q, compose.in_order(list(chosen)), compose.Numbering(), self._keep(q)).splitlines()
+        return any(line.startswith("共") for line in said) or bool(compose.said_big_count(q, list(chosen), compose.Numbering()))
 
     def _place_check(self, r: Retrieved) -> Answer | None:
         q = r.question

@@ -1215,3 +1215,18 @@ def test_another_clauses_figure_answers_only_a_question_asking_a_figure_outright
     assert "30%" not in compose.first_line(weak, compose.in_order(chosen), compose.Numbering(), {"规模": 2.0, "研发": 1.3})
     outright = analyse("企业搞研发技改 能补多少", Catalog.of([], []))
     assert "30%" in compose.first_line(outright, compose.in_order(chosen), compose.Numbering(), {"研发": 1.3})
+
+
+def test_a_count_asked_as_ji_da_is_said_as_the_policy_states_it() -> None:
+    from rag import items as clause_items
+    from rag.model import Hit
+
+    text = "实施“要素汇聚、平台建设、应用示范”三大工程，优化配置人才、金融、基础设施三大要素，建设专业园区。"
+    c = Clause("cd", "cd", "某市方案", (), None, text, (0, len(text)), ref="三（一）1", items=clause_items.split(text))
+    chosen = [evidence.Scored(Hit(c, 0.0, "dense"), 0, 0.0, 0.0, 9.0)]
+    q = analyse("产业核 搞几大工程 配几大要素", Catalog.of([], []))
+    assert compose.said_big_count(q, chosen, compose.Numbering()) == (
+        "实施“要素汇聚、平台建设、应用示范”三大工程[1]；优化配置人才、金融、基础设施三大要素[1]。"
+    )
+    assert compose.said_big_count(analyse("有几大园区", Catalog.of([], [])), chosen, compose.Numbering()) == ""  # stated for no 园区
+    assert compose.said_big_count(analyse("有几个工程", Catalog.of([], [])), chosen, compose.Numbering()) == ""  # not asked as 几大
