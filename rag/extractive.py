@@ -54,7 +54,7 @@ ENTRY_DASH = "—"  # an entry of a plan's list written as a dash paragraph: "�
 MENTIONED_WORDS = 6  # words of what a question says is mentioned, at most (each try scans the policies' texts)
 MENTIONED_CHARS = 3  # a shorter phrase is mentioned only right after the verb ("提到专利池"): "说要啃…这个难点" is no mention of 难点
 ASKS_WHOM_TO_ASK = re.compile(r"咨询|电话|联系|找谁")  # the 政策咨询 entry's office and number are asked
-MENTIONS = re.compile(r"提到|提及|提过|提了|提出|写到|写了|写过|说到|说过|说要|说了要|讲到|讲过|涉及|出现")  # "哪些地方提到X" asks who writes X
+MENTIONS = re.compile(r"提到|提及|提过|提了|提出|写到|写了|写过|说到|说过|说要|说了要|讲到|讲过|涉及|出现|(?:文件|政策|规划|方案)(?:里|中|里面)(?:有|写)")  # "哪些地方提到X", "…的文件里有X" ask who writes X
 CROSS_DEPTH = 4  # clauses searched per region for a "哪些城市" question
 
 
