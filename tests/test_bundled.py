@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag import evidence
 from rag.config import Settings
 from rag.evaluate import unsupported_numbers
 from rag.pipeline import Pipeline
@@ -214,7 +215,8 @@ def test_which_places_mention_a_phrase_are_those_whose_policies_write_it(bundled
     assert bundled.extractive._mentioning(analyse("哪些地方的AI政策提到专利池", catalog))
     assert bundled.extractive._mentioning(analyse("哪些地方支持建专利池", catalog)) == {}
     # "文件里有X" asks who writes X, as "提到X" does
-    assert set(bundled.extractive._mentioning(analyse("哪些城市的AI文件里有专利池", catalog))) == {"深圳市", "苏州市", "郑州市", "长沙市"}
+    held = evidence.named_measure(analyse("哪些城市的AI文件里有专利池", catalog))  # the measure's name read whole, as asked
+    assert set(bundled.extractive._mentioning(held)) == {"深圳市", "苏州市", "郑州市", "长沙市"}
     apart = bundled.extractive._mentioning(analyse("哪些地方提到专利 还有池子", catalog))
     assert apart and all("专利" in s.text for items in apart.values() for s in items)
 
