@@ -215,7 +215,7 @@ def find(text: str) -> list[Mention]:
     table, _ = _gazetteer()
     out: list[Mention] = []
     groups: list[re.Match[str]] = []
-    spans: set[tuple[int, int]] | None = None  # jieba's words of the text, read when a country (or 星城) is met
+    spans: frozenset[tuple[int, int]] | None = None  # jieba's words of the text, read when a country (or 星城) is met
     for m in _pattern().finditer(masked):
         if m.group(0) in GROUPS:
             groups.append(m)

@@ -151,9 +151,11 @@ def tail_words(text: str, limit: int) -> str:
     return out
 
 
-def word_spans(text: str) -> set[tuple[int, int]]:
-    """(start, end) of each of jieba's words of a text. Example: word_spans("精英国际") -> {(0, 2), (2, 4)}"""
-    return {(start, end) for _, start, end in _jieba().tokenize(text)}
+@lru_cache(maxsize=256)
+def word_spans(text: str) -> frozenset[tuple[int, int]]:
+    """(start, end) of each of jieba's words of a text, read once for a text met again (a question is read for
+    places several times). Example: word_spans("精英国际") -> {(0, 2), (2, 4)}"""
+    return frozenset((start, end) for _, start, end in _jieba().tokenize(text))
 
 
 def known_word(word: str) -> bool:
