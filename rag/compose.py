@@ -590,8 +590,9 @@ def first_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, top
         dated = next(((s.clause, s.text, p) for s in ordered if (p := date_phrase(s.text))), None)
         # the chosen clauses may state it in a sentence that was not chosen ("如有修改意见,请于2023年3月30日(周四)前…
         # 反馈至…" under the notice's other sentences)
-        clauses = dict.fromkeys(s.clause for s in sorted(ordered, key=lambda x: -x.score))
-        dated = dated or next(((c, t, p) for c in clauses for item in c.items if (p := date_phrase(t := c.item_text(item)))), None)
+        if dated is None:
+            clauses = dict.fromkeys(s.clause for s in sorted(ordered, key=lambda x: -x.score))
+            dated = next(((c, t, p) for c in clauses for item in c.items if (p := date_phrase(t := c.item_text(item)))), None)
         if dated:
             lines.append(f"{dated[2]}[{numbering.of(dated[0], dated[1])}]。")
     if q.how_much or ("amount" in kinds and not kinds & {"list", "definition"}):

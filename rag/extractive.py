@@ -273,8 +273,9 @@ class Extractive:
         """Whether the items chosen for a count answer it: one states a count, or the answer's first line counts."""
         if any(compose.states_count_asked(q, s.text) for s in chosen):
             return True
-        said = compose.first_line(q, compose.in_order(list(chosen)), compose.Numbering(), self._keep(q)).splitlines()
-        return any(line.startswith("共") for line in said) or bool(compose.said_big_count(q, list(chosen), compose.Numbering()))
+        if compose.said_big_count(q, chosen, compose.Numbering()):  # "…十大重点应用场景": stated as asked (几大)
+            return True
+        return any(line.startswith("共") for line in compose.first_line(q, compose.in_order(list(chosen)), compose.Numbering(), self._keep(q)).splitlines())
 
     def _place_check(self, r: Retrieved) -> Answer | None:
         q = r.question

@@ -150,16 +150,11 @@ def _single_names() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _single_pattern() -> re.Pattern[str]:
-    """A one-character short form standing as a word of its own: no Chinese character on either side."""
-    return re.compile(rf"(?<![\u4e00-\u9fff])[{''.join(_single_names())}](?![\u4e00-\u9fff])")
-
-
-@lru_cache(maxsize=1)
-def _single_beside_pattern() -> re.Pattern[str]:
-    """A one-character short form beside a word that joins or places it ("跟穗…", "沪上…"): a place when jieba
-    also cuts it as a word of its own (not 沪 of 沪府, nor 穗 of 稻穗)."""
+    """A one-character short form standing as a word of its own: no Chinese character on either side; or, as
+    group `beside`, next to a word that joins or places it ("跟穗…", "沪上…"; not "在沪上市", a listing), a place
+    only when jieba also cuts it as a word (not 沪 of 沪府, nor 穗 of 稻穗)."""
     chars = "".join(_single_names())
-    return re.compile(rf"(?<=[跟和与同及])[{chars}]|[{chars}](?=上(?!市)|的)")  # not "在沪上市" (listing)
+    return re.compile(rf"(?<![\u4e00-\u9fff])[{chars}](?![\u4e00-\u9fff])|(?P<beside>(?<=[跟和与同及])[{chars}]|[{chars}](?=上(?!市)|的))")
 
 
 @lru_cache(maxsize=1)
@@ -231,14 +226,13 @@ def find(text: str) -> list[Mention]:
             out.append(Mention(m.group(0), entry.name, m.start()))
     taken = [(m.start, m.start + len(m.text)) for m in out] + [(m.start(), m.end()) for m in groups]
     for m in _single_pattern().finditer(masked):
-        if not any(a <= m.start() < b for a, b in taken):
-            name = _single_names()[m.group(0)]
-            out.append(Mention(m.group(0), name, m.start()))
-    for m in _single_beside_pattern().finditer(masked):  # "跟穗20-22那份", "沪上的实施意见": a word of its own
-        spans = word_spans(masked) if spans is None else spans
-        if (m.start(), m.end()) in spans and not any(a <= m.start() < b for a, b in taken) and all(x.start != m.start() for x in out):
-            name = _single_names()[m.group(0)]
-            out.append(Mention(m.group(0), name, m.start()))
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        if m.lastgroup == "beside":  # "跟穗20-22那份", "沪上的实施意见": only where jieba reads it as a word
+            spans = word_spans(masked) if spans is None else spans
+            if (m.start(), m.end()) not in spans:
+                continue
+        out.append(Mention(m.group(0), _single_names()[m.group(0)], m.start()))
     # a place named inside a group's member ("苏州…对长三角要起啥作用": 苏州市 of 江苏省) is asked about, and
     # the group only says what about, as when the member itself is named
     named = {mention.name for mention in out} | {p for mention in out if (p := province_of(mention.name))}
