@@ -151,10 +151,10 @@ def _single_names() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _single_pattern() -> re.Pattern[str]:
     """A one-character short form standing as a word of its own: no Chinese character on either side; or, as
-    group `beside`, next to a word that joins or places it ("跟穗…", "沪上…"; not "在沪上市", a listing), a place
+    group `beside`, next to a word that joins or places it ("跟穗…", "沪和渝…", "沪上…"; not "在沪上市", a listing), a place
     only when jieba also cuts it as a word (not 沪 of 沪府, nor 穗 of 稻穗)."""
     chars = "".join(_single_names())
-    return re.compile(rf"(?<![\u4e00-\u9fff])[{chars}](?![\u4e00-\u9fff])|(?P<beside>(?<=[跟和与同及])[{chars}]|[{chars}](?=上(?!市)|的))")
+    return re.compile(rf"(?<![\u4e00-\u9fff])[{chars}](?![\u4e00-\u9fff])|(?P<beside>(?<=[跟和与同及])[{chars}]|[{chars}](?=[跟和与同及的]|上(?!市)))")
 
 
 @lru_cache(maxsize=1)

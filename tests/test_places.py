@@ -103,6 +103,9 @@ def test_one_character_short_forms_name_a_place_only_as_words_of_their_own() -> 
     assert places.find("沪府办发〔2017〕66号 在蓉企业 汉字 在沪上市") == []
     # beside a word joining or placing it, one cut as a word of its own is a place: "沪上的…", "跟穗…"
     assert places.names("教育这块 沪上的实施意见跟穗20-22那份行动计划") == ["上海市", "广州市"]
+    # before the joining word as after it: "沪和渝", "鄂跟郑州"
+    assert places.names("AI进法院这块 沪和渝各咋写的") == ["上海市", "重庆市"]
+    assert places.names("乡村振兴 鄂跟郑州的AI文件各怎么提") == ["湖北省", "郑州市"]
     assert places.find("稻穗的颜色 和粤语") == []  # inside words still ordinary characters
     assert [m.text for m in places.find("成渝 AI 京津冀")] == ["成渝", "成渝", "京津冀", "京津冀", "京津冀"]
     # characters that stand alone as common words are no short form: 新 (新疆), 云 (云南), 台 (台湾)
