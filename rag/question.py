@@ -204,7 +204,7 @@ _KIND_PATTERNS = {
     r"哪(?:个|些|家|几个?|几家)(?:部门|单位|局|委|厅|办|处|机构|机关)|"
     # the first characters say it through a typo (谁负则, 签头单位), the note's own words (按职责分工), or the
     # consulting line of a 政策咨询部门 note (电话多少)
-    r"谁负|头单位|职责分工|分工负责|电话(?:是?多少|号码|是什么|呢)|(?:哪个|什么|啥)电话|电话咨询|联系电话|联系方式",
+    r"谁负|头单位|职责分工|分工负责|电话(?:是?多少|号码|是什么|呢)|(?:哪个|什么|啥)电话|电话咨询|联系电话|联系方式|号码|咨询(?:窗口|热线)",
     "date": r"什么时候|啥时候|什么时间|啥时间|何时|几时|哪年|哪一年|几月|哪个月|几号|日期|哪天|哪一天|多久|多长时间|期限|有效期|施行|生效|截止|时间节点|"
     r"发布时间|印发时间",
     "amount": r"多少|几[个家项所条种名位批次成倍年亿万千百样]|多大|多高|多长|比例|金额|额度|上限|封顶|最高|最多|最少|最低|不超过|"
@@ -652,10 +652,10 @@ def _names_thing(topic: str) -> bool:
 
 # Two things joined, each asked about ("智能机器人和智能装备两个产业 各自要建成啥", "航空港区跟经开区分别主攻啥"):
 # the run of characters on each side of the 和/跟/与/同, the right one ending where the question goes on.
-_DISTRIBUTIVE = re.compile(r"各自|分别|各[要是有想打将在]|各(?:多少|几)")  # "…各多少亿" asks a figure of each
-_JOINED = re.compile(
-    r"([\u4e00-\u9fffA-Za-z0-9]{2,12}?)(?:和|跟|与|同)((?:(?!各自|分别|各[要是有想打将在]|各(?:多少|几)|[要想都的是有在])[\u4e00-\u9fffA-Za-z0-9]){2,12})"
-)
+# "…各多少亿", "…各定多少" ask a figure of each
+_EACH = r"各自|分别|各[要是有想打将在]|各[\u4e00-\u9fff]?(?:多少|几)"
+_DISTRIBUTIVE = re.compile(_EACH)
+_JOINED = re.compile(rf"([\u4e00-\u9fffA-Za-z0-9]{{2,12}}?)(?:和|跟|与|同)((?:(?!{_EACH}|[要想都的是有在])[\u4e00-\u9fffA-Za-z0-9]){{2,12}})")
 _LEFT_RUN = re.compile(r"(?:.*[的里中在对把])?([^的里中在对把]{2,})$")
 
 

@@ -200,6 +200,7 @@ def test_the_kind_comes_from_general_question_words(catalog: Catalog, question: 
         "长沙计算中心配合的有哪些", "郑州智慧物流是哪几个部门负责", "武汉算力券找哪个处", "济南数据开放 按职责分工归谁",
         "成都人才奖励 咨询的话电话多少", "重庆智慧医疗谁负则", "西安智能制造签头单位是哪个",
         "成都上云补贴 有问题打啥电话", "济南算力补贴 联系方式给一下", "长沙首台套奖励 哪个电话能问",
+        "武侯区的咨询窗口叫啥", "成都人才奖励 号码给一个",
     ],
 )
 def test_who_is_asked_the_ways_people_ask_it(catalog: Catalog, question: str) -> None:
@@ -420,6 +421,10 @@ def test_the_measure_word_a_list_is_counted_in(catalog: Catalog) -> None:
     # "各多少" asks a figure of each as 分别 does
     each = analyse("智能物流和智能文创的增加值 目标各多少亿", catalog)
     assert each.each_of_two and "物流" in each.parts[0] and "文创" in each.parts[1]
+    # and "各定多少", "各补多少": a verb between 各 and 多少
+    each = analyse("2020年智能软件和核心芯片的产业规模各定多少", catalog)
+    assert each.each_of_two and "软件" in each.parts[0] and "芯片" in each.parts[1]
+    assert not analyse("智能软件和核心芯片的产业规模定了多少", catalog).each_of_two
     # a count in a word no amount is asked in: its members' word ("分几大块", "一共几部分")
     assert analyse("重点任务分几大块 分别是啥", catalog).member_word == "块"
     assert analyse("重点任务一共几部分", catalog).member_word == "部分"
