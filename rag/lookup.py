@@ -260,6 +260,9 @@ def _ordinal(doc_clauses: list[Clause], numeral: str, word: str = "条") -> list
         numbers.insert(0, numbers.pop())
     for number in numbers:
         refs = list(dict.fromkeys(c.ref for c in doc_clauses if c.number == number))
+        if number.startswith("（"):  # a heading holding only numbered items is no clause, but numbers one too:
+            # the Guangzhou plan's （五） of 二 (items 13.…18.) and of 三, so its 第5条 is not 三（五）
+            refs = list(dict.fromkeys(refs + [c.ref[: i + len(number)] for c in doc_clauses if (i := c.ref.find(number)) >= 0]))
         if len(refs) == 1:
             return [c for c in doc_clauses if _is_descendant(c.ref, refs[0])]
     return []

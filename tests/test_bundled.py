@@ -680,3 +680,11 @@ def test_a_principle_named_as_a_couplet_is_an_entry_a_question_can_name(bundled:
     answer = bundled.ask("重庆试验区实施方案 建设原则中技术和人才那一条说了什么")
     assert "技术引领，人才先行" in answer.text and "人工智能硬核技术" in answer.text, answer.text
     assert "赋能融合，示范牵引" not in answer.text, answer.text
+
+
+def test_an_article_numbered_across_headings_is_found_by_its_number(bundled: Pipeline) -> None:
+    # the Guangzhou 2020-2022 plan numbers its measures 1.…18. under （一）…（五） of 二, and has a second （五）
+    # under 三: its 第5条 is measure 5, not 三（五）
+    answer = bundled.ask("广州20-22年的AI行动计划 第5条讲什么")
+    assert answer.citations[0].clause.ref == "二（二）5", answer.citations[0].clause.ref
+    assert "深化发展智能制造" in answer.text
