@@ -16,6 +16,7 @@ gives no amount. Everything else is composed by rag/compose.py.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import unicodedata
@@ -52,6 +53,8 @@ PER_PLACE = 2  # items per place in a "哪些城市" answer
 PER_BLOCK = 3  # items per place (or policy) in a comparison: a side of "各打算咋发展" takes more than one item
 ENTRY_DASH = "—"  # an entry of a plan's list written as a dash paragraph: "——济南高新区定位于…"
 MENTIONED_WORDS = 6  # words of what a question says is mentioned, at most (each try scans the policies' texts)
+REORDERED_WORDS = 3  # words of a mentioned phrase that a text may write in another order and still mention it
+REORDERED_MAX = 4  # and at most this many (each order is tried)
 MENTIONED_CHARS = 3  # a shorter phrase is mentioned only right after the verb ("提到专利池"): "说要啃…这个难点" is no mention of 难点
 ASKS_WHOM_TO_ASK = re.compile(r"咨询|电话|联系|找谁")  # the 政策咨询 entry's office and number are asked
 MENTIONS = re.compile(r"提到|提及|提过|提了|提出|写到|写了|写过|说到|说过|说要|说了要|讲到|讲过|涉及|出现|(?:文件|政策|规划|方案)(?:里|中|里面)(?:有|写)")  # "哪些地方提到X", "…的文件里有X" ask who writes X
@@ -1132,23 +1135,29 @@ class Extractive:
         # no 明确).
         after = [w for w in words if w in re.split(r"[\s，,。？?！!；;、]", text[verb.end() :], maxsplit=1)[0]][:MENTIONED_WORDS]
         focus = evidence.focus_weights(q, evidence.pair_weights(self.index))
-        candidates = ["".join(after[i:]) for i in range(len(after))] + ["".join(words)]
+        candidates = [after[i:] for i in range(len(after))] + [words]
         next_words = re.sub(r"\s+", "", text[verb.end() :])  # a two-character phrase is written right there
         plain = self.index.plain_texts()  # type: ignore[attr-defined]
         def mentioned(p: str) -> bool:
             return p in said and (len(p) >= MENTIONED_CHARS or p in next_words[: len(p) + 2]) and all(f in p for f in focus)
 
-        phrase = next((p for p in candidates if mentioned(p) and any(p in t for t in plain)), None)
-        if phrase is None:
+        phrase_words = next((c for c in candidates if mentioned(p := "".join(c)) and any(p in t for t in plain)), None)
+        if phrase_words is None:
             return {}
+        phrase = "".join(phrase_words)
+        # a text writes the phrase, or its words (three or four) side by side in another order ("水质自动监测":
+        # "水质监测自动化"); a word it lacks ("机器人视觉": "机器视觉") still means no mention
+        def writes(t: str) -> bool:
+            return phrase in t or (len(phrase_words) >= REORDERED_WORDS and _reordered(phrase_words, t))
+
         found: dict[str, list[Scored]] = {}
         seen: set[str] = set()
         for clause, plain in zip(self.index.clauses, self.index.plain_texts()):  # type: ignore[attr-defined]
-            if not clause.region or phrase not in plain:
+            if not clause.region or not writes(plain):
                 continue
             for pos, item in enumerate(clause.items):
                 key = f"{clause.citation}|{clause.item_text(item)}"
-                if phrase in norm(clause.item_text(item)).lower() and key not in seen and len(found.get(clause.region, [])) < PER_PLACE:
+                if writes(norm(clause.item_text(item)).lower()) and key not in seen and len(found.get(clause.region, [])) < PER_PLACE:
                     seen.add(key)
                     found.setdefault(clause.region, []).append(Scored(Hit(clause, 0.0, "mention"), pos, 0.0, 1.0, evidence.EVIDENCE_MIN))
         return found
@@ -1515,3 +1524,10 @@ def _sentence_with(text: str, phrase: str) -> str:
         if start <= at < end:
             return text[start:end]
     return text.strip()
+
+
+
+def _reordered(words: Sequence[str], text: str) -> bool:
+    """Whether a text writes the words side by side in another order: "水质监测自动化" writes 水质 自动 监测; "…平台的
+    基础创新能力" does not write 基础 创新 平台 so, nor "基础设施创新平台"."""
+    return len(words) <= REORDERED_MAX and all(w in text for w in words) and any("".join(p) in text for p in itertools.permutations(words))

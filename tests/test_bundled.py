@@ -688,3 +688,11 @@ def test_an_article_numbered_across_headings_is_found_by_its_number(bundled: Pip
     answer = bundled.ask("广州20-22年的AI行动计划 第5条讲什么")
     assert answer.citations[0].clause.ref == "二（二）5", answer.citations[0].clause.ref
     assert "深化发展智能制造" in answer.text
+
+
+def test_a_phrase_written_in_another_order_is_mentioned(bundled: Pipeline) -> None:
+    # 合肥 writes 水质自动监测, 德清 writes 水质监测自动化: the same three words side by side; a place writing
+    # them apart (监测…自动) does not mention it
+    answer = bundled.ask("哪些城市的AI文件里提到水质自动监测")
+    assert {c.clause.region for c in answer.citations} == {"合肥市", "德清县"}
+    assert all("水质" in c.clause.text for c in answer.citations)
