@@ -949,7 +949,7 @@ def _units_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, to
     each = _units_of_parts(q, ordered, topic)
     if each:
         return "；".join(f"{_lead(s.text)}（{units_phrase(s.item.units)}）[{numbering.of(s.clause, s.text)}]" for s in each) + "。"
-    with_units = max((s for s in ordered if s.item.units), key=lambda s: s.score, default=None)
+    with_units = _asked_units(ordered, topic)
     if with_units is None:
         best_first = sorted(ordered, key=lambda s: -s.score)
         said = next(((s, p) for s in best_first if (p := prose_units(s.text))), None)
@@ -966,7 +966,40 @@ def _units_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, to
             return ""  # a body the clause names in other words may be the one asked for: no line to say it is not
         return "相关条款没有写明责任单位，条款内容如下："
     n = numbering.of(with_units.clause, with_units.text)
-    return f"{units_phrase(with_units.item.units)}[{n}]。"
+    return f"{units_phrase(_named_first(with_units.item.units, topic, with_units.text))}[{n}]。"
+
+
+def _own_words(texts: Sequence[str], topic: dict[str, float], said: str = "") -> list[float]:
+    """For each text, the weight of the question's pairs it spells and no other text does ("温江区" of one
+    office among eight), nor what the measures say (`said`: "领军人才" of the measure is no office's word)."""
+    spelled = [pairs(t) & set(topic) - pairs(said) for t in texts]
+    return [sum(topic[p] for p in said if not any(p in other for j, other in enumerate(spelled) if j != i)) for i, said in enumerate(spelled)]
+
+
+def _asked_units(ordered: Sequence[Scored], topic: dict[str, float]) -> Scored | None:
+    """The chosen item whose units an answer gives: the one whose note alone spells a word of the question
+    ("温江区那边管咨询的是哪个部门": the note naming 温江区经科局), else the best-scoring one."""
+    with_units = [s for s in ordered if s.item.units]
+    if not with_units:
+        return None
+    measures = " ".join(f"{s.clause.doc_title} {s.text}" for s in ordered)
+    own = _own_words([" ".join(value for _, value in s.item.units) for s in with_units], topic, measures)
+    return max(zip(own, with_units), key=lambda o: (o[0] > 0, o[1].score))[1]
+
+
+def _named_first(units: tuple[tuple[str, str], ...], topic: dict[str, float], said: str = "") -> tuple[tuple[str, str], ...]:
+    """A note's offices, those the question names on its own first ("郫都区…的咨询窗口"), each with its number."""
+    groups: list[list[tuple[str, str]]] = []
+    for label, value in units:
+        if label in PHONE_LABELS and groups:
+            groups[-1].append((label, value))
+        else:
+            groups.append([(label, value)])
+    if len(groups) < 2 or len({label for g in groups for label, _ in g[:1]}) > 1:
+        return units
+    own = _own_words([g[0][1] for g in groups], topic, said)
+    order = sorted(range(len(groups)), key=lambda i: own[i] <= 0)  # stable: the note's order otherwise
+    return tuple(pair for i in order for pair in groups[i])
 
 
 def _units_of_parts(q: Question, ordered: Sequence[Scored], topic: dict[str, float]) -> list[Scored]:

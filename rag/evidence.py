@@ -277,6 +277,7 @@ def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]
     focus = focus_weights(q, pair_weights(index), within)
     v = np.asarray(vector, dtype=np.float32).reshape(-1)
     mean, spread = baseline(index.item_matrix, v)
+    units_asked = "units" in q.kinds
     out: list[Scored] = []
     for rank, hit in enumerate(hits):
         prior = RANK_WEIGHT / (1 + rank)
@@ -292,7 +293,10 @@ def score_items(index: Any, q: Question, vector: np.ndarray, hits: Sequence[Hit]
                 continue
             named = entry_name(hit.clause, n)
             dense = (float(index.item_matrix[row] @ v) - mean) / spread
-            said = spelled(f"{ctx} {named} {text}")  # once for both the topic and its focus
+            # a question asking who may name the office it means ("温江区那边管咨询的是哪个部门"): an item's units
+            # note is part of what the item says to it
+            note = " ".join(value for _, value in item.units) if units_asked else ""
+            said = spelled(f"{ctx} {named} {text} {note}")  # once for both the topic and its focus
             cov = _share(topic, said)
             bonus = KIND_BONUS if kind_fit(q, hit.clause, item, text) else 0.0
             specific = FOCUS_WEIGHT * _share(focus, said) if FOCUS_WEIGHT else 0.0

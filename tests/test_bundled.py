@@ -696,3 +696,10 @@ def test_a_phrase_written_in_another_order_is_mentioned(bundled: Pipeline) -> No
     answer = bundled.ask("哪些城市的AI文件里提到水质自动监测")
     assert {c.clause.region for c in answer.citations} == {"合肥市", "德清县"}
     assert all("水质" in c.clause.text for c in answer.citations)
+
+
+def test_a_district_asked_gets_its_own_consulting_office(bundled: Pipeline) -> None:
+    # 成都's 实施细则 names eight district offices in one note; a question naming one district gets that note,
+    # that office first
+    answer = bundled.ask("成都细则里 崇州市那边政策咨询找哪个部门 号码多少")
+    assert answer.text.startswith("政策咨询部门：崇州市新经济和科技局（咨询电话：18081158802）"), answer.text[:80]

@@ -1230,3 +1230,10 @@ def test_a_count_asked_as_ji_da_is_said_as_the_policy_states_it() -> None:
     )
     assert compose.said_big_count(analyse("有几大园区", Catalog.of([], [])), chosen, compose.Numbering()) == ""  # stated for no 园区
     assert compose.said_big_count(analyse("有几个工程", Catalog.of([], [])), chosen, compose.Numbering()) == ""  # not asked as 几大
+
+
+def test_a_note_naming_offices_gives_the_one_asked_first() -> None:
+    units = (("政策咨询部门", "天府新区新经济局"), ("咨询电话", "61889683"), ("政策咨询部门", "温江区经科局"), ("咨询电话", "18981929818"))
+    topic = {p: 1.0 for p in ("温江", "江区", "咨询", "部门")}
+    assert compose.units_phrase(compose._named_first(units, topic)) == "政策咨询部门：温江区经科局（咨询电话：18981929818）；天府新区新经济局（咨询电话：61889683）"
+    assert compose._named_first(units, {"咨询": 1.0}) == units  # a word every office's note spells names none
