@@ -1237,3 +1237,11 @@ def test_a_note_naming_offices_gives_the_one_asked_first() -> None:
     topic = {p: 1.0 for p in ("温江", "江区", "咨询", "部门")}
     assert compose.units_phrase(compose._named_first(units, topic)) == "政策咨询部门：温江区经科局（咨询电话：18981929818）；天府新区新经济局（咨询电话：61889683）"
     assert compose._named_first(units, {"咨询": 1.0}) == units  # a word every office's note spells names none
+
+
+def test_a_figure_and_more_of_a_thing_is_an_amount() -> None:
+    # "2000+企业人工智能工程师": the + says "and more" of the thing after it; a formula's + does not
+    assert checks.amounts("培养2000+企业人工智能工程师") == ["2000+"]
+    assert checks.amounts("构建1+4+N体系") == [] and checks.amounts("3+X") == []
+    # a rank is no amount: "第六名" counts no people
+    assert checks.amounts("获得第六名，培育3家") == ["3家"] and checks.amounts("第12名") == []
