@@ -117,8 +117,8 @@ def period(clause: Clause, position: int) -> str | None:
     if PERIOD.search(own[:40]):
         return None
     for i in range(position - 1, -1, -1):
-        lead = leading_period(clause.item_text(clause.items[i]))
-        if lead and not _other_entry(clause, i, position):
+        lead = leading_period(before := clause.item_text(clause.items[i]))
+        if lead and _sets_period(before, lead) and not _other_entry(clause, i, position):
             return lead
     if clause.lead:
         return clause.lead
@@ -126,6 +126,16 @@ def period(clause: Clause, position: int) -> str | None:
         if label and PERIOD_WORD.search(label) and len(label) <= 30:
             return label
     return None
+
+
+def _sets_period(text: str, lead: str) -> bool:
+    """Whether a sentence's leading year phrase sets the period of what follows ("到2022年，…", "2025年：…",
+    "近期，…") rather than dating its own fact ("2020年人工智能企业核心业务收入超过100亿元" says nothing of the
+    sentences after it)."""
+    if lead.startswith(("到", "至", "截至")) or not re.search(r"\d", lead):
+        return True
+    after = text[text.find(lead) + len(lead) :].lstrip()
+    return after[:1] in ("，", ",", "：", ":", "、")
 
 
 def _other_entry(clause: Clause, lead: int, position: int) -> bool:

@@ -395,6 +395,35 @@ def test_a_network_generation_is_no_amount() -> None:
     assert amounts("建设5个5G基站") == ["5个"] and amounts("出口带宽达到2000G以上") == ["2000G"]
 
 
+def test_a_figure_and_more_of_a_thing_is_an_amount() -> None:
+    # "2000+企业人工智能工程师": the + says "and more" of the thing after it; a formula's + does not
+    assert checks.amounts("培养2000+企业人工智能工程师") == ["2000+"]
+    assert checks.amounts("构建1+4+N体系") == [] and checks.amounts("3+X") == []
+    # a rank is no amount: "第六名" counts no people
+    assert checks.amounts("获得第六名，培育3家") == ["3家"] and checks.amounts("第12名") == []
+
+
+def _clause(text: str) -> Clause:
+    from rag import items as clause_items
+
+    return Clause("p", "p", "某市规划", (), "一", text, (0, len(text)), items=clause_items.split(text))
+
+
+def test_a_year_dating_a_fact_sets_no_period_for_the_next_sentences() -> None:
+    clause = _clause("一是规模形成。2020年人工智能企业收入超过100亿元。二是产品领先。累计突破4万公里。")
+    assert compose.period(clause, 3) is None
+    staged = _clause("近期目标。到2022年，环境不断完善。实施100个以上示范项目。")
+    assert compose.period(staged, 2) == "到2022年"
+    assert compose.period(_clause("2025年：建成平台。培育10家企业。"), 1) == "2025年"
+
+
+def test_a_note_naming_offices_gives_the_one_asked_first() -> None:
+    units = (("政策咨询部门", "天府新区新经济局"), ("咨询电话", "61889683"), ("政策咨询部门", "温江区经科局"), ("咨询电话", "18981929818"))
+    topic = {p: 1.0 for p in ("温江", "江区", "咨询", "部门")}
+    assert compose.units_phrase(compose._named_first(units, topic)) == "政策咨询部门：温江区经科局（咨询电话：18981929818）；天府新区新经济局（咨询电话：61889683）"
+    assert compose._named_first(units, {"咨询": 1.0}) == units  # a word every office's note spells names none
+
+
 def test_a_batch_is_no_amount() -> None:
     # "一批" says "some": a count line must not answer "要建多少个" with "建设一批融合发展基础设施"
     assert checks.amounts("建设一批融合发展基础设施，形成第一批试点") == []
@@ -1230,18 +1259,3 @@ def test_a_count_asked_as_ji_da_is_said_as_the_policy_states_it() -> None:
     )
     assert compose.said_big_count(analyse("有几大园区", Catalog.of([], [])), chosen, compose.Numbering()) == ""  # stated for no 园区
     assert compose.said_big_count(analyse("有几个工程", Catalog.of([], [])), chosen, compose.Numbering()) == ""  # not asked as 几大
-
-
-def test_a_note_naming_offices_gives_the_one_asked_first() -> None:
-    units = (("政策咨询部门", "天府新区新经济局"), ("咨询电话", "61889683"), ("政策咨询部门", "温江区经科局"), ("咨询电话", "18981929818"))
-    topic = {p: 1.0 for p in ("温江", "江区", "咨询", "部门")}
-    assert compose.units_phrase(compose._named_first(units, topic)) == "政策咨询部门：温江区经科局（咨询电话：18981929818）；天府新区新经济局（咨询电话：61889683）"
-    assert compose._named_first(units, {"咨询": 1.0}) == units  # a word every office's note spells names none
-
-
-def test_a_figure_and_more_of_a_thing_is_an_amount() -> None:
-    # "2000+企业人工智能工程师": the + says "and more" of the thing after it; a formula's + does not
-    assert checks.amounts("培养2000+企业人工智能工程师") == ["2000+"]
-    assert checks.amounts("构建1+4+N体系") == [] and checks.amounts("3+X") == []
-    # a rank is no amount: "第六名" counts no people
-    assert checks.amounts("获得第六名，培育3家") == ["3家"] and checks.amounts("第12名") == []
