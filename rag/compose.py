@@ -41,6 +41,9 @@ MAY_RELATE = 3  # closest clauses offered under a refusal
 ELSEWHERE = 3  # other places' provisions shown under a scope refusal
 _ENDS = "。；;，,：:！!？? "
 _STRAY_OPENING = "，,、；;。：:"
+# a rank stated beside figures ("全国排名前三，市场占有率达20%"): a figure of the same line
+# (not a tier: "全国第一方阵", "第一梯队")
+_RANK = re.compile(r"(?:(?:排名|位居|位列|名列|排)(?:全国|全省|全球|世界|国内)?|全国|全省|全球|世界|国内)(?:第|前)[一二三四五六七八九十\d]+(?![\d方梯批])")
 _PIECE = re.compile(r"(?:[^，,：:]|(?<=\d),(?=\d))+(?:[，：:]|,(?!\d))?")
 _DATE_PHRASE = re.compile(
     r"自[^，。；]{0,24}?(?:起施行|之日起施行|起实施|起执行)|有效期[^，。；]{0,20}|(?:19|20)\d\d年\d{1,2}月\d{1,2}日|"
@@ -235,7 +238,7 @@ def amount_phrase(text: str) -> str:
     amount is for ("对5G基站给予每个基站2万元奖励，对光网络单元…等，给予最高1000万元奖励").
     Example: "对…的，按30%给予补贴，最高300万元。" -> "按30%给予补贴，最高300万元" """
     pieces = [m.group(0) for m in _PIECE.finditer(text.rstrip(_ENDS))]
-    stating = [bool(amounts(p)) for p in pieces]
+    stating = [bool(amounts(p) or _RANK.search(p)) for p in pieces]
     kept = [p for i, p in enumerate(pieces) if stating[i] or 0 < i < len(pieces) - 1 and stating[i - 1] and stating[i + 1]]
     return unnumbered("".join(kept)).rstrip(_ENDS)  # "（四）培育10家…" -> "培育10家…": a line, not an entry
 

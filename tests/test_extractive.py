@@ -386,6 +386,9 @@ def test_an_amount_phrase_keeps_what_a_second_amount_is_for() -> None:
     item = "对新建5G基站给予每个基站2万元奖励，对光网络单元、内容分发网络等，给予最高1000万元奖励。"
     assert compose.amount_phrase(item) == "对新建5G基站给予每个基站2万元奖励，对光网络单元、内容分发网络等，给予最高1000万元奖励"
     assert compose.amount_phrase("对符合条件的企业，按30%给予补贴，最高300万元。") == "按30%给予补贴，最高300万元"
+    # a rank beside a figure is part of the line ("排第几 市占率多少")
+    assert compose.amount_phrase("形成了一批典型应用场景，我市税控智能终端全国排名前三，市场占有率达20%。") == "我市税控智能终端全国排名前三，市场占有率达20%"
+    assert compose.amount_phrase("应用示范处于全国第一方阵，形成先导区。") == ""  # a tier is no rank
 
 
 def test_a_network_generation_is_no_amount() -> None:
