@@ -15,9 +15,9 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _YEAR_WORD = re.compile(r"(?<!\d)(?:19|20)\d\d年?(?!\d)")
 _QUANTITY = re.compile(r"\d|[一二三四五六七八九十两百千万]+(?:个|家|项|所|大|条|种|位|名|亿|万|倍|成|类|座|平方|兆|人)")
 # An amount with its unit: "500万元", "30%", "1亿元", "3年", "100个" (a year alone is not one; "一批", "a
-# batch of", no number; nor a rank, "第六名", "第12名").
+# batch of", no number; nor a rank, "第六名", "第12名", nor "the same", "同一项目").
 AMOUNT = re.compile(
-    r"(?<![第\d.,一二三四五六七八九十两百千万])(?!一批)(?:\d+(?:[.,]\d+)*|[一二三四五六七八九十两百千万]+)\s*(?:万亿元|亿元|万元|千元|元|%|％|倍|个百分点|"
+    r"(?<![第同\d.,一二三四五六七八九十两百千万])(?!一批)(?:\d+(?:[.,]\d+)*|[一二三四五六七八九十两百千万]+)\s*(?:万亿元|亿元|万元|千元|元|%|％|‰|倍|个百分点|"
     r"家|个|项|所|名|人|位|台|套|款|条|座|万平方米|平方米|平方公里|公顷|亩|公里|千米|吨|千瓦|兆瓦|年|月|天|次|批|类|"
     r"万人次|亿人次|GB|TB|PB|EB|TOPS|PFLOPS|P|E|Gbps|G|万|亿|"
     r"\+(?=[\u4e00-\u9fff]))"  # "培养2000+企业人工智能工程师": a figure and more, of the thing after it

@@ -1106,9 +1106,19 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
         return ""  # nor "几个先导工程" by "5家国家级工业设计中心": another thing, counted in another measure word
     picked = _amounts_asked(q, stated, topic or {})
     if len(picked) == 1:  # one tier of several is said with the others: "10万元；20万元；30万元—50万元"
-        picked = _tiers_of(picked[0], stated)
+        picked = _with_cap(_tiers_of(picked[0], stated), stated)
     asked = {p for part in q.parts for p in pairs(part) if (topic or {}).get(p, 0.0) >= 1.0}
     return _said_amounts([(s, _with_asked(s.text, phrase, asked)) for s, phrase in picked], numbering) + "。"
+
+
+def _with_cap(picked: list[tuple[Scored, str]], stated: Sequence[tuple[Scored, str]]) -> list[tuple[Scored, str]]:
+    """A rate said without its cap is said with the next sentence of its clause when that one states the cap,
+    as the items chosen carry it (_with_amounts): "按…50%给予奖励" and "最高奖励不超过100万元"."""
+    if len(picked) != 1 or not _RATE.search(picked[0][1]) or _CAP.search(picked[0][1]):
+        return picked
+    s = picked[0][0]
+    cap = next((sp for sp in stated if sp[0].clause.id == s.clause.id and sp[0].position == s.position + 1 and _CAP.search(sp[1])), None)
+    return picked if cap is None else [*picked, cap]
 
 
 def _amounts_asked(q: Question, stated: list[tuple[Scored, str]], topic: dict[str, float]) -> list[tuple[Scored, str]]:

@@ -703,3 +703,9 @@ def test_a_district_asked_gets_its_own_consulting_office(bundled: Pipeline) -> N
     # that office first
     answer = bundled.ask("成都细则里 崇州市那边政策咨询找哪个部门 号码多少")
     assert answer.text.startswith("政策咨询部门：崇州市新经济和科技局（咨询电话：18081158802）"), answer.text[:80]
+
+
+def test_a_rate_is_said_with_its_cap(bundled: Pipeline) -> None:
+    # 黄埔's 第十三条 states the rate in one sentence and the cap in the next: the first line says both
+    first = bundled.ask("黄埔的AI示范应用项目 按啥比例奖 最多奖多少").text.splitlines()[0]
+    assert "50%" in first and "100万元" in first, first

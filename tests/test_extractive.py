@@ -404,6 +404,7 @@ def test_a_figure_and_more_of_a_thing_is_an_amount() -> None:
     assert checks.amounts("构建1+4+N体系") == [] and checks.amounts("3+X") == []
     # a rank is no amount: "第六名" counts no people
     assert checks.amounts("获得第六名，培育3家") == ["3家"] and checks.amounts("第12名") == []
+    assert checks.amounts("同一项目不重复奖励") == [] and checks.amounts("按实际融资额的2‰给予补助") == ["2‰"]
 
 
 def _clause(text: str) -> Clause:
