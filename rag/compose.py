@@ -1079,6 +1079,11 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
     top = max(dated or ordered, key=lambda s: s.score).clause
     # the best clause's items, in every part a long clause is cut into (one citation: "《郑州…规划》一")
     stated = [(s, p) for s in ordered if s.clause.citation == top.citation and (p := amount_phrase(s.text))]
+    if len(q.parts) >= 2 and stated and (q.each_of_two or q.figures >= len(q.parts)):
+        # a figure asked of each of two things ("智能驾驶、智能机器人产业规模…多少", "普及率要多少？…占比呢") may
+        # stand in another clause; not when one part asks no figure ("算不算一年？最多补几年": the neighbouring
+        # measure's "一年期…贷款" answers nothing)
+        stated += [(s, p) for s in ordered if s.clause.citation != top.citation and (p := amount_phrase(s.text))]
     if q.counter:  # "多少家": the items counting in it, else the best part's ("未来10年" of another part answers no count)
         stated = [sp for sp in stated if _counts(sp[1], q.counter)] or [sp for sp in stated if sp[0].clause.id == top.id]
     if not stated:  # the best clause may state it in a sentence that was not chosen, one that bears on the

@@ -217,7 +217,7 @@ _KIND_PATTERNS = {
 _ASKS_SAME = re.compile(_KIND_PATTERNS["comparison"])
 _ASKS_UNITS = re.compile(r"(?:责任|牵头|配合)单.|" + _KIND_PATTERNS["units"])  # the word whole: "牵头单位", not "牵头单"
 _ASKS_RATE = re.compile(r"比例|百分之|几成|多少成")
-_HOW_MUCH = re.compile(r"多少|(?<!哪)几[个家项所条种名位批次成倍亿万千百样]|多大|多高|比例|金额|额度|上限|封顶|数额|数量|补多少|给多少|几成|百分之")
+_HOW_MUCH = re.compile(r"多少|(?<!哪)几[个家项所条种名位批次成倍亿万千百样]|多大|多高|比例|占比|比重|金额|额度|上限|封顶|数额|数量|补多少|给多少|几成|百分之")
 # What something is to become, asked: "要把沈阳建成个啥", "最后想打造成个啥区", "定位是什么", "落脚点是啥"
 _ASKS_GOAL = re.compile(r"(?:建成|建设成|打造成|变成|成为|发展成|[弄搞做]成|定位|落脚点?)(?:为|了)?\s*(?:个|一个)?\s*(?:啥|什么|哪|怎样|咋样)")
 _WHICH_MEMBERS = re.compile(r"哪几\s*(个方面|[个条项块类种点样])")  # "分成哪几块": the members counted in 块
@@ -284,6 +284,7 @@ class Question:
     cross: bool = False  # asks which places provide something ("哪些城市…")
     topic: str = ""  # the question without places, policy names, clause refs, years and question words
     how_much: bool = False  # asks outright for an amount, ratio or count (多少, 几个, 比例, 封顶…)
+    figures: int = 0  # how many times it asks one ("普及率要多少？…占比呢": two)
     count: int | None = None  # how many things it says there are: "四个先导" -> 4, "哪两家" -> 2
     parts: tuple[str, ...] = ()  # the topics of its parts when it asks two things or more, else ()
     loose_parts: tuple[str, ...] = ()  # those of `parts` asked only with 啥/什么 ("最后想靠AI推动啥")
@@ -429,6 +430,7 @@ def analyse(question: str, catalog: Catalog) -> Question:
         cross=bool(_CROSS.search(text)),
         topic=_topic(text, found, policies, catalog),
         how_much=bool(_HOW_MUCH.search(said)),
+        figures=len(_HOW_MUCH.findall(said)),
         count=_count(text),
         parts=parts or joined,
         loose_parts=tuple(p for p in parts if p in loose),
@@ -655,7 +657,7 @@ def _names_thing(topic: str) -> bool:
 # "…各多少亿", "…各定多少" ask a figure of each
 _EACH = r"各自|分别|各[要是有想打将在]|各[\u4e00-\u9fff]?(?:多少|几)"
 _DISTRIBUTIVE = re.compile(_EACH)
-_JOINED = re.compile(rf"([\u4e00-\u9fffA-Za-z0-9]{{2,12}}?)(?:和|跟|与|同)((?:(?!{_EACH}|[要想都的是有在])[\u4e00-\u9fffA-Za-z0-9]){{2,12}})")
+_JOINED = re.compile(rf"([\u4e00-\u9fffA-Za-z0-9]{{2,12}}?)(?:和|跟|与|同|、)((?:(?!{_EACH}|[要想都的是有在、])[\u4e00-\u9fffA-Za-z0-9]){{2,12}})")
 _LEFT_RUN = re.compile(r"(?:.*[的里中在对把])?([^的里中在对把]{2,})$")
 
 
@@ -665,9 +667,14 @@ def _each_of_two(text: str, found: Sequence[Place], policies: Sequence[str], cat
 
     Example: "智能机器人和智能装备两个产业 各自要把沈阳建成个啥" -> ("智能 机器人 产业 …", "智能 装备 产业 …")
     """
-    if not _DISTRIBUTIVE.search(text):
-        return ()
+    each = bool(_DISTRIBUTIVE.search(text))
     for m in _JOINED.finditer(text):
+        # two things listed with 、 whose figures are asked ("智能驾驶、智能机器人产业规模目标是多少") are each asked,
+        # as with 分别; three or more are a list (a measure's own words), as are two whose figure is not asked
+        if text[m.end(1)] == "、" and (text.count("、") != 1 or not _HOW_MUCH.search(text)):
+            continue
+        if not each and text[m.end(1)] != "、":
+            continue
         left = _LEFT_RUN.match(m.group(1).removesuffix("的"))  # "地理信息的跟通航的": the thing, not its 的
         if left is None:
             continue

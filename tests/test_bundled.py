@@ -705,6 +705,16 @@ def test_a_district_asked_gets_its_own_consulting_office(bundled: Pipeline) -> N
     assert answer.text.startswith("政策咨询部门：崇州市新经济和科技局（咨询电话：18081158802）"), answer.text[:80]
 
 
+def test_a_figure_asked_of_each_of_two_things_comes_from_each_ones_clause(bundled: Pipeline) -> None:
+    # 上海's 实施意见 states 智能驾驶 and 智能机器人 in clauses of their own: a figure asked of both gets both
+    # in the first line; a question of two parts only one of which asks a figure keeps to the best clause
+    both = bundled.ask("上海的实施意见 智能驾驶、智能机器人到2020年产业规模定了多少").text.splitlines()[0]
+    assert "300亿元" in both and "200亿元" in both, both
+    one = bundled.ask("黄埔租办公室的房补 租期不满一年算不算一年？最多补几年")
+    assert "贷款" not in one.text.splitlines()[0], one.text
+    assert one.citations[0].clause.ref == "第二十五条", one.citations[0].clause.ref
+
+
 def test_a_rate_is_said_with_its_cap(bundled: Pipeline) -> None:
     # 黄埔's 第十三条 states the rate in one sentence and the cap in the next: the first line says both
     first = bundled.ask("黄埔的AI示范应用项目 按啥比例奖 最多奖多少").text.splitlines()[0]

@@ -425,6 +425,14 @@ def test_the_measure_word_a_list_is_counted_in(catalog: Catalog) -> None:
     each = analyse("2020年智能软件和核心芯片的产业规模各定多少", catalog)
     assert each.each_of_two and "软件" in each.parts[0] and "芯片" in each.parts[1]
     assert not analyse("智能软件和核心芯片的产业规模定了多少", catalog).each_of_two
+    # two things listed with 、 whose figure is asked are each asked; three or more are a list, and without a
+    # figure asked two are one measure's name ("5G智慧平安社区、社区智慧养老那条 谁负责")
+    listed = analyse("上海定的智能驾驶、智能机器人产业规模目标是多少", catalog)
+    assert listed.each_of_two and "驾驶" in listed.parts[0] and "机器人" in listed.parts[1]
+    assert not analyse("智能制造、智能金融、智能商务的规模各多少", catalog).each_of_two
+    assert not analyse("5G智慧平安社区、社区智慧养老那条 谁负责", catalog).each_of_two
+    # how many times a figure is asked
+    assert analyse("郑州工业机器人普及率要多少？智能网联汽车占比呢", catalog).figures == 2
     # a count in a word no amount is asked in: its members' word ("分几大块", "一共几部分")
     assert analyse("重点任务分几大块 分别是啥", catalog).member_word == "块"
     assert analyse("重点任务一共几部分", catalog).member_word == "部分"
