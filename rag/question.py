@@ -653,11 +653,11 @@ def _names_thing(topic: str) -> bool:
 
 
 # Two things joined, each asked about ("智能机器人和智能装备两个产业 各自要建成啥", "航空港区跟经开区分别主攻啥"):
-# the run of characters on each side of the 和/跟/与/同, the right one ending where the question goes on.
+# the run of characters on each side of the 和/跟/与/同 (or 、), the right one ending where the question goes on.
 # "…各多少亿", "…各定多少" ask a figure of each
-_EACH = r"各自|分别|各[要是有想打将在]|各[\u4e00-\u9fff]?(?:多少|几)"
-_DISTRIBUTIVE = re.compile(_EACH)
-_JOINED = re.compile(rf"([\u4e00-\u9fffA-Za-z0-9]{{2,12}}?)(?:和|跟|与|同|、)((?:(?!{_EACH}|[要想都的是有在、])[\u4e00-\u9fffA-Za-z0-9]){{2,12}})")
+_EACH_ASKED = r"各自|分别|各[要是有想打将在]|各[\u4e00-\u9fff]?(?:多少|几)"
+_DISTRIBUTIVE = re.compile(_EACH_ASKED)
+_JOINED = re.compile(rf"([\u4e00-\u9fffA-Za-z0-9]{{2,12}}?)(?:和|跟|与|同|、)((?:(?!{_EACH_ASKED}|[要想都的是有在、])[\u4e00-\u9fffA-Za-z0-9]){{2,12}})")
 _LEFT_RUN = re.compile(r"(?:.*[的里中在对把])?([^的里中在对把]{2,})$")
 
 
