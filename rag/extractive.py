@@ -1526,7 +1526,6 @@ def _sentence_with(text: str, phrase: str) -> str:
     return text.strip()
 
 
-
 def _reordered(words: Sequence[str], text: str) -> bool:
     """Whether a text writes the words side by side in another order: "水质监测自动化" writes 水质 自动 监测; "…平台的
     基础创新能力" does not write 基础 创新 平台 so, nor "基础设施创新平台"."""
