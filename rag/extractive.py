@@ -1145,8 +1145,8 @@ class Extractive:
         if phrase_words is None:
             return {}
         phrase = "".join(phrase_words)
-        # a text writes the phrase, or its words (three or four) side by side in another order ("水质自动监测":
-        # "水质监测自动化"); a word it lacks ("机器人视觉": "机器视觉") still means no mention
+        # a text writes the phrase, or its words (three or four) side by side, the first first and the others in
+        # another order ("水质自动监测": "水质监测自动化"); a word it lacks ("机器人视觉": "机器视觉") means no mention
         def writes(t: str) -> bool:
             return phrase in t or (len(phrase_words) >= REORDERED_WORDS and _reordered(phrase_words, t))
 
@@ -1527,6 +1527,11 @@ def _sentence_with(text: str, phrase: str) -> str:
 
 
 def _reordered(words: Sequence[str], text: str) -> bool:
-    """Whether a text writes the words side by side in another order: "水质监测自动化" writes 水质 自动 监测; "…平台的
-    基础创新能力" does not write 基础 创新 平台 so, nor "基础设施创新平台"."""
-    return len(words) <= REORDERED_MAX and all(w in text for w in words) and any("".join(p) in text for p in itertools.permutations(words))
+    """Whether a text writes the words side by side, the first first and the others in another order:
+    "水质监测自动化" writes 水质 自动 监测; "…平台的基础创新能力" does not write 基础 创新 平台 so, nor "基础设施创新平台",
+    nor "创新平台基础上" (the basis of a platform, not a 基础创新平台)."""
+    return (
+        len(words) <= REORDERED_MAX
+        and all(w in text for w in words)
+        and any(words[0] + "".join(p) in text for p in itertools.permutations(words[1:]))
+    )
