@@ -383,6 +383,11 @@ _RATE = re.compile(r"\d\s*[%％‰]")
 _CAP = re.compile(rf"(?:{CAP_WORDS})[^，。；;]{{0,24}}?\d[\d.,]*\s*[万亿]?元")  # the cap words measures reads
 
 
+def _rate_without_cap(text: str) -> bool:
+    """Whether a text states a rate and no cap: "按…50%给予奖励" (its cap may be the next sentence's)."""
+    return bool(_RATE.search(text)) and not _CAP.search(text)
+
+
 def _with_amounts(chosen: list[Scored], asks_rate: bool = False) -> list[Scored]:
     """A measure chosen without its amount brings the next item of its clause when that one states it
     ("支持举办挑战赛等活动。对…成效显著的，给予最高500万元资金支持。"); without the rate a question asks
@@ -396,7 +401,7 @@ def _with_amounts(chosen: list[Scored], asks_rate: bool = False) -> list[Scored]
             wanted = None  # any amount or count
         elif asks_rate and not _RATE.search(s.text):
             wanted = _RATE
-        elif _RATE.search(s.text) and not _CAP.search(s.text):
+        elif _rate_without_cap(s.text):
             wanted = _CAP
         else:
             continue
@@ -986,7 +991,7 @@ def _own_words(texts: Sequence[str], topic: dict[str, float], said: str = "") ->
     """For each text, the weight of the question's pairs it spells and no other text does ("温江区" of one
     office among eight), nor what the measures say (`said`: "领军人才" of the measure is no office's word)."""
     spelled = [pairs(t) & set(topic) - pairs(said) for t in texts]
-    return [sum(topic[p] for p in said if not any(p in other for j, other in enumerate(spelled) if j != i)) for i, said in enumerate(spelled)]
+    return [sum(topic[p] for p in own if not any(p in other for j, other in enumerate(spelled) if j != i)) for i, own in enumerate(spelled)]
 
 
 def _asked_units(ordered: Sequence[Scored], topic: dict[str, float]) -> Scored | None:
@@ -1119,7 +1124,7 @@ def _amount_line(q: Question, ordered: Sequence[Scored], numbering: Numbering, t
 def _with_cap(picked: list[tuple[Scored, str]], stated: Sequence[tuple[Scored, str]]) -> list[tuple[Scored, str]]:
     """A rate said without its cap is said with the next sentence of its clause when that one states the cap,
     as the items chosen carry it (_with_amounts): "按…50%给予奖励" and "最高奖励不超过100万元"."""
-    if len(picked) != 1 or not _RATE.search(picked[0][1]) or _CAP.search(picked[0][1]):
+    if len(picked) != 1 or not _rate_without_cap(picked[0][1]):
         return picked
     s = picked[0][0]
     cap = next((sp for sp in stated if sp[0].clause.id == s.clause.id and sp[0].position == s.position + 1 and _CAP.search(sp[1])), None)

@@ -420,6 +420,7 @@ def analyse(question: str, catalog: Catalog) -> Question:
     policies = tuple(dict.fromkeys(policies + tuple(implementing)))
     parts, loose = _parts(text, found, policies, catalog)
     joined = () if parts else _each_of_two(text, found, policies, catalog)
+    figures = len(_HOW_MUCH.findall(said))  # how many times a figure is asked (how_much: at least once)
     return Question(
         text=question,
         places=found,
@@ -429,8 +430,8 @@ def analyse(question: str, catalog: Catalog) -> Question:
         kinds=kinds,
         cross=bool(_CROSS.search(text)),
         topic=_topic(text, found, policies, catalog),
-        how_much=bool(_HOW_MUCH.search(said)),
-        figures=len(_HOW_MUCH.findall(said)),
+        how_much=figures > 0,
+        figures=figures,
         count=_count(text),
         parts=parts or joined,
         loose_parts=tuple(p for p in parts if p in loose),
@@ -668,12 +669,13 @@ def _each_of_two(text: str, found: Sequence[Place], policies: Sequence[str], cat
     Example: "智能机器人和智能装备两个产业 各自要把沈阳建成个啥" -> ("智能 机器人 产业 …", "智能 装备 产业 …")
     """
     each = bool(_DISTRIBUTIVE.search(text))
+    # two things listed with 、 whose figures are asked ("智能驾驶、智能机器人产业规模目标是多少") are each asked, as
+    # with 分别; three or more are a list (a measure's own words), as are two whose figure is not asked
+    listed = text.count("、") == 1 and bool(_HOW_MUCH.search(text))
+    if not (each or listed):  # most questions: no joined things to look for
+        return ()
     for m in _JOINED.finditer(text):
-        # two things listed with 、 whose figures are asked ("智能驾驶、智能机器人产业规模目标是多少") are each asked,
-        # as with 分别; three or more are a list (a measure's own words), as are two whose figure is not asked
-        if text[m.end(1)] == "、" and (text.count("、") != 1 or not _HOW_MUCH.search(text)):
-            continue
-        if not each and text[m.end(1)] != "、":
+        if not (listed if text[m.end(1)] == "、" else each):
             continue
         left = _LEFT_RUN.match(m.group(1).removesuffix("的"))  # "地理信息的跟通航的": the thing, not its 的
         if left is None:
