@@ -71,6 +71,7 @@ class Policy:
     articles: int  # how many 第X条 it has (0 when it is not numbered by articles)
     top_items: int  # how many top-level numbered items (一、 or （一）) it has
     item_range: str = ""  # "1—22" or "（一）—（十六）" when one numbering runs across its parts, else ""
+    mentions: frozenset[str] = frozenset()  # the places its text speaks of ("荆州博物馆": 荆州市)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ def _policy(doc: Document, doc_clauses: Sequence[Clause]) -> Policy:
     articles = _articles(doc.text)
     tops = {t for c in doc_clauses if (t := _top_number(c))}
     span = (min(years), max(years)) if years else None
-    return Policy(doc.id, doc.title, doc.region, kind, span, articles, len(tops), _item_range(doc_clauses))
+    mentions = frozenset(m.region for m in places.find(doc.text))
+    return Policy(doc.id, doc.title, doc.region, kind, span, articles, len(tops), _item_range(doc_clauses), mentions)
 
 
 _TOP = re.compile(r"[一二三四五六七八九十]+|[（(][一二三四五六七八九十]+[)）]")
@@ -486,7 +488,10 @@ def _places(text: str, catalog: Catalog) -> tuple[Place, ...]:
     for place in out.values():
         if not (place.docs and any(k.docs == place.docs for k in kept)):
             kept.append(place)
-    return tuple(kept)
+    # "鄂 省里和荆州那几家展馆": a place with no policy of its own that the policies of another place the question
+    # names speak of is asked about as part of that place, not as a place the index lacks
+    spoken = {r for k in kept for d in k.docs if (policy := catalog.policy(d)) for r in policy.mentions}
+    return tuple(p for p in kept if p.docs or p.region not in spoken)
 
 
 def _narrowed(mentions: list[places.Mention], text: str) -> list[places.Mention]:
@@ -644,6 +649,12 @@ def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: 
         else:
             said.append(piece)
     return (tuple(list(topics)[:MAX_PARTS]), loose) if len(topics) >= 2 else ((), set())
+
+
+def asks_something(text: str) -> bool:
+    """Whether a text asks with a question word. Example: asks_something("奖补钱咋分摊") -> True;
+    asks_something("长沙开放创新平台认定那个暂行办法") -> False"""
+    return bool(_ASKING_WORD.search(text))
 
 
 def _names_thing(topic: str) -> bool:

@@ -496,3 +496,13 @@ def test_a_policy_s_period_written_short_is_no_topic_word(catalog: Catalog) -> N
     assert analyse("AI跟区块链一块儿用 广州那份20到22年的行动计划 打算咋弄", catalog).topic == "人工智能 区块 链 一块儿 用"
     assert "19" not in analyse("深圳19-23行动计划 智能制造要建啥平台", catalog).topic.split()
     assert analyse("对30-50万元的项目补多少", catalog).topic.split()[:2] == ["30", "50"]
+
+
+def test_a_place_a_named_place_s_policies_speak_of_is_part_of_it(catalog: Catalog) -> None:
+    # the Hubei plan speaks of 恩施 (no policy of its own): asked beside 湖北, it is part of what is asked about,
+    # not a place the index lacks; asked alone, it still is one
+    beside = analyse("湖北省里和恩施那边的AI规划 旅游咋搞", catalog)
+    assert [p.region for p in beside.places] == ["湖北省"] and not beside.unknown_places
+    alone = analyse("恩施的AI规划 旅游咋搞", catalog)
+    assert [(p.known, p.text) for p in alone.places] == [(False, "恩施")]
+    assert "恩施土家族苗族自治州" in next(p for p in catalog.policies if p.region == "湖北省").mentions
