@@ -31,7 +31,7 @@ from .clauses import cn_to_int, consulting
 from .evidence import Scored
 from .items import PERIOD_WORD
 from .model import Answer, Clause, Hit
-from .question import Question, after_policy_word, years_spoken
+from .question import Question, after_policy_word, analyse, asks_something, years_spoken
 from .text import norm, sentence_spans
 
 log = logging.getLogger(__name__)
@@ -203,8 +203,26 @@ class Extractive:
         """The scope checks, in order; see the module docstring."""
         q = r.question
         from_dates = self._policy_dates(r)
-        if from_dates is not None:
+        if from_dates is None:
+            return self._judge_evidence(r)
+        rest, dates_first = _without_dates(q.text)
+        if not rest:
             return Verdict(True, dated=from_dates)
+        # "奖补钱市里区里咋分摊 公布后多久施行": the dates answer one piece; the clauses answer the rest, asked
+        # on its own in the scope of the whole question
+        other = analyse(rest, self.index.catalog)  # type: ignore[attr-defined]
+        other = replace(other, places=q.places, policies=q.policies, years=q.years)
+        if not {w for w in other.topic.split() if len(w) >= 2}:  # "管几年": nothing more than the dates
+            return Verdict(True, dated=from_dates)
+        beside = replace(r, question=other)
+        usual = self._judge_evidence(beside)
+        if not usual.ok or usual.dated is not None:
+            return Verdict(True, dated=from_dates)
+        return Verdict(True, chosen=usual.chosen, dated=with_dates(self._answer(beside, usual), from_dates, dates_first))
+
+    def _judge_evidence(self, r: Retrieved) -> Verdict:
+        """The scope checks, then whether the clauses retrieved answer, and their items chosen."""
+        q = r.question
         for check in (self._place_check, self._ref_check, self._entry_check, self._year_check, self._quote_check):
             refusal = check(r)
             if refusal is not None:
@@ -1172,6 +1190,55 @@ class Extractive:
 
     def _clauses_by_doc(self) -> dict[str, list[Clause]]:
         return self.index.by_doc()  # type: ignore[attr-defined,no-any-return]
+
+
+_PIECE = re.compile(r"[^\s，,。？?！!；;]+[\s，,。？?！!；;]*")
+
+
+def _without_dates(text: str) -> tuple[str, bool]:
+    """A question without its pieces that ask a policy's dates ("" when every piece asks one or none does),
+    and whether it asks the dates before the rest (a first piece before others only names what is asked of).
+
+    Example: _without_dates("大武汉AI若干政策 奖补钱咋分摊 公布后多久施行") -> ("大武汉AI若干政策 奖补钱咋分摊", False)
+    """
+    pieces = [m.group(0) for m in _PIECE.finditer(text)]
+    dated = [n for n, p in enumerate(pieces) if any(pattern.search(p) for _, pattern in _ASKS_DATE)]
+    kept = [n for n in range(len(pieces)) if n not in dated]
+    if not dated or not any(asks_something(pieces[n]) for n in kept):  # "长沙…暂行办法 哪天起施行的": only dates
+        return "", False
+    asking = kept[1:] if kept[0] == 0 and len(kept) > 1 else kept
+    return "".join(pieces[n] for n in kept).strip(), dated[0] < asking[0]
+
+
+_CITED = re.compile(r"\[(\d+)\]")
+
+
+def with_dates(answer: Answer, dated: Answer, dates_first: bool = False) -> Answer:
+    """`answer` with the lines of an answer from a policy's dates: its first line beside the answer's first
+    lines (before them when the question asks the dates first), its items after the answer's items. A
+    clause both cite keeps its number; the dated answer's other clauses are numbered after the answer's.
+
+    Example: with_dates(Answer("按1:1承担[1]。\n· …八：…[1]", (c8,)), Answer("…30日后施行[1]。\n· …八：…[1]", (c8,)))
+    -> Answer("按1:1承担[1]。\n…30日后施行[1]。\n· …八：…[1]", (c8,))
+    """
+    numbers = {c.clause.id: c.n for c in answer.citations}
+    citations = list(answer.citations)
+    renumber: dict[int, int] = {}
+    for c in dated.citations:
+        if c.clause.id not in numbers:
+            numbers[c.clause.id] = len(citations) + 1
+            citations.append(replace(c, n=numbers[c.clause.id]))
+        renumber[c.n] = numbers[c.clause.id]
+    lines = _CITED.sub(lambda m: f"[{renumber.get(int(m.group(1)), int(m.group(1)))}]", dated.text).splitlines()
+    own = answer.text.splitlines()
+    head = [line for line in own if not line.startswith("· ")]
+    items = [line for line in own if line.startswith("· ")]
+    # a date the answer's first lines state already, or an item it quotes already, is not said twice
+    said, quoted = _CITED.sub("", "\n".join(head)), _CITED.sub("", "\n".join(items))
+    date_head = [line for line in lines if not line.startswith("· ") and _CITED.sub("", line).rstrip("。") not in said]
+    date_items = [line for line in lines if line.startswith("· ") and _CITED.sub("", line.split("：", 1)[-1]) not in quoted]
+    heads = [*date_head, *head] if dates_first else [*head, *date_head]
+    return replace(answer, text="\n".join([*heads, *items, *date_items]), citations=tuple(citations))
 
 
 def _entry_names(spans: Sequence[tuple[Clause, int, int]]) -> list[str]:

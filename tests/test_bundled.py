@@ -719,3 +719,16 @@ def test_a_rate_is_said_with_its_cap(bundled: Pipeline) -> None:
     # 黄埔's 第十三条 states the rate in one sentence and the cap in the next: the first line says both
     first = bundled.ask("黄埔的AI示范应用项目 按啥比例奖 最多奖多少").text.splitlines()[0]
     assert "50%" in first and "100万元" in first, first
+
+
+def test_a_policy_s_date_asked_beside_another_thing_answers_both(bundled: Pipeline) -> None:
+    # 济南's 若干政策 states the loan subsidy in 五10 and its expiry in 七14: a question asking both gets both
+    answer = bundled.ask("济南AI若干政策 小微企业贷款 利息担保费补多少比例 这文件哪天失效")
+    refs = [c.clause.ref for c in answer.citations]
+    assert "五10" in refs and "七14" in refs, refs
+    head = answer.text.split("\n· ")[0]
+    assert "40%" in head and "2023年6月16日" in head, head
+    # a question asking only dates keeps to them
+    only = bundled.ask("济南AI若干政策 啥时候施行 哪天失效")
+    assert [c.clause.ref for c in only.citations] == ["七14"], [c.clause.ref for c in only.citations]
+
