@@ -324,7 +324,7 @@ def choose(q: Question, scored: Sequence[Scored], floor: float, within: float) -
             clauses.append(s.clause.id)
         out.append(s)
     limit = MAX_ITEMS * 2 if "list" in q.kinds else MAX_ITEMS
-    out = with_runs(_with_lead_items(out[:limit]))
+    out = with_runs(with_lead_items(out[:limit]))
     if set(q.kinds) & {"units", "date", "definition", "lookup"}:
         return out
     # a measure's amount said in the next sentence is brought for a question asking a figure, not for one
@@ -465,7 +465,7 @@ def _states(wanted: re.Pattern[str] | None, text: str) -> bool:
     return states_quantity(text) if wanted is None else bool(wanted.search(text))
 
 
-def _with_lead_items(chosen: list[Scored]) -> list[Scored]:
+def with_lead_items(chosen: list[Scored]) -> list[Scored]:
     """An item ending in "：" leads a list: the list's items come with it, whole, in clause order."""
     out = list(chosen)
     for s in chosen:

@@ -59,6 +59,7 @@ MENTIONED_CHARS = 3  # a shorter phrase is mentioned only right after the verb (
 ASKS_WHOM_TO_ASK = re.compile(r"咨询|电话|联系|找谁")  # the 政策咨询 entry's office and number are asked
 MENTIONS = re.compile(r"提到|提及|提过|提了|提出|写到|写了|写过|说到|说过|说要|说了要|讲到|讲过|涉及|出现|(?:文件|政策|规划|方案)(?:里|中|里面)(?:有|写)")  # "哪些地方提到X", "…的文件里有X" ask who writes X
 CROSS_DEPTH = 4  # clauses searched per region for a "哪些城市" question
+MAX_PART_VECTORS = 4  # a question of more parts than this gets no vector per part (each costs one embedding)
 
 
 @dataclass(frozen=True)
@@ -814,9 +815,29 @@ class Extractive:
                 spelled = [s for s in spelled if s.clause.citation in cites]
             best = self._of_year(q, spelled)[:1]
             taken = {(s.clause.id, s.position) for s in chosen + extra}
-            if best and best[0].score >= evidence.EVIDENCE_MIN and (best[0].clause.id, best[0].position) not in taken:
-                extra.append(best[0])
+            if best and best[0].score >= evidence.EVIDENCE_MIN:
+                if (best[0].clause.id, best[0].position) not in taken:
+                    extra.append(best[0])
+            elif part not in q.loose_parts and (meant := self._meant(r, part, [*chosen, *extra], taken)) is not None:
+                # "…应当同时符合以下条件:" comes with its list
+                extra += [s for s in compose.with_lead_items([meant]) if (s.clause.id, s.position) not in taken]
         return extra
+
+    def _meant(self, r: Retrieved, part: str, chosen: Sequence[Scored], taken: set[tuple[str, int]]) -> Scored | None:
+        """A part no item spells out, asked in other words ("国际级大会咋办" for "举办有重大国际影响…一事一议"): the
+        item of the question's clauses closest in meaning to the part embedded alone, when it belongs to a
+        clause the answer cites, is not said yet, and answers the part (EVIDENCE_MIN, scored with the part's
+        own vector and words). None when it is said already, or is in another clause: a part's meaning alone
+        does not pick a clause the question's other words did not. Not for a part asked only with 啥, which
+        mostly says on what another part asks (see `_each_part`)."""
+        if len(r.question.parts) > MAX_PART_VECTORS:
+            return None
+        vector = retrieve.query_vector(self.index, part.replace(" ", ""))  # type: ignore[arg-type]
+        scored = evidence.score_items(self.index, replace(r.question, topic=part), vector, r.hits)
+        top = max(scored, key=lambda s: s.dense, default=None)
+        if top is None or (top.clause.id, top.position) in taken or top.clause.id not in {s.clause.id for s in chosen}:
+            return None
+        return top if top.score >= evidence.EVIDENCE_MIN else None
 
     def _goal_headings(self, q: Question, chosen: list[Scored]) -> list[Scored]:
         """"自主算力这块 要打造成啥": a chosen clause whose heading says what it is to become ("2.打造自主算力引擎

@@ -732,3 +732,11 @@ def test_a_policy_s_date_asked_beside_another_thing_answers_both(bundled: Pipeli
     only = bundled.ask("济南AI若干政策 啥时候施行 哪天失效")
     assert [c.clause.ref for c in only.citations] == ["七14"], [c.clause.ref for c in only.citations]
 
+
+def test_a_part_asked_in_other_words_gets_its_item_of_a_cited_clause(bundled: Pipeline) -> None:
+    # 长沙's 意见 三（七）: 200万元 a 会展 and, for a 国际 one, 一事一议; that part spells neither 举办 nor 影响
+    answer = bundled.ask("长沙AI意见 AI会展论坛 每场最多补多少 国际级大会咋办 天使基金多大")
+    assert "200万元" in answer.text and "一事一议" in answer.text, answer.text
+    # 成都's 细则 四（二）: 人力成本 at most 50% of 项目投入, beside 跨年度 at most 近2年
+    answer = bundled.ask("成都细则 人工成本能算进项目投入多少 跨年度最多算几年")
+    assert "50%" in answer.text and "近2年" in answer.text, answer.text
