@@ -148,13 +148,20 @@ def _single_names() -> dict[str, str]:
     return {alias: head[1:].strip() for head, rest in _lines() if head.startswith("^") for alias in rest.split()}
 
 
+# what a question calls a policy or a zone, right after a place's one-character short form: "渝试验区方案", "鄂总规"
+_NAMING = "试验区|先导区|规划|总规|方案|意见|政策|细则|措施|办法|计划|文件"
+
+
 @lru_cache(maxsize=1)
 def _single_pattern() -> re.Pattern[str]:
     """A one-character short form standing as a word of its own: no Chinese character on either side; or, as
-    group `beside`, next to a word that joins or places it ("跟穗…", "沪和渝…", "沪上…"; not "在沪上市", a listing), a place
-    only when jieba also cuts it as a word (not 沪 of 沪府, nor 穗 of 稻穗)."""
+    group `beside`, next to a word that joins or places it ("跟穗…", "沪和渝…", "沪上…", "渝这边"; not "在沪上市", a
+    listing) or before what names a policy or zone ("渝试验区方案", _NAMING), a place only when jieba also cuts
+    it as a word (not 沪 of 沪府, nor 穗 of 稻穗)."""
     chars = "".join(_single_names())
-    return re.compile(rf"(?<![\u4e00-\u9fff])[{chars}](?![\u4e00-\u9fff])|(?P<beside>(?<=[跟和与同及])[{chars}]|[{chars}](?=[跟和与同及的]|上(?!市)))")
+    return re.compile(
+        rf"(?<![\u4e00-\u9fff])[{chars}](?![\u4e00-\u9fff])|(?P<beside>(?<=[跟和与同及])[{chars}]|[{chars}](?=[跟和与同及的这那]|上(?!市)|{_NAMING}))"
+    )
 
 
 @lru_cache(maxsize=1)

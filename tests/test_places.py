@@ -107,6 +107,10 @@ def test_one_character_short_forms_name_a_place_only_as_words_of_their_own() -> 
     assert places.names("AI进法院这块 沪和渝各咋写的") == ["上海市", "重庆市"]
     assert places.names("乡村振兴 鄂跟郑州的AI文件各怎么提") == ["湖北省", "郑州市"]
     assert places.find("稻穗的颜色 和粤语") == []  # inside words still ordinary characters
+    # before what names a policy or zone, or before 这/那: "渝试验区方案", "鄂总规", "沪这边"
+    assert places.names("渝试验区方案 专利要多少项") == ["重庆市"] and places.names("鄂总规里算力咋说") == ["湖北省"]
+    assert places.names("沪这边的AI政策 穗先导区那份") == ["上海市", "广州市"]
+    assert places.find("稻穗规划 在沪上市的方案") == []
     assert [m.text for m in places.find("成渝 AI 京津冀")] == ["成渝", "成渝", "京津冀", "京津冀", "京津冀"]
     # characters that stand alone as common words are no short form: 新 (新疆), 云 (云南), 台 (台湾)
     assert places.find("有没有 新 AI政策 云 服务 台 账") == []
