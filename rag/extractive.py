@@ -31,7 +31,7 @@ from .clauses import cn_to_int, consulting
 from .evidence import Scored
 from .items import PERIOD_WORD
 from .model import Answer, Clause, Hit
-from .question import Question, after_policy_word, analyse, asks_something, years_spoken
+from .question import Question, after_policy_word, analyse, asks_something, pieces, years_spoken
 from .text import norm, sentence_spans
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,6 @@ MENTIONED_CHARS = 3  # a shorter phrase is mentioned only right after the verb (
 ASKS_WHOM_TO_ASK = re.compile(r"咨询|电话|联系|找谁")  # the 政策咨询 entry's office and number are asked
 MENTIONS = re.compile(r"提到|提及|提过|提了|提出|写到|写了|写过|说到|说过|说要|说了要|讲到|讲过|涉及|出现|(?:文件|政策|规划|方案)(?:里|中|里面)(?:有|写)")  # "哪些地方提到X", "…的文件里有X" ask who writes X
 CROSS_DEPTH = 4  # clauses searched per region for a "哪些城市" question
-MAX_PART_VECTORS = 4  # a question of more parts than this gets no vector per part (each costs one embedding)
 
 
 @dataclass(frozen=True)
@@ -829,9 +828,8 @@ class Extractive:
         clause the answer cites, is not said yet, and answers the part (EVIDENCE_MIN, scored with the part's
         own vector and words). None when it is said already, or is in another clause: a part's meaning alone
         does not pick a clause the question's other words did not. Not for a part asked only with 啥, which
-        mostly says on what another part asks (see `_each_part`)."""
-        if len(r.question.parts) > MAX_PART_VECTORS:
-            return None
+        mostly says on what another part asks (see `_each_part`). One embedding per part so asked, at most
+        MAX_PARTS (rag/question.py) per question."""
         vector = retrieve.query_vector(self.index, part.replace(" ", ""))  # type: ignore[arg-type]
         scored = evidence.score_items(self.index, replace(r.question, topic=part), vector, r.hits)
         top = max(scored, key=lambda s: s.dense, default=None)
@@ -1213,22 +1211,19 @@ class Extractive:
         return self.index.by_doc()  # type: ignore[attr-defined,no-any-return]
 
 
-_PIECE = re.compile(r"[^\s，,。？?！!；;]+[\s，,。？?！!；;]*")
-
-
 def _without_dates(text: str) -> tuple[str, bool]:
     """A question without its pieces that ask a policy's dates ("" when every piece asks one or none does),
     and whether it asks the dates before the rest (a first piece before others only names what is asked of).
 
     Example: _without_dates("大武汉AI若干政策 奖补钱咋分摊 公布后多久施行") -> ("大武汉AI若干政策 奖补钱咋分摊", False)
     """
-    pieces = [m.group(0) for m in _PIECE.finditer(text)]
-    dated = [n for n, p in enumerate(pieces) if any(pattern.search(p) for _, pattern in _ASKS_DATE)]
-    kept = [n for n in range(len(pieces)) if n not in dated]
-    if not dated or not any(asks_something(pieces[n]) for n in kept):  # "长沙…暂行办法 哪天起施行的": only dates
+    said = pieces(text)
+    dated = [n for n, p in enumerate(said) if any(pattern.search(p) for _, pattern in _ASKS_DATE)]
+    kept = [n for n in range(len(said)) if n not in dated]
+    if not dated or not any(asks_something(said[n]) for n in kept):  # "长沙…暂行办法 哪天起施行的": only dates
         return "", False
     asking = kept[1:] if kept[0] == 0 and len(kept) > 1 else kept
-    return "".join(pieces[n] for n in kept).strip(), dated[0] < asking[0]
+    return "".join(said[n] for n in kept).strip(), dated[0] < asking[0]
 
 
 _CITED = re.compile(r"\[(\d+)\]")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .text import word_spans
+from .text import POLICY_TYPES, TYPE_SHORT, word_spans
 
 GAZETTEER = Path(__file__).resolve().parent / "data" / "places.txt"
 
@@ -149,7 +149,10 @@ def _single_names() -> dict[str, str]:
 
 
 # what a question calls a policy or a zone, right after a place's one-character short form: "渝试验区方案", "鄂总规"
-_NAMING = "试验区|先导区|规划|总规|方案|意见|政策|细则|措施|办法|计划|文件"
+# (the last two characters of a policy type; 总规 not of 总规模)
+_NAMING = "|".join(
+    ["试验区", "先导区", "文件", *dict.fromkeys(t[-2:] for t in POLICY_TYPES), *(f"{short}(?!模)" for short in TYPE_SHORT)]
+)
 
 
 @lru_cache(maxsize=1)

@@ -24,16 +24,10 @@ from functools import cached_property, lru_cache
 from . import lookup, places
 from .clauses import cn_to_int
 from .model import Clause, Document
-from .text import STOPWORDS, closed_class, known_word, tokenize_exact
+from .text import POLICY_TYPES, STOPWORDS, TYPE_SHORT, closed_class, known_word, tokenize_exact
 
 # ---------------------------------------------------------------- what the index holds
 
-# The type of a policy is the word its title ends with; a question names a policy by such a word.
-POLICY_TYPES = (
-    "总体规划", "发展规划", "规划", "实施意见", "指导意见", "若干意见", "意见", "实施方案", "行动方案", "工作方案", "方案",
-    "三年行动计划", "行动计划", "计划", "专项政策", "若干政策", "政策措施", "政策", "实施细则", "细则", "暂行办法",
-    "实施办法", "管理办法", "办法", "若干措施", "措施", "产业导则", "导则", "通知", "决定", "条例",
-)  # fmt: skip
 _TITLE_TAIL = re.compile(r"[（(][^（）()]*[）)]$")  # "(2020—2030年)" after the type word
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.])")
 _YEAR_IN_TEXT = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*(?:年|[-—–~～至]\s*(?:19|20)\d\d)")
@@ -71,7 +65,6 @@ class Policy:
     articles: int  # how many 第X条 it has (0 when it is not numbered by articles)
     top_items: int  # how many top-level numbered items (一、 or （一）) it has
     item_range: str = ""  # "1—22" or "（一）—（十六）" when one numbering runs across its parts, else ""
-    mentions: frozenset[str] = frozenset()  # the places its text speaks of ("荆州博物馆": 荆州市)
 
 
 @dataclass(frozen=True)
@@ -79,17 +72,27 @@ class Catalog:
     """The regions and policies of an index. Example: Catalog.of(index.documents.values(), index.clauses)"""
 
     policies: tuple[Policy, ...]
+    texts: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # each policy's text, by id
     _by_id: dict[str, Policy] = field(init=False, repr=False, compare=False)
+    _mentions: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {p.id: p for p in self.policies})
+        object.__setattr__(self, "_mentions", {})
+
+    def mentions(self, doc_id: str) -> frozenset[str]:
+        """The places a policy's text speaks of ("荆州博物馆": 荆州市), read the first time they are asked for (a
+        question naming a place with no policy beside one with policies), not when the index loads."""
+        if doc_id not in self._mentions:
+            self._mentions[doc_id] = frozenset(m.region for m in places.find(self.texts.get(doc_id, "")))
+        return self._mentions[doc_id]
 
     @classmethod
     def of(cls, documents: Sequence[Document], clauses: Sequence[Clause]) -> Catalog:
         by_doc: dict[str, list[Clause]] = {}
         for c in clauses:
             by_doc.setdefault(c.doc_id, []).append(c)
-        return cls(tuple(_policy(d, by_doc.get(d.id, [])) for d in documents))
+        return cls(tuple(_policy(d, by_doc.get(d.id, [])) for d in documents), {d.id: d.text for d in documents})
 
     @property
     def regions(self) -> set[str]:
@@ -113,8 +116,7 @@ def _policy(doc: Document, doc_clauses: Sequence[Clause]) -> Policy:
     articles = _articles(doc.text)
     tops = {t for c in doc_clauses if (t := _top_number(c))}
     span = (min(years), max(years)) if years else None
-    mentions = frozenset(m.region for m in places.find(doc.text))
-    return Policy(doc.id, doc.title, doc.region, kind, span, articles, len(tops), _item_range(doc_clauses), mentions)
+    return Policy(doc.id, doc.title, doc.region, kind, span, articles, len(tops), _item_range(doc_clauses))
 
 
 _TOP = re.compile(r"[一二三四五六七八九十]+|[（(][一二三四五六七八九十]+[)）]")
@@ -488,9 +490,11 @@ def _places(text: str, catalog: Catalog) -> tuple[Place, ...]:
     for place in out.values():
         if not (place.docs and any(k.docs == place.docs for k in kept)):
             kept.append(place)
+    if all(p.docs for p in kept) or not any(p.docs for p in kept):
+        return tuple(kept)
     # "鄂 省里和荆州那几家展馆": a place with no policy of its own that the policies of another place the question
     # names speak of is asked about as part of that place, not as a place the index lacks
-    spoken = {r for k in kept for d in k.docs if (policy := catalog.policy(d)) for r in policy.mentions}
+    spoken = {r for k in kept for d in k.docs for r in catalog.mentions(d)}
     return tuple(p for p in kept if p.docs or p.region not in spoken)
 
 
@@ -569,8 +573,6 @@ def _implementing(named: Sequence[str], catalog: Catalog) -> list[str]:
     return out
 
 
-# Short names of policy types in general use: "湖北的AI总规" is its 总体规划 (not the 总规模 of a fund)
-TYPE_SHORT = {"总规": "总体规划"}
 
 
 @lru_cache(maxsize=1)
@@ -607,6 +609,13 @@ def _bigrams(text: str) -> set[str]:
 
 
 _PART_ENDS = re.compile(r"[？?；;！!。，,、\s]+")
+_PIECE = re.compile(rf"(?:(?!{_PART_ENDS.pattern}).)+(?:{_PART_ENDS.pattern})?")
+
+
+def pieces(text: str) -> list[str]:
+    """The pieces of a question between question marks, commas and spaces (as `_parts` reads them), each with
+    the marks after it. Example: pieces("奖补钱咋分摊 公布后多久施行？") -> ["奖补钱咋分摊 ", "公布后多久施行？"]"""
+    return _PIECE.findall(text)
 
 
 def _parts(text: str, found: Sequence[Place], policies: Sequence[str], catalog: Catalog) -> tuple[tuple[str, ...], set[str]]:

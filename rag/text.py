@@ -14,6 +14,15 @@ _WS = re.compile(r"\s+")
 _SENTENCE_SPAN = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)]*(?:\[\d+\])*|\n|$)")
 _WORDISH = re.compile(r"[\w\u4e00-\u9fff]")
 
+# The type of a policy is the word its title ends with; a question names a policy by such a word.
+POLICY_TYPES = (
+    "总体规划", "发展规划", "规划", "实施意见", "指导意见", "若干意见", "意见", "实施方案", "行动方案", "工作方案", "方案",
+    "三年行动计划", "行动计划", "计划", "专项政策", "若干政策", "政策措施", "政策", "实施细则", "细则", "暂行办法",
+    "实施办法", "管理办法", "办法", "若干措施", "措施", "产业导则", "导则", "通知", "决定", "条例",
+)  # fmt: skip
+# Short names of policy types in general use: "湖北的AI总规" is its 总体规划 (not the 总规模 of a fund)
+TYPE_SHORT = {"总规": "总体规划"}
+
 # Words that carry no topic: question words, particles, connectives. Kept small on purpose —
 # BM25's IDF already discounts words every clause has (人工智能, 发展).
 STOPWORDS = frozenset(

@@ -505,4 +505,4 @@ def test_a_place_a_named_place_s_policies_speak_of_is_part_of_it(catalog: Catalo
     assert [p.region for p in beside.places] == ["湖北省"] and not beside.unknown_places
     alone = analyse("恩施的AI规划 旅游咋搞", catalog)
     assert [(p.known, p.text) for p in alone.places] == [(False, "恩施")]
-    assert "恩施土家族苗族自治州" in next(p for p in catalog.policies if p.region == "湖北省").mentions
+    assert "恩施土家族苗族自治州" in catalog.mentions(next(p.id for p in catalog.policies if p.region == "湖北省"))
