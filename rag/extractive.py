@@ -1170,8 +1170,12 @@ class Extractive:
         # before the name ("写了要建基础创新平台"); a question putting it first ("数字孪生 哪些地方提到过") has it
         # in its other words. It holds the topic's most specific word ("…贷款利息有补贴 要写了明确比例的" mentions
         # no 明确).
-        after = [w for w in words if w in re.split(r"[\s，,。？?！!；;、]", text[verb.end() :], maxsplit=1)[0]][:MENTIONED_WORDS]
-        focus = evidence.focus_weights(q, evidence.pair_weights(self.index))
+        mention = re.split(r"[\s，,。？?！!；;、]", text[verb.end() :], maxsplit=1)[0]
+        after = [w for w in words if w in mention][:MENTIONED_WORDS]
+        # the most specific word of what is mentioned, which ends where the verb's piece does: the pieces after it
+        # ask of the mentions ("提过可编程逻辑门阵列 分别放在什么语境": 语境, rarer, is no part of the phrase)
+        upto = text[: verb.end() + len(mention)]
+        focus = evidence.focus_weights(replace(q, topic=" ".join(w for w in q.topic.split() if w.lower() in upto)), evidence.pair_weights(self.index))
         candidates = [after[i:] for i in range(len(after))] + [words]
         next_words = re.sub(r"\s+", "", text[verb.end() :])  # a two-character phrase is written right there
         plain = self.index.plain_texts()  # type: ignore[attr-defined]

@@ -740,3 +740,12 @@ def test_a_part_asked_in_other_words_gets_its_item_of_a_cited_clause(bundled: Pi
     # 成都's 细则 四（二）: 人力成本 at most 50% of 项目投入, beside 跨年度 at most 近2年
     answer = bundled.ask("成都细则 人工成本能算进项目投入多少 跨年度最多算几年")
     assert "50%" in answer.text and "近2年" in answer.text, answer.text
+
+
+def test_places_mentioning_a_phrase_are_found_whatever_is_asked_of_them_after(bundled: Pipeline) -> None:
+    # the piece after the phrase asks of the mentions ("分别放在啥语境"); its rarer word is no part of what is
+    # mentioned, and the places listed are those whose policies write the phrase, no others
+    first = bundled.ask("哪些城市的文件提到图像处理器 分别放在啥语境").text.splitlines()[0]
+    assert "合肥市" in first and "上海市" in first and "广州市" not in first and "长沙市" not in first, first
+    first = bundled.ask("哪几个地方的文件提过神经网络处理器 各自啥语境").text.splitlines()[0]
+    assert all(place in first for place in ("上海市", "德清县", "武汉市", "沈阳市", "深圳市", "重庆市", "长沙市")), first
