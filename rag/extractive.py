@@ -796,13 +796,17 @@ class Extractive:
         if q.how_much and any(len(amounts(s.text)) >= len(q.parts) and all(spells(s, f) for f in foci if f) for s in chosen):
             return []  # one item states a figure for each part, and names each: "国家级和市级的 分别能补多少"
         strict = [part for part in q.parts if part not in q.loose_parts]
-        for part, focus in zip(q.parts, foci):
+        for part, focus, own_text in zip(q.parts, foci, own_words):
             if not focus or strict == [part]:  # the one thing asked besides what 啥 parts say on: the whole
                 continue  # question's items answer it ("花多少钱以上才能申请补助 参展之前要先干啥")
             if _names_what_is_asked(part, q):
                 continue  # "…列了几个“人工智能+” 分别是哪些行业": 行业 is what the answer's items are, not a topic
             alone = replace(q, topic=part)
-            spelled = [s for s in evidence.score_items(self.index, alone, r.vector, r.hits) if spells(s, focus)]
+            by = focus
+            if part in q.loose_parts:  # only the chosen clauses answer it: its most specific word of those they write
+                # ("市里还打算筹建什么机构": 筹建, not 市里, rarer but written by none of them)
+                by = evidence.focus_weights(replace(q, topic=own_text), weights, evidence.written_by([s.hit for s in chosen])) or focus
+            spelled = [s for s in evidence.score_items(self.index, alone, r.vector, r.hits) if spells(s, by)]
             # an item of this part alone, when one answers: "智能机器人和智能装备 各自…" asks of each its own
             # item, not the one that names both in passing
             if q.each_of_two:

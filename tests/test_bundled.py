@@ -749,3 +749,10 @@ def test_places_mentioning_a_phrase_are_found_whatever_is_asked_of_them_after(bu
     assert "合肥市" in first and "上海市" in first and "广州市" not in first and "长沙市" not in first, first
     first = bundled.ask("哪几个地方的文件提过神经网络处理器 各自啥语境").text.splitlines()[0]
     assert all(place in first for place in ("上海市", "德清县", "武汉市", "沈阳市", "深圳市", "重庆市", "长沙市")), first
+
+
+def test_a_part_asked_with_what_gets_its_item_by_a_word_its_clause_writes(bundled: Pipeline) -> None:
+    # 杭州's 若干政策 十一 writes the 专利组合 support and "筹建杭州市人工智能研究院"; the part "市里还打算筹建什么
+    # 机构" is read by 筹建, a word the clause writes, not by 市里, rarer but written by none of the clauses cited
+    answer = bundled.ask("杭州AI政策 企业搞高价值专利组合 有没有支持 市里还打算筹建什么机构")
+    assert "高价值专利组合" in answer.text and "筹建杭州市人工智能研究院" in answer.text, answer.text
