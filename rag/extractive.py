@@ -973,6 +973,11 @@ class Extractive:
         # of which it names ("…智慧城市试点和“车路云一体化”试点"): the name is most of what is asked
         topic = q.topic.replace(" ", "")
         about_quoted = bool(topic) and sum(len(n) for n in q.quoted) >= QUOTED_SHARE * len(topic)
+        focus = evidence.focus_weights(q, evidence.pair_weights(self.index), evidence.written_by(r.hits))
+
+        def spells_focus(s: Scored) -> bool:
+            return bool(focus) and len(q.parts) < 2 and evidence.cover(focus, f"{evidence.context(s.clause)} {s.text}") >= 1.0
+
         out = []
         for label, docs in groups:
             own = [h for h in r.hits if h.clause.doc_id in docs]
@@ -981,7 +986,9 @@ class Extractive:
             if about_quoted and self._unwritten(q, docs):  # the name quoted is not this place's: nearest item only
                 chosen = []
             # a side's best items, however its list was gathered; "各给多少": items stating a figure first
-            chosen = sorted(chosen, key=lambda s: (q.how_much and not _figure(s.text), -s.score))
+            # and, when one thing is compared, items writing the question's most specific word (the measure:
+            # "应用型…人才培养") before those of a neighbouring measure scoring higher by rank ("引进领军人才…")
+            chosen = sorted(chosen, key=lambda s: (q.how_much and not _figure(s.text), not spells_focus(s), -s.score))
             nearest = scored[0] if scored and not chosen else None
             # an item describing an entry named in an item of its own comes with that name ("开放合作。" before
             # "加强招商引资…"): a side's items from a list of entries say which entry each is

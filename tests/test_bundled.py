@@ -756,3 +756,11 @@ def test_a_part_asked_with_what_gets_its_item_by_a_word_its_clause_writes(bundle
     # 机构" is read by 筹建, a word the clause writes, not by 市里, rarer but written by none of the clauses cited
     answer = bundled.ask("杭州AI政策 企业搞高价值专利组合 有没有支持 市里还打算筹建什么机构")
     assert "高价值专利组合" in answer.text and "筹建杭州市人工智能研究院" in answer.text, answer.text
+
+
+def test_a_comparison_side_leads_with_the_items_of_the_measure_compared(bundled: Pipeline) -> None:
+    # 长沙's 三年行动计划 三（二）8 writes 应用型人才; 意见 三（五）, on talent in general, ranks higher: the side
+    # leads with the item of the measure compared
+    answer = bundled.ask("应用型人才培养 长沙跟成都 各咋讲的")
+    side = answer.text.split("【长沙市】", 1)[1].lstrip().splitlines()[0]
+    assert "应用型人才" in side, side
