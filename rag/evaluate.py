@@ -130,11 +130,17 @@ class Outcome:
 
 
 def contains(text: str, quote: str) -> bool:
-    """Whether `quote` occurs in `text` after `norm` on both.
+    """Whether `quote` occurs in `text` after `norm` on both, table cells read as one run: a clause writes a
+    table row's cells joined by " | " (rag/ingest.py), a quote copied from the source file by tabs.
 
     Example: contains("到 2025 年，培育", "到2025年,培育") -> True
+    Example: contains("智能物流增加值 | 亿元 | 25", "智能物流增加值\\t亿元\\t25") -> True
     """
-    return norm(quote) in norm(text)
+    return _cells(quote) in _cells(text)
+
+
+def _cells(text: str) -> str:
+    return norm(text).replace("|", "")
 
 
 def quote_rank(quote: str, hits: Sequence[Hit]) -> int | None:

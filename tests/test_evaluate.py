@@ -152,6 +152,13 @@ def test_contains_normalises_width_and_whitespace() -> None:
     assert not ev.contains("培育30家", "培育300家")
 
 
+def test_contains_reads_a_table_row_as_its_cells_whatever_joins_them() -> None:
+    # a clause joins a row's cells by " | ", a quote copied from the source file by tabs
+    row = "人工智能+新业态 | 智能物流增加值 | 亿元 | 11.4 | — | 25 | 35"
+    assert ev.contains(row, "智能物流增加值\t亿元\t11.4\t—\t25\t35")
+    assert not ev.contains(row, "智能物流增加值\t亿元\t11.4\t—\t25\t36")
+
+
 # ---------------------------------------------------------------- latency, misses, summary
 
 
