@@ -13,7 +13,9 @@ rag/web.py (tokens, rate limits, which uploaded files a client may add).
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import weakref
 
 # Before gradio is imported: no analytics and no model hub, so no request leaves the machine.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -246,6 +248,10 @@ def make_handlers(ws: ui.Workspace, guard: Guard) -> dict[str, Callable[..., Any
         rows = ws.compare(topic, regions)
         path = ui.write_compare_csv(rows, topic.strip(), exports, max_age=UPLOAD_TTL_S) if rows else None
         return ui.compare_html(rows, topic.strip()), gr.DownloadButton(value=str(path) if path else None, visible=bool(rows))
+
+    # the folder goes with the handlers that write into it (the app, or at the latest the process): Gradio
+    # serves a download from its own copy
+    weakref.finalize(run_compare, shutil.rmtree, exports, ignore_errors=True)
 
     def add_files(
         files: list[str] | None, token: str | None, request: gr.Request, progress: gr.Progress = PROGRESS

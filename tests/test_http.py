@@ -538,3 +538,20 @@ def test_the_compare_tab_counts_against_the_question_limit_and_checks_its_input(
     other = type("Request", (), {"client": type("Client", (), {"host": "10.0.0.8"})()})()
     with pytest.raises(gr.Error, match="at most 50 regions"):
         handlers["run_compare"]("补贴", ["甲"] * 51, other)
+
+
+def test_the_compare_tab_s_csv_folder_goes_with_its_handlers(workspace: ui.Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+    import tempfile
+
+    from rag.api import Guard
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    handlers = app_module().make_handlers(workspace, Guard.create(WebSettings(), tmp_path))
+    made = list(scratch.glob("rag-compare-*"))
+    assert len(made) == 1 and made[0].is_dir()
+    del handlers
+    gc.collect()
+    assert not made[0].exists()
