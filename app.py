@@ -236,7 +236,15 @@ def make_handlers(ws: ui.Workspace, guard: Guard) -> dict[str, Callable[..., Any
         doc = gr.Dropdown(choices=ui.doc_choices(ws.documents()), value=first.doc_id)
         return ui.lookup_html(found, ref), ws.document_view(first.id), ws.tree(first.doc_id, first.id), doc
 
-    exports = Path(tempfile.mkdtemp(prefix="rag-compare-"))  # the CSVs of 政策对比, swept as uploads are
+    exports: list[Path] = []  # the folder of 政策对比's CSVs, swept as uploads are: made for the first table
+
+    def export_folder() -> Path:
+        if not exports:
+            exports.append(Path(tempfile.mkdtemp(prefix="rag-compare-")))
+            # it goes with the handlers that write into it (the app, or at the latest the process, when it
+            # exits normally): Gradio serves a download from its own copy
+            weakref.finalize(run_compare, shutil.rmtree, exports[0], ignore_errors=True)
+        return exports[0]
 
     def run_compare(topic: str, regions: list[str] | None, request: gr.Request) -> tuple[str, Any]:
         """The table for a topic and regions, and its CSV to download; a question's limits apply."""
@@ -246,12 +254,8 @@ def make_handlers(ws: ui.Workspace, guard: Guard) -> dict[str, Callable[..., Any
             raise InputError(f"choose at most {MAX_COMPARE_REGIONS} regions")
         regions = [check_text(r, "a region", MAX_FILTER_CHARS) for r in regions or []]
         rows = ws.compare(topic, regions)
-        path = ui.write_compare_csv(rows, topic.strip(), exports, max_age=UPLOAD_TTL_S) if rows else None
+        path = ui.write_compare_csv(rows, topic.strip(), export_folder(), max_age=UPLOAD_TTL_S) if rows else None
         return ui.compare_html(rows, topic.strip()), gr.DownloadButton(value=str(path) if path else None, visible=bool(rows))
-
-    # the folder goes with the handlers that write into it (the app, or at the latest the process): Gradio
-    # serves a download from its own copy
-    weakref.finalize(run_compare, shutil.rmtree, exports, ignore_errors=True)
 
     def add_files(
         files: list[str] | None, token: str | None, request: gr.Request, progress: gr.Progress = PROGRESS

@@ -540,7 +540,7 @@ def test_the_compare_tab_counts_against_the_question_limit_and_checks_its_input(
         handlers["run_compare"]("补贴", ["甲"] * 51, other)
 
 
-def test_the_compare_tab_s_csv_folder_goes_with_its_handlers(workspace: ui.Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_compare_tab_s_csv_folder_is_made_for_a_table_and_goes_with_its_handlers(workspace: ui.Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
     import tempfile
 
@@ -550,8 +550,12 @@ def test_the_compare_tab_s_csv_folder_goes_with_its_handlers(workspace: ui.Works
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     handlers = app_module().make_handlers(workspace, Guard.create(WebSettings(), tmp_path))
+    assert not list(scratch.glob("rag-compare-*"))  # an app that never exports a table makes no folder
+    request = type("Request", (), {"client": type("Client", (), {"host": "10.0.0.9"})()})()
+    handlers["run_compare"]("补贴", None, request)
+    handlers["run_compare"]("人才", None, request)
     made = list(scratch.glob("rag-compare-*"))
-    assert len(made) == 1 and made[0].is_dir()
+    assert len(made) == 1 and list(made[0].glob("*.csv"))  # one folder for all its tables
     del handlers
     gc.collect()
     assert not made[0].exists()
