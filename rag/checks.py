@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 _MARK = re.compile(r"\[(\d+)\]")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
@@ -29,12 +29,22 @@ def markers(text: str) -> list[int]:
     return [int(m) for m in _MARK.findall(text)]
 
 
+def renumbered(text: str, number: Callable[[int], int]) -> str:
+    """Each [n] marker written as [number(n)]. Example: renumbered("A[2]B[1]", {1: 2, 2: 1}.get) -> "A[1]B[2]" """
+    return _MARK.sub(lambda m: f"[{number(int(m.group(1)))}]", text)
+
+
+def unmarked(text: str) -> str:
+    """The text without its [n] markers. Example: unmarked("按1:1承担[1]。") -> "按1:1承担。" """
+    return _MARK.sub("", text)
+
+
 def digit_runs(text: str) -> set[str]:
     """Digit sequences of a text, NFKC-normalised, thousands separators removed, [n] markers ignored.
 
     Example: digit_runs("到2025年达到3,500亿元，占1.5%[1]") -> {"2025", "3500", "1.5"}
     """
-    t = unicodedata.normalize("NFKC", _MARK.sub("", text))
+    t = unicodedata.normalize("NFKC", unmarked(text))
     t = re.sub(r"(?<=\d),(?=\d{3})", "", t)
     return set(_DIGITS.findall(t))
 

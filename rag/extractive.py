@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from . import compose, evidence, lookup, retrieve
-from .checks import amounts, states_quantity
+from .checks import amounts, renumbered, states_quantity, unmarked
 from .clauses import cn_to_int, consulting
 from .evidence import Scored
 from .items import PERIOD_WORD
@@ -796,6 +796,8 @@ class Extractive:
         if q.how_much and any(len(amounts(s.text)) >= len(q.parts) and all(spells(s, f) for f in foci if f) for s in chosen):
             return []  # one item states a figure for each part, and names each: "国家级和市级的 分别能补多少"
         strict = [part for part in q.parts if part not in q.loose_parts]
+        # what the chosen clauses write, each once: a part asked only with 啥 is found by a word of theirs
+        cited_text = evidence.written_by(list({s.clause.id: s.hit for s in chosen}.values())) if q.loose_parts else ""
         for part, focus, own_text in zip(q.parts, foci, own_words):
             if not focus or strict == [part]:  # the one thing asked besides what 啥 parts say on: the whole
                 continue  # question's items answer it ("花多少钱以上才能申请补助 参展之前要先干啥")
@@ -805,7 +807,7 @@ class Extractive:
             by = focus
             if part in q.loose_parts:  # only the chosen clauses answer it: its most specific word of those they write
                 # ("市里还打算筹建什么机构": 筹建, not 市里, rarer but written by none of them)
-                by = evidence.focus_weights(replace(q, topic=own_text), weights, evidence.written_by([s.hit for s in chosen])) or focus
+                by = evidence.focus_weights(replace(q, topic=own_text), weights, cited_text) or focus
             spelled = [s for s in evidence.score_items(self.index, alone, r.vector, r.hits) if spells(s, by)]
             # an item of this part alone, when one answers: "智能机器人和智能装备 各自…" asks of each its own
             # item, not the one that names both in passing
@@ -973,10 +975,11 @@ class Extractive:
         # of which it names ("…智慧城市试点和“车路云一体化”试点"): the name is most of what is asked
         topic = q.topic.replace(" ", "")
         about_quoted = bool(topic) and sum(len(n) for n in q.quoted) >= QUOTED_SHARE * len(topic)
-        focus = evidence.focus_weights(q, evidence.pair_weights(self.index), evidence.written_by(r.hits))
+        # the measure compared, when one thing is: the most specific word of those the sides' clauses write
+        focus = evidence.focus_weights(q, evidence.pair_weights(self.index), evidence.written_by(r.hits)) if len(q.parts) < 2 else {}
 
         def spells_focus(s: Scored) -> bool:
-            return bool(focus) and len(q.parts) < 2 and evidence.cover(focus, f"{evidence.context(s.clause)} {s.text}") >= 1.0
+            return bool(focus) and evidence.cover(focus, f"{evidence.context(s.clause)} {s.text}") >= 1.0
 
         out = []
         for label, docs in groups:
@@ -1241,9 +1244,6 @@ def _without_dates(text: str) -> tuple[str, bool]:
     return "".join(said[n] for n in kept).strip(), dated[0] < asking[0]
 
 
-_CITED = re.compile(r"\[(\d+)\]")
-
-
 def with_dates(answer: Answer, dated: Answer, dates_first: bool = False) -> Answer:
     """`answer` with the lines of an answer from a policy's dates: its first line beside the answer's first
     lines (before them when the question asks the dates first), its items after the answer's items. A
@@ -1260,14 +1260,14 @@ def with_dates(answer: Answer, dated: Answer, dates_first: bool = False) -> Answ
             numbers[c.clause.id] = len(citations) + 1
             citations.append(replace(c, n=numbers[c.clause.id]))
         renumber[c.n] = numbers[c.clause.id]
-    lines = _CITED.sub(lambda m: f"[{renumber.get(int(m.group(1)), int(m.group(1)))}]", dated.text).splitlines()
+    lines = renumbered(dated.text, lambda n: renumber.get(n, n)).splitlines()
     own = answer.text.splitlines()
     head = [line for line in own if not line.startswith("· ")]
     items = [line for line in own if line.startswith("· ")]
     # a date the answer's first lines state already, or an item it quotes already, is not said twice
-    said, quoted = _CITED.sub("", "\n".join(head)), _CITED.sub("", "\n".join(items))
-    date_head = [line for line in lines if not line.startswith("· ") and _CITED.sub("", line).rstrip("。") not in said]
-    date_items = [line for line in lines if line.startswith("· ") and _CITED.sub("", line.split("：", 1)[-1]) not in quoted]
+    said, quoted = unmarked("\n".join(head)), unmarked("\n".join(items))
+    date_head = [line for line in lines if not line.startswith("· ") and unmarked(line).rstrip("。") not in said]
+    date_items = [line for line in lines if line.startswith("· ") and unmarked(line.split("：", 1)[-1]) not in quoted]
     heads = [*date_head, *head] if dates_first else [*head, *date_head]
     return replace(answer, text="\n".join([*heads, *items, *date_items]), citations=tuple(citations))
 

@@ -31,7 +31,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 from pydantic import SecretStr
 
-from .checks import check_citations, markers, numbers_supported
+from .checks import check_citations, markers, numbers_supported, renumbered
 from .config import Settings
 from .errors import RagError
 from .evidence import Scored
@@ -310,5 +310,5 @@ def renumber(text: str, hits: Sequence[Hit]) -> tuple[str, tuple[Citation, ...]]
     order: dict[int, int] = {}
     for n in markers(text):
         order.setdefault(n, len(order) + 1)
-    body = re.sub(r"\[(\d+)\]", lambda m: f"[{order[int(m.group(1))]}]", text)
+    body = renumbered(text, order.__getitem__)
     return body, tuple(Citation(new, hits[old - 1].clause) for old, new in order.items())
