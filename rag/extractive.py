@@ -229,6 +229,8 @@ class Extractive:
                 return Verdict(False, refusal, scope=True)
         if any(h.why == "lookup" for h in r.hits):
             return Verdict(True)
+        if defining := self._defining(r):
+            return Verdict(True, chosen=tuple(defining))
         if parts := self._whole_policy(q):
             return Verdict(True, chosen=tuple(parts))
         if q.comparison and self._compares(q):
@@ -1096,6 +1098,16 @@ class Extractive:
             return []  # the numbered clauses beside the best one: a list _whole_list makes
         listed = _group_list(depth, members, best)
         return listed + self._beyond_parts(q, chosen, depth, members)
+
+    def _defining(self, r: Retrieved) -> list[Scored]:
+        """For a question asking what a term means that a policy in its scope defines (retrieval puts the
+        defining clauses first: "definition" hits), the items that define it, whatever they score: "人工智能产品
+        具体指哪些" is answered by "人工智能产品包括：…", not by the clause about the products' first use that
+        scores higher. [] for other questions."""
+        hits = [h for h in r.hits if h.why == "definition"]
+        wanted = {(c.id, n) for c, n in lookup.defined_asked(r.question.text, lookup.definitions([h.clause for h in hits]))}
+        scored = evidence.score_items(self.index, r.question, r.vector, hits) if wanted else []
+        return [s for s in scored if (s.clause.id, s.position) in wanted]
 
     def _whole_policy(self, q: Question) -> list[Scored]:
         """A question counting the parts of the one policy it names, and no section of it ("天津那份政策措施

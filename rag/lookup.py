@@ -309,3 +309,47 @@ def neighbours(clauses: Sequence[Clause], clause: Clause, n: int = 1) -> tuple[l
     while last + 1 < len(same_doc) and same_doc[last + 1].ref == clause.ref and same_doc[last + 1].part:
         last += 1
     return same_doc[max(0, first - n) : first], same_doc[last + 1 : last + 1 + n]
+
+
+# A term a policy defines, where its text defines it: "2、人工智能企业。指以…", "人工智能产品包括：…",
+# "本办法所称新一代人工智能开放创新平台是指…", "(六)实际投产时间,是指…". The term opens the clause, an item,
+# a sentence or a numbered entry, or follows 所称; "指导", "指标" and the like are no definition.
+_DEFINES = re.compile(
+    r"(?:^|[\n。；;]|(?<=\d)[、.．]|[)）]|所称)\s*([\u4e00-\u9fffA-Za-z/]{3,16}?)\s*[。，,]?\s*"
+    r"(?:是指|指(?![导挥标南数引定出明令向])[：:]?|包括[：:]|包含[：:])"
+)
+# what a question asking a term's meaning writes right after the term: "人工智能产品具体指哪些",
+# "人工智能服务包括哪些", "…是指啥"
+_ASKS_MEANING = re.compile(r"\s*(?:具体|主要|都|到底|究竟|一般)?\s*(?:是指|指的?是?|包括|包含|是)\s*(?:哪[些几类种]|什么|啥|些啥)(?![时样])")
+
+
+def definitions(clauses: Sequence[Clause]) -> list[tuple[str, Clause, int]]:
+    """The terms the clauses define, each with its clause and the position of the item that defines it.
+
+    Example: definitions([细则 一（三）2]) -> [("人工智能企业", clause, 1), ("人工智能软件", clause, 2), …]
+    """
+    found = []
+    for clause in clauses:
+        for m in _DEFINES.finditer(clause.text):
+            position = next((n for n, item in enumerate(clause.items) if item.start <= m.end() - 1 < item.end), None)
+            if position is not None:
+                found.append((m.group(1), clause, position))
+    return found
+
+
+def defined_asked(text: str, defined: Sequence[tuple[str, Clause, int]]) -> list[tuple[Clause, int]]:
+    """The definitions of the longest term a question asks the meaning of, as (clause, item position);
+    [] when it asks the meaning of no term defined.
+
+    Example: defined_asked("武汉细则 人工智能产品具体指哪些", definitions(clauses)) -> [(一（三）2, 4)]
+    """
+    said = unicodedata.normalize("NFKC", text)
+    for alias, name in _ALIASES.items():
+        said = said.replace(alias, name)
+    asked = [
+        (term, clause, position)
+        for term, clause, position in defined
+        if any(_ASKS_MEANING.match(said, m.end()) for m in re.finditer(re.escape(term), said))
+    ]
+    longest = max((len(term) for term, _, _ in asked), default=0)
+    return [(clause, position) for term, clause, position in asked if len(term) == longest]

@@ -272,7 +272,7 @@ class Hit:
 
     clause: Clause
     score: float  # fused rank score: higher is better, comparable only within one result list
-    why: str = ""  # "dense+bm25", "dense", "bm25", "lookup"
+    why: str = ""  # "dense+bm25", "dense", "bm25", "lookup", "definition" (the clause defining a term asked)
     dense: float = 0.0  # cosine similarity of question and clause vectors (0 when not scored)
     lexical: float = 0.0  # BM25 score of the clause for the question's jieba tokens
 

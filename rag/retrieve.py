@@ -97,6 +97,8 @@ def search(
         scope = allowed if not _regions_unfiltered(filters) else _and(allowed, scope_of(q.scope))
         hits = fused(scores, scope)
     looked_up += _openings(index, q, allowed)
+    if not looked_up:
+        looked_up = _definitions(index, q, allowed)
     seen = {h.clause.id for h in looked_up}
     return _dedupe(looked_up + [h for h in hits if h.clause.id not in seen], k)
 
@@ -109,6 +111,15 @@ def _openings(index: Index, q: Question, allowed: Scope | None) -> list[Hit]:
         return []
     preambles = [c for c in index.clauses_of(q.policies[0]) if c.ref == "序言" and (allowed is None or allowed.admits(c))]
     return [Hit(max(preambles, key=lambda c: c.span[0]), 1.0, "lookup")] if preambles else []
+
+
+def _definitions(index: Index, q: Question, allowed: Scope | None) -> list[Hit]:
+    """For a question asking what a term means that a policy in its scope defines ("武汉细则 人工智能产品具体
+    指哪些"), the clause defining it, as a clause named is looked up; [] for other questions."""
+    scope = set(q.scope)
+    defined = [d for d in index.definitions() if (not scope or d[1].doc_id in scope) and (allowed is None or allowed.admits(d[1]))]
+    found = dict.fromkeys(clause.id for clause, _ in lookup.defined_asked(q.text, defined))
+    return [Hit(c, 1.0, "definition") for cid in found if (c := index.clause(cid)) is not None]
 
 
 def query_vector(index: Index, question: str) -> np.ndarray:

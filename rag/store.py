@@ -76,6 +76,7 @@ class Index:
     _speller: Any = field(default=None, repr=False)
     _by_doc: dict[str, list[Clause]] | None = field(default=None, repr=False)
     _plain: list[str] | None = field(default=None, repr=False)
+    _defined: list[tuple[str, Clause, int]] | None = field(default=None, repr=False)
     search_store: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -140,6 +141,15 @@ class Index:
 
             self._plain = [norm(c.text).lower() for c in self.clauses]
         return self._plain
+
+    def definitions(self) -> list[tuple[str, Clause, int]]:
+        """The terms the policies define ("人工智能产品包括：…"), each with its clause and defining item
+        (rag.lookup.definitions), found once per loaded index."""
+        if self._defined is None:
+            from .lookup import definitions
+
+            self._defined = definitions(self.clauses)
+        return self._defined
 
     @property
     def embedder_id(self) -> str:

@@ -134,6 +134,14 @@ def test_how_a_policy_opens_is_answered_with_its_own_preamble(bundled: Pipeline)
     assert "印发给你们" not in answer.text and [c.clause.ref for c in answer.citations] == ["序言"]
 
 
+def test_what_a_defined_term_means_is_answered_with_its_definition(bundled: Pipeline) -> None:
+    # 武汉's 细则 defines 人工智能产品 in a clause retrieval ranks below others on the products' use
+    answer = bundled.ask("武汉试验区政策细则里 人工智能产品具体指哪些")
+    assert "人工智能芯片、人工智能传感器、智能机器人" in answer.text and [c.clause.ref for c in answer.citations] == ["一（三）2"], answer.text
+    answer = bundled.ask("武汉细则里说的人工智能企业是指啥")
+    assert answer.text.count("[1]") == 1 and "指以拥有自主知识产权的人工智能软件" in answer.text, answer.text
+
+
 def test_an_entry_of_a_box_named_by_its_number_is_the_answer(bundled: Pipeline) -> None:
     # 专栏16 of 沈阳's plan has six numbered entries: the first is answered, not the box whole
     answer = bundled.ask("沈阳18到30年AI规划 专栏16第1项要攻哪些关键技术")

@@ -178,3 +178,43 @@ def test_a_heading_is_named_by_the_longest_run_the_question_writes_of_it_and_of_
     # a run inside the policy's own title names no heading of it
     assert lookup.named_heading("保障措施行动计划 几条", {1: "四、保障措施"}, besides="保障措施行动计划") is None
     assert lookup.named_heading("主要任务和保障措施", {1: "保障措施", 2: "主要任务"}) is None  # as long a run of both
+
+
+def test_the_terms_a_policy_defines_are_found_with_their_defining_items(all_clauses: list[Clause]) -> None:
+    defined = {(term, c.ref): c.item_text(c.items[n]) for term, c, n in lookup.definitions(all_clauses)}
+    # a term named in an entry's heading, then defined by 指; a term followed by 包括：; one after 所称
+    assert defined[("人工智能企业", "一（三）2")].startswith("指以拥有自主知识产权")
+    assert defined[("人工智能产品", "一（三）2")].startswith("人工智能产品包括：人工智能芯片")
+    assert defined[("新一代人工智能开放创新平台", "第二条")].startswith("第二条本办法所称")
+    # "成立专家咨询委员会，指导…": 指导 defines nothing
+    assert not [term for term, _ in defined if "专家咨询委员会" in term]
+
+
+@pytest.mark.parametrize(
+    ("question", "term_item"),
+    [
+        ("武汉细则 人工智能产品具体指哪些", "人工智能产品包括"),
+        ("武汉 AI服务包括哪些", "人工智能服务包括"),
+        ("细则说的人工智能企业是指啥", "指以拥有自主知识产权"),
+        ("黄埔 实际投产时间是什么意思", "实际投产时间，是指"),
+    ],
+)
+def test_a_question_asking_what_a_defined_term_means_gets_its_definition(
+    all_clauses: list[Clause], question: str, term_item: str
+) -> None:
+    found = lookup.defined_asked(question, lookup.definitions(all_clauses))
+    assert [term_item in c.item_text(c.items[n]) for c, n in found] == [True], found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "武汉 对人工智能企业有哪些补贴",  # what the companies get, not what they are
+        "武汉 人工智能企业是什么时候认定的",
+        "人工智能产品首购 武汉怎么支持",
+    ],
+)
+def test_a_question_naming_a_defined_term_without_asking_its_meaning_gets_no_definition(
+    all_clauses: list[Clause], question: str
+) -> None:
+    assert lookup.defined_asked(question, lookup.definitions(all_clauses)) == []
