@@ -37,6 +37,9 @@ from .question import FUNCTION_WORDS
 from .text import exact_words, known_word, tokenize_exact_raw
 
 MIN_USES = 3  # the corrected word is written this often in the policies (README: "Typing slips of the same sound")
+# a two-character word of the question that neither jieba nor the policies know is read as a word they write
+# this often (情续 -> 情绪, written twice); the other readings, and a pair the policies write rarely, keep MIN_USES
+WORD_USES = 2
 MAX_TOKEN = 4  # longer words jieba does not know are names, not slips
 _AROUND = 8  # characters either side of a rare pair that jieba reads it in
 MAX_RARE = 16  # rare pairs of one question looked up (each costs a scan of the policies' texts): a bound
@@ -88,6 +91,8 @@ class Speller:
                     rare -= 1
                 if self.written(word) if rare >= 0 else self.uses[word]:
                     continue
+                if said[start + i + 2 : start + i + 3] in _ASPECT:
+                    continue  # "集聚区提了": 提 is a verb, with its aspect marker
                 best = max(self._candidates(word), key=lambda c: (self.uses[c], c), default=None)
                 if best is not None and not self._straddles(said, start + i):
                     fixes[word] = best
@@ -203,7 +208,7 @@ class Speller:
             for sound in sounds(ch):
                 for other in self.by_sound.get(sound, ()):
                     new = word[:i] + other + word[i + 1 :]
-                    if other != ch and self.uses[new] >= MIN_USES and known_word(new):
+                    if other != ch and self.uses[new] >= WORD_USES and known_word(new):
                         yield new
 
 

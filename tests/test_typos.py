@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.typos import MIN_USES, Speller, note, sounds
+from rag.typos import MIN_USES, WORD_USES, Speller, note, sounds
 
 POLICY = [
     "对企业租用办公用房给予租金补贴，补贴期限3年。",
@@ -28,7 +28,7 @@ def test_words_people_write_are_left_alone() -> None:
 
 
 def test_nothing_is_guessed_where_the_policies_offer_no_word() -> None:
-    rare = Speller.of(POLICY)  # every word written once: below MIN_USES
+    rare = Speller.of(["对企业租用办公用房给予租金补贴。"] * (WORD_USES - 1))  # 补贴 written too rarely
     assert rare.correct("合肥租房有补帖吗") == ("合肥租房有补帖吗", ())
     assert speller().correct("量子通心补贴") == ("量子通心补贴", ())  # 通信 is not in the policies
 
@@ -39,6 +39,20 @@ def test_a_pair_two_words_make_side_by_side_is_no_word_the_policies_write() -> N
     spell = Speller.of([*often, "建设琶洲核心片区。", "国家机关办公建筑执行绿色标准。"])  # each once
     assert spell.correct("哪些城市提到类脑计算心片") == ("哪些城市提到类脑计算芯片", (("心片", "芯片"),))
     assert spell.correct("政府投的公建呢") == ("政府投的公建呢", ())
+
+
+def test_a_word_the_policies_write_twice_is_what_a_slip_no_one_writes_stands_for() -> None:
+    # 情绪 is written twice in all the policies; 情续 by none of them, nor is it in jieba's dictionary
+    spell = Speller.of(["识别人的情绪。", "感知用户情绪变化。"])
+    assert spell.correct("要让机器认出人的情续") == ("要让机器认出人的情绪", (("情续", "情绪"),))
+    assert Speller.of(["识别人的情绪。"]).correct("要让机器认出人的情续")[1] == ()
+
+
+def test_a_character_before_a_mark_of_the_verb_is_the_verb_itself() -> None:
+    # "集聚区提了": 提 is said with 了, a verb; 区市 of the same sounds is no word asked
+    spell = Speller.of(["推进区市联动。"] * MIN_USES)
+    assert spell.correct("市长对搞产业集聚区提了啥") == ("市长对搞产业集聚区提了啥", ())
+    assert spell.correct("市长对搞产业集聚区提啥") != ("市长对搞产业集聚区提啥", ())  # without 了, read as a slip
 
 
 def test_a_slip_inside_a_longer_word_jieba_does_not_know_is_read_too() -> None:
