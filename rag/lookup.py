@@ -22,6 +22,7 @@ from typing import TypeVar
 from .clauses import cn_to_int, int_to_cn
 from .model import Clause, Document
 from .places import first as find_region
+from .text import known_word
 
 _NUM = r"(?:[一二三四五六七八九十百零〇两]+|\d{1,3})"
 # 第15项, 第3点: the 15th item of a list numbered 1, 2, …; 第3部分: the part numbered 三、
@@ -59,7 +60,7 @@ def _first_ref(text: str) -> tuple[int, str] | None:
     if found := next(numbered, None):
         article, value = found
         hits.append((article.start(), f"第{int_to_cn(value)}{article.group(2)}"))
-    if m := _BOX.search(text):
+    if m := next((b for b in _BOX.finditer(text) if not _opens_word(text, b)), None):
         hits.append((m.start(), f"专栏{cn_to_int(m.group(1))}"))
     if m := _COMPACT.search(text):
         cn, pcn, num, pnum = m.groups()
@@ -67,6 +68,12 @@ def _first_ref(text: str) -> tuple[int, str] | None:
         pnum = f"（{pnum.strip('()（）')}）" if pnum else ""
         hits.append((m.start(), f"{cn or ''}{pcn}{num or ''}{pnum}"))
     return min(hits) if hits else None
+
+
+def _opens_word(text: str, box: re.Match[str]) -> bool:
+    """Whether the 一 or 两 after 专栏 opens a word with the character after it, and numbers no box: "那个专栏
+    一共点了几门技术" (一共), "专栏两个" (两个); "专栏一的内容", "专栏十二" name one."""
+    return box.group(1) in ("一", "两") and known_word(box.group(1) + text[box.end() : box.end() + 1])
 
 
 # an entry of a box named by its number: "专栏16第1项", "企业培育的专栏7 第3项"
