@@ -240,6 +240,12 @@ def test_clause_years_cross_and_topic(catalog: Catalog) -> None:
     assert "德清" not in analyse("德清的智能网联汽车", catalog).topic
 
 
+def test_a_count_asked_with_its_members_asks_a_list(catalog: Catalog) -> None:
+    # "都是啥" after "几个…" asks for the members counted, as "分别是啥" does
+    for question in ("沈阳那个规划 定了几个战略定位 都是啥", "北京那份意见 要攻关的技术一共几项 都是什么"):
+        assert "list" in analyse(question, catalog).kinds, question
+
+
 def test_how_much_words_ask_the_kind_and_leave_the_topic(catalog: Catalog) -> None:
     # policies say 最高/不超过/30%, users say 封顶/上限/比例: the amount kind asks for those, not a word
     q = analyse("杭州对AI项目的资助比例和封顶是多少", catalog)
