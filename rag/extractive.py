@@ -56,8 +56,6 @@ MENTIONED_WORDS = 6  # words of what a question says is mentioned, at most (each
 REORDERED_WORDS = 3  # words of a mentioned phrase that a text may write in another order and still mention it
 REORDERED_MAX = 4  # and at most this many (each order is tried)
 MENTIONED_CHARS = 3  # a shorter phrase is mentioned only right after the verb ("提到专利池"): "说要啃…这个难点" is no mention of 难点
-_ASKS_HOW = re.compile(r"咋|怎么|如何|怎样|靠啥|啥办法|什么办法")
-_ASKS_SAYS = re.compile(r"(?:咋|怎么|如何)(?:说|写|讲|规定|提)")
 ASKS_WHOM_TO_ASK = re.compile(r"咨询|电话|联系|找谁")  # the 政策咨询 entry's office and number are asked
 MENTIONS = re.compile(r"提到|提及|提过|提了|提出|写到|写了|写过|说到|说过|说要|说了要|讲到|讲过|涉及|出现|(?:文件|政策|规划|方案)(?:里|中|里面)(?:有|写)")  # "哪些地方提到X", "…的文件里有X" ask who writes X
 CROSS_DEPTH = 4  # clauses searched per region for a "哪些城市" question
@@ -260,7 +258,6 @@ class Extractive:
         chosen = self._titled(q, chosen)
         chosen = self._with_entry_rest(chosen)
         chosen += self._run_on(chosen)
-        chosen += self._how_goes_on(q, chosen, dated)
         chosen += self._each_year(q, dated, chosen, floor)
         # a part's own item comes with the run of "；" parts it is one of ("申报书；营业执照…；投入证明材料；…")
         taken = {(s.clause.id, s.position) for s in chosen}
@@ -754,22 +751,6 @@ class Extractive:
                     break
         return out
 
-    def _how_goes_on(self, q: Question, chosen: Sequence[Scored], scored: Sequence[Scored]) -> list[Scored]:
-        """For a question asking how something is done ("企业赚了钱以后咋奖", "打算怎么用AI升级"), the item after
-        the best one, when the best is the only item of its clause chosen and the next spells some of the
-        question's words: a measure goes on in its next sentence ("…最高1000万元资金资助；企业获利后，…给予连续
-        三年100%的奖励"). Not for a question asking what a policy says (咋说, 怎么写), nor an entry's name.
-        Over the read gold sets this adds 12 items, 9 of them bearing on the question."""
-        if not chosen or not _ASKS_HOW.search(q.text) or _ASKS_SAYS.search(q.text):
-            return []
-        best = max(chosen, key=lambda s: s.score)
-        if sum(1 for s in chosen if s.clause.id == best.clause.id) > 1:
-            return []
-        nxt = next((s for s in scored if s.clause.id == best.clause.id and s.position == best.position + 1), None)
-        if nxt is None or nxt.item.role != "" or nxt.cover <= 0 or nxt.text.startswith(compose.ENTRY_DASHES):
-            return []
-        return [nxt]
-
     def _next_part(self, clause: Clause) -> Clause | None:
         """The next part of a clause cut into parts for embedding; None for its last part or a whole clause."""
         if not clause.part:
@@ -1124,7 +1105,11 @@ class Extractive:
         具体指哪些" is answered by "人工智能产品包括：…", not by the clause about the products' first use that
         scores higher. [] for other questions."""
         hits = [h for h in r.hits if h.why == "definition"]
-        wanted = {(c.id, n) for c, n in lookup.defined_asked(r.question.text, lookup.definitions([h.clause for h in hits]))}
+        if not hits:
+            return []
+        ids = {h.clause.id for h in hits}
+        defined = [d for d in self.index.definitions() if d[1].id in ids]  # type: ignore[attr-defined]
+        wanted = {(c.id, n) for c, n in lookup.defined_asked(r.question.text, defined)}
         scored = evidence.score_items(self.index, r.question, r.vector, hits) if wanted else []
         return [s for s in scored if (s.clause.id, s.position) in wanted]
 
