@@ -320,10 +320,10 @@ def neighbours(clauses: Sequence[Clause], clause: Clause, n: int = 1) -> tuple[l
 
 # A term a policy defines, where its text defines it: "2、人工智能企业。指以…", "人工智能产品包括：…",
 # "本办法所称新一代人工智能开放创新平台是指…", "(六)实际投产时间,是指…". The term opens the clause, an item,
-# a sentence or a numbered entry, or follows 所称; "指导", "指标" and the like are no definition.
+# a sentence or a numbered entry, or follows 所称; a bare 指 that opens a word ("指导", "指标") defines nothing.
 _DEFINES = re.compile(
     r"(?:^|[\n。；;]|(?<=\d)[、.．]|[)）]|所称)\s*([\u4e00-\u9fffA-Za-z/]{3,16}?)\s*[。，,]?\s*"
-    r"(?:是指|指(?![导挥标南数引定出明令向])[：:]?|包括[：:]|包含[：:])"
+    r"(?:是指|(指)[：:]?|包括[：:]|包含[：:])"
 )
 # what a question asking a term's meaning writes right after the term: "人工智能产品具体指哪些",
 # "人工智能服务包括哪些", "…是指啥"
@@ -338,6 +338,8 @@ def definitions(clauses: Sequence[Clause]) -> list[tuple[str, Clause, int]]:
     found = []
     for clause in clauses:
         for m in _DEFINES.finditer(clause.text):
+            if m.end() == m.end(2) and known_word(clause.text[m.start(2) : m.start(2) + 2]):
+                continue  # "成立专家咨询委员会，指导…"
             position = next((n for n, item in enumerate(clause.items) if item.start <= m.end() - 1 < item.end), None)
             if position is not None:
                 found.append((m.group(1), clause, position))
