@@ -246,6 +246,14 @@ def test_a_count_asked_with_its_members_asks_a_list(catalog: Catalog) -> None:
         assert "list" in analyse(question, catalog).kinds, question
 
 
+def test_which_of_a_count_asks_the_members_not_an_amount(catalog: Catalog) -> None:
+    # "哪几家企业" asks which enterprises: no figure answers it, so figure-bearing items win nothing; "几家" asks how many
+    for question in ("济南 智能软件 点了哪几家企业", "苏州那份方案 哪几个领域先做示范"):
+        q = analyse(question, catalog)
+        assert "list" in q.kinds and "amount" not in q.kinds and not q.how_much, (question, q.kinds)
+    assert "amount" in analyse("济南 智能软件 点了几家企业", catalog).kinds
+
+
 def test_how_much_words_ask_the_kind_and_leave_the_topic(catalog: Catalog) -> None:
     # policies say 最高/不超过/30%, users say 封顶/上限/比例: the amount kind asks for those, not a word
     q = analyse("杭州对AI项目的资助比例和封顶是多少", catalog)
