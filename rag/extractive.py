@@ -440,9 +440,8 @@ class Extractive:
             return None
         first, last = min(a for a, _ in spans), max(b for _, b in spans)
         where = compose.scope_label(q, self._titles()) or "所收录的"
-        head = (
-            f"{where}政策涉及的年份在{first}—{last}年之间，没有{'、'.join(map(str, outside))}年的相关内容。"
-        )
+        spoken = f"只有{first}年" if first == last else f"在{first}—{last}年之间"  # not "2024—2024年之间"
+        head = f"{where}政策涉及的年份{spoken}，没有{'、'.join(map(str, outside))}年的相关内容。"
         return compose.refusal(head, related=[h.clause for h in r.hits])
 
     def _year_of_evidence(self, q: Question, chosen: Sequence[Scored], near: Sequence[Scored] = ()) -> Answer | None:

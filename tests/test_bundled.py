@@ -772,3 +772,9 @@ def test_a_comparison_side_leads_with_the_items_of_the_measure_compared(bundled:
     answer = bundled.ask("应用型人才培养 长沙跟成都 各咋讲的")
     side = answer.text.split("【长沙市】", 1)[1].lstrip().splitlines()[0]
     assert "应用型人才" in side, side
+
+
+def test_a_year_refusal_of_policies_that_speak_of_one_year_names_that_year_not_a_span(bundled: Pipeline) -> None:
+    # 天津's 行动计划 speaks of 2024 only: "在2024—2024年之间" read as a slip
+    first = bundled.ask("天津试验区行动计划 2050年的目标是啥").text.splitlines()[0]
+    assert "只有2024年" in first and "2050" in first and "2024—2024" not in first, first
