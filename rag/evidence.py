@@ -226,7 +226,15 @@ def kind_fit(q: Question, clause: Clause, item: Item, text: str) -> bool:
         return True
     if q.asks_goal and states_goal(text):
         return True
+    if "list" in kinds and any(names_members(text, noun) for noun in q.asked_nouns):
+        return True
     return bool(kinds & {"amount", "comparison"}) and states_quantity(text)
+
+
+def names_members(text: str, noun: str) -> bool:
+    """Whether a text names members of what a question asks for by `noun`, as policies list them: names
+    closed by 等 and the noun ("依托航天金穗、拓普网络等重点企业" for "靠哪几家企业")."""
+    return bool(re.search(rf"、[^，,；;。：:]{{1,30}}等[^，,；;。：:、]{{0,6}}{re.escape(noun)}", text))
 
 
 ENTRY_TITLE = 16  # characters of an entry's name standing as an item of its own: "深港科技创新合作区。"

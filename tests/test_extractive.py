@@ -935,6 +935,19 @@ def test_a_named_place_lacks_the_measure_only_where_others_spell_out_more_of_the
     assert Question(text="郑州 AI+金融 建啥载体").asked_nouns == {"载体"}
     assert Question(text="有哪些平台 各有什么作用").asked_nouns == {"平台", "作用"}
     assert Question(text="给不给房租补贴").asked_nouns == set()
+    # a noun is the one written right after the question word, not the next piece's first word
+    assert Question(text="西安 机器人重点搞哪几类 智能终端要出哪些产品").asked_nouns == {"产品"}
+
+
+def test_an_item_naming_members_of_the_noun_a_list_question_asks_for_fits_its_kind() -> None:
+    from rag import items as clause_items
+
+    q = Question(text="郑州 办税大厅那种机器人 靠哪几家企业来做", kinds=("list",))
+    named = "依托航天金穗、拓普网络等重点企业，通过人脸识别、数据分析等先进技术的升级"
+    target = "到2025年，工业用机器人普及率达到60%以上"
+    for text, fits in ((named, True), (target, False), ("鼓励大型企业、中小企业采用", False)):
+        clause = Clause("c", "c", "郑州规划", (), "三", text, (0, len(text)), items=clause_items.split(text))
+        assert evidence.kind_fit(q, clause, clause.items[0], text) is fits, text
 
 
 def test_the_answering_clause_keeps_its_items_near_the_best_though_under_the_floor() -> None:

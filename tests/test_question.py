@@ -252,6 +252,7 @@ def test_which_of_a_count_asks_the_members_not_an_amount(catalog: Catalog) -> No
         q = analyse(question, catalog)
         assert "list" in q.kinds and "amount" not in q.kinds and not q.how_much, (question, q.kinds)
     assert "amount" in analyse("济南 智能软件 点了几家企业", catalog).kinds
+    assert "list" in analyse("长沙那份计划 要建的几个平台 都列一下", catalog).kinds  # 列一下 asks the members
 
 
 def test_how_much_words_ask_the_kind_and_leave_the_topic(catalog: Catalog) -> None:
