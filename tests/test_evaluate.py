@@ -278,7 +278,7 @@ def test_register_adds_eval_with_its_options() -> None:
     assert (defaults.k, defaults.json, defaults.no_answers) == (5, False, False)
 
 
-GOLD_SETS = ["gold", "dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18", "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "fresh25", "fresh26", "fresh27", "fresh28", "fresh29", "fresh30", "dev_swaps", "perturbed", "cross_train"]
+GOLD_SETS = ["gold", "dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18", "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "fresh25", "fresh26", "fresh27", "fresh28", "fresh29", "fresh30", "fresh31", "dev_swaps", "perturbed", "cross_train"]
 PROBES = ["units_probe", "cmp_probe"]  # one type of question each, all answerable
 
 
