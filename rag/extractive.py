@@ -265,6 +265,7 @@ class Extractive:
         chosen = self._with_entry_rest(chosen, dashes=False)  # a part's own item may be an entry's name, or what it names
         chosen = self._named_entry(q, chosen)
         chosen += self._amount_of(q, chosen, scored)
+        chosen += _each_figure(q, chosen, scored)
         chosen += self._units_of(q, chosen, dated)
         chosen += self._goal_headings(q, chosen)
         # an item scoring near the best whose list is announced by a heading that spells the question out
@@ -1373,6 +1374,29 @@ def _naming_first(found: Sequence[Scored], names: Sequence[str]) -> list[Scored]
 QUOTE_GAP = 4  # characters a user may leave out of a quoted name of four or more (never across a line)
 QUOTED_SHARE = 0.5  # a comparison is about the names it quotes when they are this share of its topic
 MAX_QUOTED = 4  # quoted names of a question looked for: the cost of a question is bounded whatever it quotes
+
+
+_NUMERAL = re.compile(r"^(?:\d+(?:[.,]\d+)*|[一二三四五六七八九十两百千万]+)\s*")
+
+
+def _each_figure(q: Question, chosen: Sequence[Scored], scored: Sequence[Scored]) -> list[Scored]:
+    """"总共多大面积 两块片区又各占多少平方公里": a figure asked of each of several things, when the chosen
+    items state one: the other items of their clauses that state a figure in the same unit (10.8 and 4.9
+    平方公里 beside 15.7), spell out as much of the question as the best chosen item and answer (EVIDENCE_MIN).
+    Not for years asked ("到2025年和2030年分别要有多少家"): each year's figure comes with its year (_each_year)."""
+    if not q.how_much or not q.asks_each or q.comparison or q.years or not chosen:
+        return []
+    units = {_NUMERAL.sub("", a) for s in chosen for a in amounts(s.text)}
+    if not units:
+        return []
+    clauses = {s.clause.citation for s in chosen}
+    cover = max(s.cover for s in chosen)
+    return [
+        s
+        for s in scored
+        if s not in chosen and s.clause.citation in clauses and s.score >= evidence.EVIDENCE_MIN and s.cover >= cover
+        and units & {_NUMERAL.sub("", a) for a in amounts(s.text)}
+    ]
 
 
 def _lists_inline(text: str, count: int | None, said: str = "") -> bool:

@@ -344,6 +344,11 @@ class Question:
         return frozenset(m.group(1) for m in _ASKED_NOUN.finditer(unicodedata.normalize("NFKC", self.text)))
 
     @property
+    def asks_each(self) -> bool:
+        """Whether it asks something of each of several things ("两块片区各占多少", "分别给多少")."""
+        return bool(_DISTRIBUTIVE.search(unicodedata.normalize("NFKC", self.text)))
+
+    @property
     def asks_count(self) -> bool:
         """Whether it asks how many of something there are ("分几个阶段建", "有多少项"), whatever else it asks."""
         return bool(_COUNT_ASKED.search(unicodedata.normalize("NFKC", self.text)))
