@@ -172,12 +172,21 @@ def focus_weights(q: Question, weights: PairWeights, within: str | None = None) 
 
     Example: topic "试验区 建 交通 大脑" -> the pairs of "大脑" (rarer than 交通 or 试验区)
     """
-    best: dict[str, float] = {}
+    return _focus(q, weights, within)[1]
+
+
+def focus_word(q: Question, weights: PairWeights) -> str:
+    """The topic's most specific word (see `focus_weights`); "" for a topic with no known pair."""
+    return _focus(q, weights, None)[0]
+
+
+def _focus(q: Question, weights: PairWeights, within: str | None) -> tuple[str, dict[str, float]]:
+    word_of, best = "", dict[str, float]()
     for word in q.topic.split():
         found = {p: w for p in pairs(word) if (w := weights.weight(p)) > 0 and (within is None or p in within)}
         if found and sum(found.values()) / len(found) > (sum(best.values()) / len(best) if best else 0.0):
-            best = found
-    return best
+            word_of, best = word, found
+    return word_of, best
 
 
 def cover(topic: dict[str, float], text: str) -> float:

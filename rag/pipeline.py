@@ -22,7 +22,7 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from . import dates, lookup, places, retrieve, store, typos
+from . import dates, evidence, lookup, places, retrieve, store, typos
 from .config import Settings, check_question
 from .errors import InputError
 from .extractive import CROSS_DEPTH, Extractive, Retrieved
@@ -178,7 +178,8 @@ class Pipeline:
         unfiltered = filters.region is None and filters.doc is None
         elsewhere = retrieve.outside(scores, q.scope, k) if q.scope and unfiltered else []
         regions = retrieve.regions(self.index) if q.cross and not q.known_places and unfiltered else []
-        by_region = retrieve.by_region(scores, regions, CROSS_DEPTH) if regions else {}
+        written = retrieve.written_phrase(self.index, q, evidence.focus_word(q, evidence.pair_weights(self.index))) if regions else ""
+        by_region = retrieve.by_region(scores, regions, CROSS_DEPTH, written) if regions else {}
         retrieved = Retrieved(q, scores.vector, tuple(hits), tuple(elsewhere), by_region)
         return _State(step["question"], question, retrieved, typos.note(fixes))
 

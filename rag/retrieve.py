@@ -219,12 +219,51 @@ def outside(scores: Scores, doc_ids: Sequence[str], k: int) -> list[Hit]:
     return fused(scores, Scope(not_docs=excluded) if excluded else None)[:k]
 
 
-def by_region(scores: Scores, regions: Sequence[str], depth: int) -> dict[str, list[Hit]]:
+def by_region(scores: Scores, regions: Sequence[str], depth: int, written: str = "") -> dict[str, list[Hit]]:
     """The best `depth` clauses of each region, for questions that ask which places provide something.
+    `written`: the word the question is most specifically about; a region's best ranked clauses that write
+    it come too (`depth` more at most), when no more than half the regions write it. A long clause naming
+    机器翻译 among a dozen techniques ranks below a region's short clauses that share the question's other
+    words.
 
     Example: by_region(scores, ["北京市", "上海市"], 3) -> {"北京市": [Hit…], "上海市": [Hit…]}
     """
-    return {r: fused(scores, _region_scope(scores.index, r))[:depth] for r in regions}
+    plain = scores.index.plain_texts() if written else []
+    if written and 2 * len({c.region for c, text in zip(scores.index.clauses, plain) if written in text}) > len(regions):
+        written = ""  # a word most places write (团队, 电力) says nothing of which ones provide what is asked
+    out = {}
+    for region in regions:
+        ranked = fused(scores, _region_scope(scores.index, region))
+        writing = [h for h in ranked[depth:] if written in norm(h.clause.text).lower()] if written else []
+        out[region] = ranked[:depth] + writing[:depth]
+    return out
+
+
+PHRASE_WORDS = 3  # topic words a phrase around the most specific one may join
+
+
+def written_phrase(index: Index, q: Question, word: str) -> str:
+    """The longest phrase of the question's topic words around `word` (its most specific), as the question
+    writes them together, that some clause writes: "机器阅读" for "哪些地方在做机器阅读", whose most
+    specific word 阅读 alone is written by 智慧阅读 too. `word` itself when no longer phrase is written; ""
+    for a single character, which every policy writes.
+
+    Example: written_phrase(index, analyse("哪些地方在做机器阅读", catalog), "阅读") -> "机器阅读"
+    """
+    word = word.lower()
+    if len(word) < 2:
+        return ""
+    words = [w.lower() for w in q.topic.split()]
+    said = re.sub(r"\s+", "", norm(q.text)).lower()
+    plain = index.plain_texts()
+    found = word
+    for at in (n for n, w in enumerate(words) if w == word):
+        for start in range(max(0, at - PHRASE_WORDS + 1), at + 1):
+            for end in range(at + 1, min(len(words), start + PHRASE_WORDS) + 1):
+                phrase = "".join(words[start:end])
+                if len(phrase) > len(found) and phrase in said and any(phrase in text for text in plain):
+                    found = phrase
+    return found
 
 
 def _lookup(index: Index, q: Question, allowed: Scope | None) -> list[Hit]:

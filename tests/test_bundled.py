@@ -778,3 +778,19 @@ def test_a_year_refusal_of_policies_that_speak_of_one_year_names_that_year_not_a
     # 天津's 行动计划 speaks of 2024 only: "在2024—2024年之间" read as a slip
     first = bundled.ask("天津试验区行动计划 2050年的目标是啥").text.splitlines()[0]
     assert "只有2024年" in first and "2050" in first and "2024—2024" not in first, first
+
+
+def test_a_place_whose_long_clause_writes_what_a_which_places_question_asks_about_is_named(bundled: Pipeline) -> None:
+    # 合肥 names 机器阅读 once, in a long clause on 智能语音 that ranks below 合肥's short clauses on the
+    # question's other words: the clauses that write the question's most specific word are searched too
+    answer = bundled.ask("哪些城市在搞机器阅读 AI文件里咋写的")
+    assert not answer.refused and "合肥市" in answer.text.splitlines()[0] and "机器阅读" in answer.text, answer.text
+    # the phrase as the question writes it, not its rarest word alone: 广州's 智慧阅读 writes 阅读, not 机器阅读
+    answer = bundled.ask("哪些地方在做机器阅读")
+    assert "广州" not in answer.text.splitlines()[0], answer.text
+
+
+def test_a_figure_asked_of_each_part_gets_each_part_s_figure_beside_the_whole(bundled: Pipeline) -> None:
+    # 马桥's 试验区 is 15.7 平方公里, of which the two parts are 10.8 and 4.9: "各占多少" asks both
+    answer = bundled.ask("马桥AI试验区面积多少 产业区和实践区又各占多少")
+    assert all(f in answer.text for f in ("15.7平方公里", "10.8平方公里", "4.9平方公里")), answer.text
