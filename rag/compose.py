@@ -206,6 +206,7 @@ def trim(
             wanted.add(i + 1)
     if len(pieces) - 2 in wanted:
         wanted.add(len(pieces) - 1)
+    wanted |= _joined_to(pieces, wanted)
     # one piece between two kept ones goes with them: "服务招商引资…，以闵行区政府下设平台公司为主，联动…" says who
     wanted |= {i for i in range(1, len(pieces) - 1) if i - 1 in wanted and i + 1 in wanted}
     out, last = "", -1
@@ -216,6 +217,13 @@ def trim(
 
 
 _ELABORATES = re.compile(r"(?:包括|包含|涵盖|即|主要(?:有|是|包括)|分别(?:是|为))")
+_CARRIES_ON = re.compile(r"且|并且|而且|或者|以及")  # a piece opening with it goes on from the piece before
+
+
+def _joined_to(pieces: Sequence[str], kept: set[int]) -> set[int]:
+    """The pieces before kept ones that open with a conjunction carrying on from them: "且研发…支出不低于1亿元的
+    企业，" read alone starts mid-sentence; with "引进行业内具有明显竞争优势和示范带动效应，" before it, it reads."""
+    return {i - 1 for i in kept if i > 0 and i - 1 not in kept and _CARRIES_ON.match(pieces[i])}
 
 
 def _bears(piece: str, topic: dict[str, float]) -> bool:
@@ -239,8 +247,9 @@ def amount_phrase(text: str) -> str:
     Example: "对…的，按30%给予补贴，最高300万元。" -> "按30%给予补贴，最高300万元" """
     pieces = [m.group(0) for m in _PIECE.finditer(text.rstrip(_ENDS))]
     stating = [bool(amounts(p) or _RANK.search(p)) for p in pieces]
-    kept = [p for i, p in enumerate(pieces) if stating[i] or 0 < i < len(pieces) - 1 and stating[i - 1] and stating[i + 1]]
-    return unnumbered("".join(kept)).rstrip(_ENDS)  # "（四）培育10家…" -> "培育10家…": a line, not an entry
+    kept = {i for i in range(len(pieces)) if stating[i] or 0 < i < len(pieces) - 1 and stating[i - 1] and stating[i + 1]}
+    kept |= _joined_to(pieces, kept)
+    return unnumbered("".join(pieces[i] for i in sorted(kept))).rstrip(_ENDS)  # "（四）培育10家…" -> "培育10家…": a line
 
 
 def date_phrase(text: str) -> str:

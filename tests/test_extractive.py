@@ -391,6 +391,15 @@ def test_an_amount_phrase_keeps_what_a_second_amount_is_for() -> None:
     assert compose.amount_phrase("应用示范处于全国第一方阵，形成先导区。") == ""  # a tier is no rank
 
 
+def test_a_piece_carrying_on_from_the_one_before_is_said_with_it() -> None:
+    # "且…" read alone starts mid-sentence: the piece it carries on from comes with it
+    item = "引进具有示范带动效应，且资本性支出不低于1亿元的企业总部，给予最高5000万元奖励。"
+    assert compose.amount_phrase(item) == "引进具有示范带动效应，且资本性支出不低于1亿元的企业总部，给予最高5000万元奖励"
+    long = "加快推进基础设施建设，统筹布局算力中心和数据中心，推动公共数据资源开放共享，以及对新落户的企业给予一次性落户奖励，完善配套服务体系，"
+    cut = compose.trim(long * 3 + "加强组织保障。", {"落户": 1.0, "奖励": 1.0})
+    assert cut.startswith("推动公共数据资源开放共享，以及对新落户的企业给予一次性落户奖励，……"), cut
+
+
 def test_a_network_generation_is_no_amount() -> None:
     from rag.checks import amounts, states_quantity
 
