@@ -255,6 +255,12 @@ def test_which_of_a_count_asks_the_members_not_an_amount(catalog: Catalog) -> No
     assert "list" in analyse("长沙那份计划 要建的几个平台 都列一下", catalog).kinds  # 列一下 asks the members
 
 
+def test_how_much_of_each_names_no_part_of_its_own(catalog: Catalog) -> None:
+    # "各定了多少" asks a figure of each thing named before it: 定 is how it asks, no third thing asked about
+    q = analyse("深圳 到2023 AI企业数量 还有产业规模 各定了多少", catalog)
+    assert len(q.parts) == 2 and not any("定" in part for part in q.parts), q.parts
+
+
 def test_how_much_words_ask_the_kind_and_leave_the_topic(catalog: Catalog) -> None:
     # policies say 最高/不超过/30%, users say 封顶/上限/比例: the amount kind asks for those, not a word
     q = analyse("杭州对AI项目的资助比例和封顶是多少", catalog)
