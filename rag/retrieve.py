@@ -221,20 +221,21 @@ def outside(scores: Scores, doc_ids: Sequence[str], k: int) -> list[Hit]:
 
 def by_region(scores: Scores, regions: Sequence[str], depth: int, written: str = "") -> dict[str, list[Hit]]:
     """The best `depth` clauses of each region, for questions that ask which places provide something.
-    `written`: the word the question is most specifically about; a region's best ranked clauses that write
-    it come too (`depth` more at most), when no more than half the regions write it. A long clause naming
+    `written`: the phrase the question is most specifically about (`written_phrase`); a region's best ranked
+    clauses that write it come too (`depth` more at most), when no more than half the regions write it. A long clause naming
     机器翻译 among a dozen techniques ranks below a region's short clauses that share the question's other
     words.
 
     Example: by_region(scores, ["北京市", "上海市"], 3) -> {"北京市": [Hit…], "上海市": [Hit…]}
     """
-    plain = scores.index.plain_texts() if written else []
-    if written and 2 * len({c.region for c, text in zip(scores.index.clauses, plain) if written in text}) > len(regions):
+    index = scores.index
+    plain = index.plain_texts() if written else []
+    if written and 2 * len({c.region for c, text in zip(index.clauses, plain) if written in text}) > len(regions):
         written = ""  # a word most places write (团队, 电力) says nothing of which ones provide what is asked
     out = {}
     for region in regions:
-        ranked = fused(scores, _region_scope(scores.index, region))
-        writing = [h for h in ranked[depth:] if written in norm(h.clause.text).lower()] if written else []
+        ranked = fused(scores, _region_scope(index, region))
+        writing = [h for h in ranked[depth:] if (at := index.position(h.clause.id)) is not None and written in plain[at]] if written else []
         out[region] = ranked[:depth] + writing[:depth]
     return out
 
