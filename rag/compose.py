@@ -1316,10 +1316,7 @@ def compare(q: Question, blocks: Sequence[Block], topic: dict[str, float]) -> An
             figures.append((b.label, None))
             continue
         ordered = in_order(b.chosen)
-        # what the question asks (the amount, the units, the date), said first for this side, as for one place
-        head = first_line(q, ordered, w.numbering, topic).replace("有相关规定：", "").replace("\n", "")
-        w.lines.append(f"【{b.label}】{head}")
-        ordered = sorted(ordered, key=lambda s: w.numbering.number(s.clause.id))  # the clauses it cites first
+        w.lines.append(f"【{b.label}】")
         for s in ordered:
             w.item_line(s, topic)
         figures.append((b.label, _main_amount(ordered, topic)))

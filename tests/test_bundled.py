@@ -796,10 +796,3 @@ def test_a_figure_asked_of_each_part_gets_each_part_s_figure_beside_the_whole(bu
     answer = bundled.ask("马桥AI试验区面积多少 产业区和实践区又各占多少")
     assert all(f in answer.text for f in ("15.7平方公里", "10.8平方公里", "4.9平方公里")), answer.text
 
-
-def test_each_side_of_a_comparison_asking_a_figure_says_its_figure_first(bundled: Pipeline) -> None:
-    # 重庆's 2022 targets and 湖北's near-term ones are long paragraphs: each side's line says its figure
-    lines = bundled.ask("重庆和湖北 到2022年 AI应用场景和示范项目 各定了多少个").text.splitlines()
-    cq = next(line for line in lines if line.startswith("【重庆市】"))
-    hb = next(line for line in lines if line.startswith("【湖北省】"))
-    assert "30个以上" in cq and "100个以上" in hb, lines
