@@ -90,4 +90,10 @@ def amounts(text: str) -> list[str]:
     return [m.group(0) for m in AMOUNT.finditer(t) if not _YEAR_WORD.fullmatch(m.group(0)) and not _GENERATION.fullmatch(m.group(0))]
 
 
+def unit_of(amount: str) -> str:
+    """The unit an amount is stated in, its figures taken out (万 and 万亿 count as figures, so sums in 元
+    compare): unit_of("500万元") -> "元", unit_of("15.7平方公里") -> "平方公里", unit_of("30%") -> "%" """
+    return re.sub(r"[\d.,一二三四五六七八九十两百千万]+", "", amount.replace("万亿", ""))
+
+
 _GENERATION = re.compile(r"[2-6]\s*G")  # "5G": a network generation, not an amount (see _NOT_QUANTITY)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from .checks import AMOUNT, amounts, states_quantity
+from .checks import AMOUNT, amounts, states_quantity, unit_of
 from .clauses import cn_to_int, int_to_cn
 from .evidence import Scored, cover, name_item, pairs, states_goal
 from .items import PERIOD, PERIOD_WORD, PHONE_LABELS, leading_period, numbered, unnumbered
@@ -1357,7 +1357,7 @@ def _same_or_different(figures: Sequence[tuple[str, str | None]]) -> str:
     stated = [(label, f) for label, f in figures if f]
     if len(stated) < 2 or len(stated) != len(figures):
         return ""
-    units = {re.sub(r"[\d.,一二三四五六七八九十两百千万]+", "", f.replace("万亿", "")) for _, f in stated}
+    units = {unit_of(f) for _, f in stated}
     if len(units) != 1:
         return ""
     values = {norm(f) for _, f in stated}

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from . import compose, evidence, lookup, retrieve
-from .checks import amounts, renumbered, states_quantity, unmarked
+from .checks import amounts, renumbered, states_quantity, unit_of, unmarked
 from .clauses import cn_to_int, consulting
 from .evidence import Scored
 from .items import PERIOD_WORD
@@ -1376,9 +1376,6 @@ QUOTED_SHARE = 0.5  # a comparison is about the names it quotes when they are th
 MAX_QUOTED = 4  # quoted names of a question looked for: the cost of a question is bounded whatever it quotes
 
 
-_NUMERAL = re.compile(r"^(?:\d+(?:[.,]\d+)*|[一二三四五六七八九十两百千万]+)\s*")
-
-
 def _each_figure(q: Question, chosen: Sequence[Scored], scored: Sequence[Scored]) -> list[Scored]:
     """"总共多大面积 两块片区又各占多少平方公里": a figure asked of each of several things, when the chosen
     items state one: the other items of their clauses that state a figure in the same unit (10.8 and 4.9
@@ -1386,7 +1383,7 @@ def _each_figure(q: Question, chosen: Sequence[Scored], scored: Sequence[Scored]
     Not for years asked ("到2025年和2030年分别要有多少家"): each year's figure comes with its year (_each_year)."""
     if not q.how_much or not q.asks_each or q.comparison or q.years or not chosen:
         return []
-    units = {_NUMERAL.sub("", a) for s in chosen for a in amounts(s.text)}
+    units = {unit_of(a) for s in chosen for a in amounts(s.text)}
     if not units:
         return []
     clauses = {s.clause.citation for s in chosen}
@@ -1395,7 +1392,7 @@ def _each_figure(q: Question, chosen: Sequence[Scored], scored: Sequence[Scored]
         s
         for s in scored
         if s not in chosen and s.clause.citation in clauses and s.score >= evidence.EVIDENCE_MIN and s.cover >= cover
-        and units & {_NUMERAL.sub("", a) for a in amounts(s.text)}
+        and units & {unit_of(a) for a in amounts(s.text)}
     ]
 
 

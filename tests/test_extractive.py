@@ -407,6 +407,14 @@ def test_a_network_generation_is_no_amount() -> None:
     assert amounts("建设5个5G基站") == ["5个"] and amounts("出口带宽达到2000G以上") == ["2000G"]
 
 
+def test_the_unit_of_an_amount_leaves_its_figures_out() -> None:
+    from rag.checks import unit_of
+
+    assert unit_of("15.7平方公里") == unit_of("4.9平方公里") == "平方公里"
+    assert unit_of("500万元") == unit_of("1.2万亿元") == unit_of("3000元") == "元"  # sums in 元 compare
+    assert unit_of("30%") == "%" and unit_of("100个") != unit_of("100家")
+
+
 def test_a_figure_and_more_of_a_thing_is_an_amount() -> None:
     # "2000+企业人工智能工程师": the + says "and more" of the thing after it; a formula's + does not
     assert checks.amounts("培养2000+企业人工智能工程师") == ["2000+"]
